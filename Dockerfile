@@ -1,0 +1,17 @@
+# Builds the single dichtbij binary (pure Go: FerretDB's SQLite backend
+# needs no cgo) into a minimal image.
+FROM golang:1.26-bookworm AS build
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/dichtbij .
+
+FROM gcr.io/distroless/static-debian12:nonroot
+COPY --from=build /out/dichtbij /dichtbij
+ENV DICHTBIJ_ADDR=0.0.0.0:8080 \
+    DICHTBIJ_DATA_DIR=/data
+VOLUME /data
+EXPOSE 8080
+HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=3 CMD ["/dichtbij", "healthcheck"]
+ENTRYPOINT ["/dichtbij"]

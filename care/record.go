@@ -1,0 +1,39 @@
+// Package care holds dichtbij's records — what a neighbourhood offers
+// (volunteers, initiatives, provisions, activities) and what residents need
+// (support requests) — with the code lists they use and the rules a record
+// must meet before it is stored. It knows nothing of HTTP or MongoDB.
+package care
+
+import "time"
+
+// Meta is the server-assigned part of every record.
+type Meta struct {
+	// ID is a 24-character hex ObjectID string; it sorts by creation time,
+	// which the list cursors rely on.
+	ID      string `json:"id" bson:"_id"`
+	Version int64  `json:"version" bson:"version"` // +1 on every change
+	// CreatedAt and UpdatedAt are UTC.
+	CreatedAt time.Time `json:"created_at" bson:"created_at"`
+	UpdatedAt time.Time `json:"updated_at" bson:"updated_at"`
+}
+
+// Header returns the record's metadata; it is promoted to every record type.
+func (m Meta) Header() Meta { return m }
+
+// Fields is the client-editable part of a record. Check normalises it and
+// validates it as a whole.
+type Fields interface {
+	normalize()
+	check(c *Checker, p *problems) Area
+}
+
+// Check normalises f (defaults, coarse locations) and validates it. It
+// returns the area the record lies in, or a *ValidationError listing every
+// problem.
+func (c *Checker) Check(f Fields) (Area, error) {
+	f.normalize()
+	var p problems
+	c.structProblems(f, &p)
+	area := f.check(c, &p)
+	return area, p.err()
+}

@@ -1,0 +1,80 @@
+package care
+
+import "fmt"
+
+// DomainScore is a ZRM life domain with its self-reliance scores, 1 (acute
+// problems) to 5 (fully self-reliant), at intake and at closure.
+type DomainScore struct {
+	Domain       string `json:"domain" bson:"domain" validate:"required,lifedomain"`
+	IntakeScore  *int   `json:"intake_score,omitempty" bson:"intake_score,omitempty" validate:"omitempty,min=1,max=5"`
+	ClosureScore *int   `json:"closure_score,omitempty" bson:"closure_score,omitempty" validate:"omitempty,min=1,max=5"`
+}
+
+// Constraints narrow what options suit a resident.
+type Constraints struct {
+	// MaxDistanceM is how far, in metres, the resident can travel to a place.
+	MaxDistanceM int          `json:"max_distance_m" bson:"max_distance_m" validate:"required,min=100,max=50000"`
+	TimeWindows  []WeeklySlot `json:"time_windows" bson:"time_windows" validate:"max=50,dive"`
+	Languages    []string     `json:"languages" bson:"languages" validate:"max=10,unique,dive,lang"`
+	Mobility     string       `json:"mobility" bson:"mobility" validate:"required,mobility"`
+}
+
+// RequestFields is what a social worker records at the kitchen table.
+type RequestFields struct {
+	// ResidentAlias is a first name or alias, shown to helpers only after
+	// they accept a referral.
+	ResidentAlias string        `json:"resident_alias,omitempty" bson:"resident_alias,omitempty" validate:"max=60,safetext"`
+	Needs         []string      `json:"needs" bson:"needs" validate:"required,min=1,max=20,unique,dive,helptype"`
+	LifeDomains   []DomainScore `json:"life_domains" bson:"life_domains" validate:"max=12,dive"`
+	// Location is stored coarse, like a volunteer's home.
+	Location    *Location    `json:"location" bson:"location"`
+	Constraints *Constraints `json:"constraints" bson:"constraints" validate:"required"`
+	OwnStrength string       `json:"own_strength,omitempty" bson:"own_strength,omitempty" validate:"max=4000,safelines"`
+	Network     string       `json:"network,omitempty" bson:"network,omitempty" validate:"max=4000,safelines"`
+	Urgency     string       `json:"urgency" bson:"urgency" validate:"required,urgency"`
+}
+
+// Request is a stored support request.
+type Request struct {
+	Meta              `bson:",inline"`
+	RequestFields     `bson:",inline"`
+	Area              Area   `json:"area" bson:"area"`
+	LocationPrecision string `json:"location_precision" bson:"location_precision"`
+	// Status is the request's place in its lifecycle, starting at "open".
+	Status string `json:"status" bson:"status"`
+}
+
+// Editable returns the fields a client may change.
+func (r Request) Editable() RequestFields { return r.RequestFields }
+
+func (f *RequestFields) normalize() {
+	if f.LifeDomains == nil {
+		f.LifeDomains = []DomainScore{}
+	}
+	if f.Constraints != nil {
+		if f.Constraints.TimeWindows == nil {
+			f.Constraints.TimeWindows = []WeeklySlot{}
+		}
+		if f.Constraints.Languages == nil {
+			f.Constraints.Languages = []string{}
+		}
+	}
+}
+
+func (f *RequestFields) check(c *Checker, p *problems) Area {
+	seen := map[string]bool{}
+	for i, d := range f.LifeDomains {
+		if seen[d.Domain] {
+			p.add(fmt.Sprintf("life_domains[%d].domain", i), "is listed twice")
+		}
+		seen[d.Domain] = true
+	}
+	if f.Constraints != nil {
+		checkSlots("constraints.time_windows", f.Constraints.TimeWindows, p)
+	}
+	area, ok := c.checkLocation("location", f.Location, p)
+	if ok {
+		coarsen(&f.Location)
+	}
+	return area
+}

@@ -1,0 +1,149 @@
+// Package config reads dichtbij's settings from environment variables and
+// matching command-line flags, so the binary runs with no configuration at
+// all and every setting can still be changed in a container or on the
+// command line. Flags win over environment variables.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config holds every setting of a dichtbij process. The zero value is not
+// usable; call Load.
+type Config struct {
+	// Addr is the HTTP listen address, host:port.
+	Addr string
+	// DataDir holds the embedded store's files; unused with MongoDBURI.
+	DataDir string
+	// MongoDBURI selects an external MongoDB; empty means the embedded store.
+	MongoDBURI string
+	// Database is the MongoDB database name.
+	Database string
+	// Bounds is the area locations must fall in: "nl" or
+	// "minLon,minLat,maxLon,maxLat". Parsed by geo.ParseBounds.
+	Bounds string
+	// BodyLimit is the largest accepted request body, in bytes.
+	BodyLimit int
+	// ShutdownTimeout bounds how long in-flight requests may take after SIGTERM.
+	ShutdownTimeout time.Duration
+	// LogLevel is one of debug, info, warn, error.
+	LogLevel string
+}
+
+// setting describes one configuration value: its environment variable, its
+// flag and its default. One table keeps the README, the flags and the
+// environment in step.
+type setting struct {
+	env, flag, def, usage string
+	set                   func(c *Config, v string) error
+}
+
+func settings() []setting {
+	return []setting{
+		{"DICHTBIJ_ADDR", "addr", "127.0.0.1:8080", "HTTP listen address (host:port)", func(c *Config, v string) error {
+			if _, _, err := net.SplitHostPort(v); err != nil {
+				return fmt.Errorf("must be host:port: %w", err)
+			}
+			c.Addr = v
+			return nil
+		}},
+		{"DICHTBIJ_DATA_DIR", "data-dir", "./data", "directory for the embedded store's files", func(c *Config, v string) error {
+			if strings.TrimSpace(v) == "" {
+				return errors.New("must not be empty")
+			}
+			c.DataDir = v
+			return nil
+		}},
+		{"MONGODB_URI", "mongodb-uri", "", "MongoDB connection string; empty starts the embedded store", func(c *Config, v string) error {
+			if v != "" && !strings.HasPrefix(v, "mongodb://") && !strings.HasPrefix(v, "mongodb+srv://") {
+				return errors.New(`must start with "mongodb://" or "mongodb+srv://"`)
+			}
+			c.MongoDBURI = v
+			return nil
+		}},
+		{"MONGODB_DATABASE", "mongodb-database", "dichtbij", "MongoDB database name", func(c *Config, v string) error {
+			if v == "" || strings.ContainsAny(v, `/\. "$`) || len(v) > 63 {
+				return errors.New(`must be 1-63 characters without / \ . " $ or space`)
+			}
+			c.Database = v
+			return nil
+		}},
+		{"DICHTBIJ_BOUNDS", "bounds", "nl", `allowed area for locations: "nl" (inside a Dutch municipality) or "minLon,minLat,maxLon,maxLat"`, func(c *Config, v string) error {
+			if strings.TrimSpace(v) == "" {
+				return errors.New("must not be empty")
+			}
+			c.Bounds = v
+			return nil
+		}},
+		{"DICHTBIJ_BODY_LIMIT", "body-limit", "1048576", "largest accepted request body in bytes", func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1024 || n > 64<<20 {
+				return errors.New("must be a whole number of bytes between 1024 and 67108864")
+			}
+			c.BodyLimit = n
+			return nil
+		}},
+		{"DICHTBIJ_SHUTDOWN_TIMEOUT", "shutdown-timeout", "15s", "time allowed for in-flight requests after SIGTERM", func(c *Config, v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil || d <= 0 {
+				return errors.New("must be a positive duration such as 15s")
+			}
+			c.ShutdownTimeout = d
+			return nil
+		}},
+		{"DICHTBIJ_LOG_LEVEL", "log-level", "info", "log level: debug, info, warn or error", func(c *Config, v string) error {
+			switch v {
+			case "debug", "info", "warn", "error":
+				c.LogLevel = v
+				return nil
+			}
+			return errors.New("must be debug, info, warn or error")
+		}},
+	}
+}
+
+// Load builds a Config from the environment (looked up with getenv) and the
+// command-line arguments (without the program name). Errors name the
+// variable or flag that is wrong.
+func Load(args []string, getenv func(string) string, usageOut io.Writer) (Config, error) {
+	fs := flag.NewFlagSet("dichtbij", flag.ContinueOnError)
+	fs.SetOutput(usageOut)
+	vals := map[string]*string{}
+	for _, s := range settings() {
+		v := s.def
+		if e := getenv(s.env); e != "" {
+			v = e
+		}
+		vals[s.flag] = fs.String(s.flag, v, fmt.Sprintf("%s (env %s)", s.usage, s.env))
+	}
+	if err := fs.Parse(args); err != nil {
+		return Config{}, fmt.Errorf("config: %w", err)
+	}
+	if fs.NArg() > 0 {
+		return Config{}, fmt.Errorf("config: unexpected argument %q", fs.Arg(0))
+	}
+	var c Config
+	for _, s := range settings() {
+		if err := s.set(&c, *vals[s.flag]); err != nil {
+			return Config{}, fmt.Errorf("config: %s (-%s) = %q: %w", s.env, s.flag, *vals[s.flag], err)
+		}
+	}
+	return c, nil
+}
+
+// Table returns the settings as rows of variable, flag, default and meaning,
+// for documentation and for a test that keeps the README in step.
+func Table() [][4]string {
+	var rows [][4]string
+	for _, s := range settings() {
+		rows = append(rows, [4]string{s.env, "-" + s.flag, s.def, s.usage})
+	}
+	return rows
+}

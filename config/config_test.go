@@ -1,0 +1,62 @@
+package config
+
+import (
+	"io"
+	"os"
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestDefaultsNeedNoConfiguration(t *testing.T) {
+	c, err := Load(nil, env(nil), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Config{Addr: "127.0.0.1:8080", DataDir: "./data", Database: "dichtbij", Bounds: "nl", BodyLimit: 1 << 20, ShutdownTimeout: 15 * time.Second, LogLevel: "info"}
+	if c != want {
+		t.Errorf("Load() = %+v; want %+v", c, want)
+	}
+}
+
+func TestFlagsOverrideEnvironment(t *testing.T) {
+	c, err := Load([]string{"-addr", "0.0.0.0:9000"}, env(map[string]string{"DICHTBIJ_ADDR": "127.0.0.1:1", "MONGODB_URI": "mongodb://db:27017/?replicaSet=rs0"}), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "0.0.0.0:9000" || c.MongoDBURI != "mongodb://db:27017/?replicaSet=rs0" {
+		t.Errorf("Load = %+v; want flag addr and env URI", c)
+	}
+}
+
+func TestBadValuesNameTheVariable(t *testing.T) {
+	for _, tc := range []struct{ name, value string }{
+		{"DICHTBIJ_ADDR", "8080"},
+		{"MONGODB_URI", "postgres://x"},
+		{"MONGODB_DATABASE", "a.b"},
+		{"DICHTBIJ_BODY_LIMIT", "12"},
+		{"DICHTBIJ_SHUTDOWN_TIMEOUT", "-1s"},
+		{"DICHTBIJ_LOG_LEVEL", "loud"},
+	} {
+		_, err := Load(nil, env(map[string]string{tc.name: tc.value}), io.Discard)
+		if err == nil || !strings.Contains(err.Error(), tc.name) {
+			t.Errorf("%s=%q: error %v; want one naming %s", tc.name, tc.value, err, tc.name)
+		}
+	}
+}
+
+// TestREADMEListsEverySetting keeps the README's configuration table true.
+func TestREADMEListsEverySetting(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, row := range Table() {
+		line := "| `" + row[0] + "` | `" + row[1] + "` |"
+		if !strings.Contains(string(readme), line) {
+			t.Errorf("README.md lacks the row starting %q", line)
+		}
+	}
+}

@@ -1,0 +1,198 @@
+// Package geo holds the geography dichtbij needs to match neighbours with
+// care requests: which Dutch municipality a point lies in, where the service
+// may operate, how residents' home locations are blurred before anyone else
+// sees them, distances, and checks on service areas drawn by users.
+//
+// Points are orb.Point values, [longitude, latitude] in WGS84 degrees,
+// unless a name says otherwise.
+package geo
+
+import (
+	_ "embed" // for the municipality boundaries
+	"fmt"
+	"math"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+	"github.com/paulmach/orb/planar"
+)
+
+// gemeentenGeoJSON is the CBS 2024 municipality layer; see data/NOTICE.md
+// for its source, licence and changes.
+//
+//go:embed data/gemeenten_2024.geojson
+var gemeentenGeoJSON []byte
+
+// abroadCode is the CBS placeholder "Buitenland" (abroad). Its polygons are
+// the Belgian enclaves in Baarle, which are not part of the Netherlands.
+const abroadCode = "GM0998"
+
+// Municipality is a Dutch municipality (gemeente) as published by CBS.
+type Municipality struct {
+	// Code is the CBS gemeentecode, e.g. "GM0363" for Amsterdam.
+	Code string
+	// Name is the CBS gemeentenaam, e.g. "Amsterdam".
+	Name string
+	// Population is the number of inhabitants in 2024 (CBS aantal_inwoners),
+	// 0 when unknown.
+	Population int
+}
+
+// Municipalities is the set of Dutch municipalities with their boundaries.
+// It is immutable after LoadMunicipalities returns, so it is safe for
+// concurrent readers.
+type Municipalities struct {
+	// areas is in the order of the embedded file; Locate returns the first
+	// match, so that order breaks ties where simplified borders overlap.
+	areas []area
+	// byCode maps Municipality.Code to an index in areas.
+	byCode map[string]int
+	// bound encloses every area; points outside it are nowhere.
+	bound orb.Bound
+}
+
+// area is one municipality with its geometry. Every polygon has at least
+// one ring with at least 4 points.
+type area struct {
+	Municipality
+	// bound encloses all polys.
+	bound orb.Bound
+	polys []polygon
+}
+
+// polygon is one part of a municipality (the Wadden islands, exclaves).
+type polygon struct {
+	// bound encloses the outer ring, so a point outside it skips the
+	// point-in-polygon test, which walks every vertex.
+	bound orb.Bound
+	poly  orb.Polygon
+}
+
+// LoadMunicipalities parses the embedded CBS 2024 municipality boundaries.
+// It parses on every call (a few milliseconds), so load once at start-up
+// and share the result. The CBS placeholder GM0998 "Buitenland" is left out.
+func LoadMunicipalities() (*Municipalities, error) {
+	fc, err := geojson.UnmarshalFeatureCollection(gemeentenGeoJSON)
+	if err != nil {
+		return nil, fmt.Errorf("geo: parse municipalities: %w", err)
+	}
+	m := &Municipalities{
+		byCode: make(map[string]int, len(fc.Features)),
+		bound:  orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}},
+	}
+	for i, f := range fc.Features {
+		code, ok := f.Properties["gemeentecode"].(string)
+		if !ok || code == "" {
+			return nil, fmt.Errorf("geo: municipality feature %d has no gemeentecode", i)
+		}
+		if code == abroadCode {
+			continue
+		}
+		name, ok := f.Properties["gemeentenaam"].(string)
+		if !ok || name == "" {
+			return nil, fmt.Errorf("geo: municipality %s has no gemeentenaam", code)
+		}
+		if _, dup := m.byCode[code]; dup {
+			return nil, fmt.Errorf("geo: municipality %s appears twice", code)
+		}
+		var mp orb.MultiPolygon
+		switch g := f.Geometry.(type) {
+		case orb.Polygon:
+			mp = orb.MultiPolygon{g}
+		case orb.MultiPolygon:
+			mp = g
+		default:
+			return nil, fmt.Errorf("geo: municipality %s has geometry %T; want Polygon or MultiPolygon", code, f.Geometry)
+		}
+		// Properties.MustInt would panic on a bad value; an error is
+		// kinder to whoever swaps in next year's file.
+		pop := 0
+		switch v := f.Properties["aantal_inwoners"].(type) {
+		case nil:
+			// Unknown population; leave 0.
+		case float64:
+			if v < 0 || v != math.Trunc(v) || v > math.MaxInt32 {
+				return nil, fmt.Errorf("geo: municipality %s has aantal_inwoners %v; want a whole number >= 0", code, v)
+			}
+			pop = int(v)
+		default:
+			return nil, fmt.Errorf("geo: municipality %s has aantal_inwoners of type %T; want a number", code, v)
+		}
+		a := area{
+			Municipality: Municipality{Code: code, Name: name, Population: pop},
+		}
+		for j, p := range mp {
+			if len(p) == 0 || len(p[0]) < 4 {
+				return nil, fmt.Errorf("geo: municipality %s polygon %d has no usable outer ring", code, j)
+			}
+			b := p[0].Bound()
+			if len(a.polys) == 0 {
+				a.bound = b
+			} else {
+				a.bound = a.bound.Union(b)
+			}
+			a.polys = append(a.polys, polygon{bound: b, poly: p})
+		}
+		if len(a.polys) == 0 {
+			return nil, fmt.Errorf("geo: municipality %s has no polygons", code)
+		}
+		m.bound = m.bound.Union(a.bound)
+		m.byCode[code] = len(m.areas)
+		m.areas = append(m.areas, a)
+	}
+	if len(m.areas) == 0 {
+		return nil, fmt.Errorf("geo: no municipalities in embedded data")
+	}
+	return m, nil
+}
+
+// Len returns the number of municipalities (342 for 2024).
+func (m *Municipalities) Len() int {
+	return len(m.areas)
+}
+
+// Lookup returns the municipality with CBS code code, e.g. "GM0363".
+// The boolean is false for unknown codes and for GM0998 "Buitenland".
+func (m *Municipalities) Lookup(code string) (Municipality, bool) {
+	i, ok := m.byCode[code]
+	if !ok {
+		return Municipality{}, false
+	}
+	return m.areas[i].Municipality, true
+}
+
+// Locate returns the municipality containing p, a WGS84 [lon, lat] point.
+// Points on a border count as inside. The boolean is false outside the
+// Netherlands (sea, Belgium, Germany, the Belgian enclaves in Baarle) and
+// for non-finite coordinates. Because the borders are simplified to about
+// 0.001°, points within roughly 100 m of a border or the coast may be
+// assigned to the neighbour or to nothing. Locate is safe for concurrent
+// readers.
+func (m *Municipalities) Locate(p orb.Point) (Municipality, bool) {
+	if !finite(p[0]) || !finite(p[1]) || !inBound(m.bound, p) {
+		return Municipality{}, false
+	}
+	for i := range m.areas {
+		a := &m.areas[i]
+		if !inBound(a.bound, p) {
+			continue
+		}
+		for j := range a.polys {
+			if inBound(a.polys[j].bound, p) && planar.PolygonContains(a.polys[j].poly, p) {
+				return a.Municipality, true
+			}
+		}
+	}
+	return Municipality{}, false
+}
+
+// inBound reports whether p lies in b, edges included. Unlike
+// orb.Bound.Contains it is false for NaN coordinates.
+func inBound(b orb.Bound, p orb.Point) bool {
+	return p[0] >= b.Min[0] && p[0] <= b.Max[0] && p[1] >= b.Min[1] && p[1] <= b.Max[1]
+}
+
+// finite reports whether x is neither NaN nor ±Inf.
+func finite(x float64) bool {
+	return !math.IsNaN(x) && !math.IsInf(x, 0)
+}

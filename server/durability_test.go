@@ -1,0 +1,232 @@
+package server
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/exec"
+	"os/signal"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/dichtbij/dichtbij/config"
+)
+
+// childEnv, when set, makes the test binary run the real server (embedded
+// store in the directory it names) instead of the tests, so that tests can
+// stop it with SIGTERM or kill it with SIGKILL.
+const childEnv = "DICHTBIJ_TEST_CHILD_DATA_DIR"
+
+func runChild() int {
+	cfg, err := config.Load([]string{"-addr", "127.0.0.1:0", "-data-dir", os.Getenv(childEnv), "-shutdown-timeout", "5s"}, func(string) string { return "" }, io.Discard)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
+	defer stop()
+	log := slog.New(slog.NewTextHandler(os.Stdout, nil))
+	if err := Run(ctx, cfg, log); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	return 0
+}
+
+// child is a server process started from the test binary.
+type child struct {
+	cmd  *exec.Cmd
+	base string
+	logs chan string // every line after "listening"
+	done chan error
+}
+
+func startChild(t *testing.T, dir string) *child {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), childEnv+"="+dir)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	c := &child{cmd: cmd, logs: make(chan string, 1000), done: make(chan error, 1)}
+	addr := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			line := sc.Text()
+			if strings.Contains(line, "msg=listening") {
+				for _, f := range strings.Fields(line) {
+					if a, ok := strings.CutPrefix(f, "addr="); ok {
+						addr <- a
+					}
+				}
+			}
+			select {
+			case c.logs <- line:
+			default:
+			}
+		}
+		c.done <- cmd.Wait()
+	}()
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+	select {
+	case a := <-addr:
+		c.base = "http://" + a
+	case err := <-c.done:
+		t.Fatalf("server exited before listening: %v", err)
+	case <-time.After(60 * time.Second):
+		t.Fatal("server did not start within 60 s")
+	}
+	return c
+}
+
+// wait returns the child's exit error, failing after a timeout.
+func (c *child) wait(t *testing.T) error {
+	t.Helper()
+	select {
+	case err := <-c.done:
+		return err
+	case <-time.After(30 * time.Second):
+		t.Fatal("server did not exit within 30 s")
+		return nil
+	}
+}
+
+var httpClient = &http.Client{Timeout: 30 * time.Second}
+
+func postJSON(base, path, body string) (int, string, error) {
+	res, err := httpClient.Post(base+path, "application/json", strings.NewReader(body))
+	if err != nil {
+		return 0, "", err
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	return res.StatusCode, string(b), err
+}
+
+func getStatus(t *testing.T, url string) (int, string) {
+	t.Helper()
+	res, err := httpClient.Get(url)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
+func idFrom(body string) string {
+	_, rest, _ := strings.Cut(body, `"id":"`)
+	id, _, _ := strings.Cut(rest, `"`)
+	return id
+}
+
+// TestRestartKeepsRecords writes through the API, stops the server with
+// SIGTERM (graceful shutdown), starts it again on the same data directory
+// and reads the record back unchanged.
+func TestRestartKeepsRecords(t *testing.T) {
+	dir := t.TempDir()
+	c := startChild(t, dir)
+	if code, body := getStatus(t, c.base+"/readyz"); code != http.StatusOK || !strings.Contains(body, "embedded") {
+		t.Fatalf("/readyz = %d %s; want 200 from the embedded store", code, body)
+	}
+	code, created, err := postJSON(c.base, "/api/v1/volunteers", validVolunteer)
+	if err != nil || code != http.StatusCreated {
+		t.Fatalf("create = %d %s %v; want 201", code, created, err)
+	}
+	if err := c.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.wait(t); err != nil {
+		t.Fatalf("exit after SIGTERM = %v; want a clean exit", err)
+	}
+
+	c = startChild(t, dir)
+	code, got := getStatus(t, c.base+"/api/v1/volunteers/"+idFrom(created))
+	if code != http.StatusOK || got != created {
+		t.Fatalf("after restart GET = %d %s; want 200 %s", code, got, created)
+	}
+}
+
+// TestCrashKeepsAcknowledgedWrites kills the server with SIGKILL while
+// four clients are still writing, restarts it, and checks that every write
+// that was answered 201 is there.
+func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
+	const target = 200 // acknowledged writes before the kill
+	dir := t.TempDir()
+	c := startChild(t, dir)
+
+	var (
+		mu    sync.Mutex
+		acked []string
+		wg    sync.WaitGroup
+	)
+	stop := make(chan struct{})
+	enough := make(chan struct{})
+	var once sync.Once
+	for w := 0; w < 4; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				code, body, err := postJSON(c.base, "/api/v1/volunteers", validVolunteer)
+				if err != nil {
+					return // the server is gone
+				}
+				if code != http.StatusCreated {
+					t.Errorf("create = %d %s", code, body)
+					return
+				}
+				mu.Lock()
+				acked = append(acked, idFrom(body))
+				if len(acked) >= target {
+					once.Do(func() { close(enough) })
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	select {
+	case <-enough:
+	case <-time.After(3 * time.Minute):
+		t.Fatal("server did not acknowledge enough writes in 3 minutes")
+	}
+	if err := c.cmd.Process.Kill(); err != nil { // SIGKILL, writers still running
+		t.Fatal(err)
+	}
+	_ = c.wait(t)
+	close(stop)
+	wg.Wait()
+
+	mu.Lock()
+	ids := append([]string(nil), acked...)
+	mu.Unlock()
+	c = startChild(t, dir)
+	missing := 0
+	for _, id := range ids {
+		if code, _ := getStatus(t, c.base+"/api/v1/volunteers/"+id); code != http.StatusOK {
+			missing++
+		}
+	}
+	t.Logf("%d acknowledged writes before SIGKILL, %d missing after restart", len(ids), missing)
+	if missing > 0 {
+		t.Fatalf("%d of %d acknowledged writes lost after SIGKILL", missing, len(ids))
+	}
+}

@@ -1,0 +1,255 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"regexp"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/dichtbij/dichtbij/care"
+	"github.com/dichtbij/dichtbij/geo"
+	"github.com/dichtbij/dichtbij/store"
+)
+
+// sharedURI is one embedded store for the package's tests; each test gets
+// its own database on it, so tests stay independent without paying for a
+// server start each.
+var sharedURI string
+
+func TestMain(m *testing.M) {
+	if os.Getenv(childEnv) != "" {
+		os.Exit(runChild())
+	}
+	os.Exit(runTests(m))
+}
+
+func runTests(m *testing.M) int {
+	dir, err := os.MkdirTemp("", "dichtbij-server-test")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	ctx := context.Background()
+	st, err := store.Open(ctx, store.Options{Database: "bootstrap", DataDir: dir, Logger: quietLogger()})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer st.Close(ctx)
+	sharedURI = st.URI()
+	return m.Run()
+}
+
+func quietLogger() *slog.Logger {
+	return slog.New(slog.NewTextHandler(io.Discard, nil))
+}
+
+var dbSeq atomic.Int64
+
+// testWriter sends log output to the test's log.
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
+
+// testEnv is an app wired like production over a fresh database.
+type testEnv struct {
+	t     *testing.T
+	app   *fiber.App
+	store *store.Store
+}
+
+func newTestEnv(t *testing.T) *testEnv {
+	t.Helper()
+	ctx := context.Background()
+	name := fmt.Sprintf("t%d_%s", dbSeq.Add(1), regexp.MustCompile(`[^A-Za-z0-9]+`).ReplaceAllString(t.Name(), "_"))
+	if len(name) > 60 {
+		name = name[:60]
+	}
+	st, err := store.Open(ctx, store.Options{URI: sharedURI, Database: name, Logger: quietLogger()})
+	if err != nil {
+		t.Fatalf("open store: %v", err)
+	}
+	t.Cleanup(func() { _ = st.Close(context.Background()) })
+	munis, err := geo.LoadMunicipalities()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bounds, err := geo.ParseBounds("nl", munis)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Server errors (500s) show up in the test's output.
+	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	app, err := NewApp(Deps{Store: st, Checker: care.NewChecker(bounds, munis), Log: log, BodyLimit: 64 << 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &testEnv{t: t, app: app, store: st}
+}
+
+// response is what a test request returned.
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func (r response) json(t *testing.T, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.body, v); err != nil {
+		t.Fatalf("decode %s: %v", r.body, err)
+	}
+}
+
+// do sends a request through Fiber. A non-empty body is sent as
+// application/json unless headers set Content-Type.
+func (e *testEnv) do(method, path, body string, headers ...string) response {
+	e.t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req := httptest.NewRequest(method, path, rd)
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	res, err := e.app.Test(req, int((30 * time.Second).Milliseconds()))
+	if err != nil {
+		e.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return response{status: res.StatusCode, header: res.Header, body: b}
+}
+
+// create posts body and returns the new record's id, failing the test
+// unless the status is 201.
+func (e *testEnv) create(path, body string) string {
+	e.t.Helper()
+	r := e.do(http.MethodPost, path, body)
+	if r.status != http.StatusCreated {
+		e.t.Fatalf("POST %s = %d %s; want 201", path, r.status, r.body)
+	}
+	var got struct {
+		ID string `json:"id"`
+	}
+	r.json(e.t, &got)
+	return got.ID
+}
+
+// count returns how many records a list endpoint holds, following cursors.
+func (e *testEnv) count(path string) int {
+	e.t.Helper()
+	n, cursor := 0, ""
+	for {
+		sep := "?"
+		if strings.Contains(path, "?") {
+			sep = "&"
+		}
+		url := path + sep + "limit=200"
+		if cursor != "" {
+			url += "&cursor=" + cursor
+		}
+		r := e.do(http.MethodGet, url, "")
+		if r.status != http.StatusOK {
+			e.t.Fatalf("GET %s = %d %s", url, r.status, r.body)
+		}
+		var page struct {
+			Items      []json.RawMessage `json:"items"`
+			NextCursor string            `json:"next_cursor"`
+		}
+		r.json(e.t, &page)
+		n += len(page.Items)
+		if page.NextCursor == "" {
+			return n
+		}
+		cursor = page.NextCursor
+	}
+}
+
+// Valid bodies, one per resource, used as the base of many tests.
+const (
+	validVolunteer = `{"display_name":"Anna","help_types":["groceries","companionship"],
+		"home_location":{"lat":52.3731,"lon":4.8924},"max_travel_m":2000,
+		"availability":[{"day":"tue","start":"09:00","end":"12:00"}],"languages":["nl","en"],"capacity":2}`
+	validInitiative = `{"organisation":"Buurtkracht Oost","description":"Buren helpen buren met klussen en boodschappen.",
+		"help_types":["odd_jobs","groceries"],"service_area":{"center":{"lat":52.36,"lon":4.93},"radius_m":1500},
+		"contact":{"name":"Piet","email":"piet@example.org"},"capacity":10}`
+	validPolygonInitiative = `{"organisation":"Tuinclub Zuid","description":"Samen tuinieren.","help_types":["garden"],
+		"service_area":{"polygon":{"type":"Polygon","coordinates":[[[4.88,52.34],[4.90,52.34],[4.90,52.36],[4.88,52.36],[4.88,52.34]]]}},
+		"contact":{"phone":"020 123 4567"},"capacity":5}`
+	validProvision = `{"name":"Buurthuis De Kolk","help_types":["meeting_place","meals"],
+		"address":{"street":"Kolksteeg","house_number":"1","postcode":"1012 AB","city":"Amsterdam"},
+		"location":{"lat":52.3765,"lon":4.8966},"opening_hours":[{"day":"mon","start":"09:00","end":"17:00"}],
+		"target_groups":["seniors","everyone"],"cost":{"amount_eur":0,"unit":"free"},
+		"accessibility":{"wheelchair":true,"step_free":true,"accessible_toilet":true,"hearing_loop":false}}`
+	validRequest = `{"resident_alias":"Mevr. J.","needs":["groceries","companionship"],
+		"life_domains":[{"domain":"social_network","intake_score":2},{"domain":"daily_living","intake_score":3}],
+		"location":{"lat":52.37,"lon":4.90},"constraints":{"max_distance_m":1500,
+		"time_windows":[{"day":"tue","start":"09:00","end":"12:00"}],"languages":["nl"],"mobility":"walking_aid"},
+		"own_strength":"Kookt zelf.","network":"Dochter woont ver weg.","urgency":"normal"}`
+)
+
+// validActivity returns an activity body owned by the given provision.
+func validActivity(provisionID string) string {
+	return `{"provision_id":"` + provisionID + `","name":"Speelkamer","help_types":["day_activities","play_and_youth"],
+		"place":{"name":"Buurthuis De Kolk","location":{"lat":52.3765,"lon":4.8966}},
+		"schedule":{"start":"2026-12-01T14:00","timezone":"Europe/Amsterdam","duration_minutes":120,
+		"rrule":"FREQ=WEEKLY;INTERVAL=2;BYDAY=TU","exdates":["2026-12-29T14:00"]},
+		"spots_per_occurrence":5,"target_groups":["children","disability"],"age_min":4,"age_max":12}`
+}
+
+// mustProblem checks that r is a problem+json with the status and names
+// field among its errors.
+func mustProblem(t *testing.T, r response, status int, field string) Problem {
+	t.Helper()
+	if r.status != status {
+		t.Fatalf("status = %d %s; want %d", r.status, r.body, status)
+	}
+	if ct := r.header.Get("Content-Type"); !strings.HasPrefix(ct, problemContentType) {
+		t.Fatalf("Content-Type = %q; want %s", ct, problemContentType)
+	}
+	var p Problem
+	if err := json.Unmarshal(r.body, &p); err != nil {
+		t.Fatalf("problem body %s: %v", r.body, err)
+	}
+	if p.Status != status || p.Title == "" || p.Type == "" {
+		t.Fatalf("problem = %+v; want status %d with type and title", p, status)
+	}
+	if field == "" {
+		return p
+	}
+	var fields []string
+	for _, f := range p.Errors {
+		if f.Field == field {
+			if f.Reason == "" {
+				t.Fatalf("problem field %s has no reason: %s", field, r.body)
+			}
+			return p
+		}
+		fields = append(fields, f.Field)
+	}
+	t.Fatalf("problem names fields %v; want %q among them (%s)", fields, field, r.body)
+	return p
+}

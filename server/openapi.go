@@ -1,0 +1,128 @@
+package server
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/swaggest/openapi-go"
+	"github.com/swaggest/openapi-go/openapi3"
+)
+
+// apiDoc builds the OpenAPI 3 document from the same Go types the handlers
+// decode and encode, so schemas cannot drift from the code. A test compares
+// its paths with the routes Fiber has registered.
+type apiDoc struct {
+	r    *openapi3.Reflector
+	errs []error
+}
+
+func newAPIDoc() *apiDoc {
+	r := openapi3.NewReflector()
+	r.Spec.Info.
+		WithTitle("dichtbij API").
+		WithVersion("1").
+		WithDescription("Neighbourhood-network and informal-care matching for Dutch municipalities. " +
+			"Every error is RFC 9457 application/problem+json; validation errors list each wrong field.")
+	return &apiDoc{r: r}
+}
+
+// op describes one operation. req and resp may be nil; params is a struct
+// with path/query tags; resp is returned with status.
+type op struct {
+	method, path, tag, summary string
+	params, body               any
+	bodyType                   string
+	resp                       any
+	status                     int
+	errors                     []int
+	query                      []filter
+}
+
+// idParam is the path parameter of single-record routes.
+type idParam struct {
+	ID string `path:"id" description:"record id, 24 hexadecimal characters" pattern:"^[0-9a-f]{24}$"`
+}
+
+// pageParams are the list routes' paging parameters.
+type pageParams struct {
+	Limit  int    `query:"limit" minimum:"1" maximum:"200" default:"50" description:"page size"`
+	Cursor string `query:"cursor" description:"next_cursor of the previous page"`
+}
+
+func (d *apiDoc) add(o op) {
+	oc, err := d.r.NewOperationContext(o.method, o.path)
+	if err != nil {
+		d.errs = append(d.errs, err)
+		return
+	}
+	oc.SetTags(o.tag)
+	oc.SetSummary(o.summary)
+	if o.params != nil {
+		oc.AddReqStructure(o.params)
+	}
+	if o.body != nil {
+		ct := o.bodyType
+		if ct == "" {
+			ct = "application/json"
+		}
+		oc.AddReqStructure(o.body, openapi.WithContentType(ct))
+	}
+	status := o.status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	if o.resp != nil {
+		oc.AddRespStructure(o.resp, openapi.WithHTTPStatus(status))
+	} else {
+		oc.AddRespStructure(nil, openapi.WithHTTPStatus(status))
+	}
+	for _, code := range o.errors {
+		oc.AddRespStructure(Problem{}, openapi.WithHTTPStatus(code), openapi.WithContentType(problemContentType))
+	}
+	if len(o.query) > 0 {
+		op := oc.(interface{ Operation() *openapi3.Operation }).Operation()
+		for _, f := range o.query {
+			typ := openapi3.SchemaTypeString
+			if f.kind == filterBool {
+				typ = openapi3.SchemaTypeBoolean
+			}
+			p := openapi3.Parameter{Name: f.param, In: openapi3.ParameterInQuery, Description: &f.doc}
+			p.Schema = &openapi3.SchemaOrRef{Schema: (&openapi3.Schema{}).WithType(typ)}
+			op.Parameters = append(op.Parameters, openapi3.ParameterOrRef{Parameter: &p})
+		}
+	}
+	if err := d.r.AddOperation(oc); err != nil {
+		d.errs = append(d.errs, fmt.Errorf("%s %s: %w", o.method, o.path, err))
+	}
+}
+
+// json renders the document, or the first error met while building it.
+func (d *apiDoc) json() ([]byte, error) {
+	if len(d.errs) > 0 {
+		return nil, fmt.Errorf("server: openapi: %w", d.errs[0])
+	}
+	b, err := d.r.Spec.MarshalJSON()
+	if err != nil {
+		return nil, fmt.Errorf("server: openapi: %w", err)
+	}
+	return b, nil
+}
+
+// describeResource adds the six operations of a resource. F is the
+// request body, R the stored record.
+func describeResource[F, R any](d *apiDoc, path, tag string, filters []filter) {
+	base := "/api/v1/" + path
+	item := base + "/{id}"
+	var f F
+	var r R
+	bad := []int{http.StatusBadRequest, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity}
+	d.add(op{method: http.MethodPost, path: base, tag: tag, summary: "Create a " + tag, body: f, resp: r, status: http.StatusCreated, errors: bad})
+	d.add(op{method: http.MethodGet, path: base, tag: tag, summary: "List " + path + " in creation order", params: pageParams{}, resp: Page[R]{}, errors: []int{http.StatusBadRequest}, query: filters})
+	d.add(op{method: http.MethodGet, path: item, tag: tag, summary: "Read a " + tag, params: idParam{}, resp: r, errors: []int{http.StatusNotFound}})
+	d.add(op{method: http.MethodPut, path: item, tag: tag, summary: "Replace a " + tag + " (If-Match supported)", params: idParam{}, body: f, resp: r,
+		errors: append([]int{http.StatusNotFound, http.StatusConflict, http.StatusPreconditionFailed}, bad...)})
+	d.add(op{method: http.MethodPatch, path: item, tag: tag, summary: "Change a " + tag + " with an RFC 7396 merge patch", params: idParam{}, body: f, bodyType: "application/merge-patch+json", resp: r,
+		errors: append([]int{http.StatusNotFound, http.StatusConflict, http.StatusPreconditionFailed}, bad...)})
+	d.add(op{method: http.MethodDelete, path: item, tag: tag, summary: "Delete a " + tag, params: idParam{}, status: http.StatusNoContent,
+		errors: []int{http.StatusNotFound, http.StatusConflict, http.StatusPreconditionFailed}})
+}

@@ -1,0 +1,129 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/dichtbij/dichtbij/care"
+	"github.com/dichtbij/dichtbij/store"
+)
+
+// problemContentType is RFC 9457's media type for error bodies.
+const problemContentType = "application/problem+json"
+
+// FieldProblem is one wrong field of a request: its dotted JSON path (as in
+// "availability[2].start"), the same as a JSON Pointer, and the reason.
+type FieldProblem struct {
+	Field   string `json:"field"`
+	Pointer string `json:"pointer"`
+	Reason  string `json:"reason"`
+}
+
+// Problem is an RFC 9457 problem detail. Errors lists every wrong field
+// when the request was invalid.
+type Problem struct {
+	Type     string         `json:"type"`
+	Title    string         `json:"title"`
+	Status   int            `json:"status"`
+	Detail   string         `json:"detail,omitempty"`
+	Instance string         `json:"instance,omitempty"`
+	Errors   []FieldProblem `json:"errors,omitempty"`
+}
+
+// problemError is an error that already knows its problem document.
+type problemError struct{ p Problem }
+
+func (e *problemError) Error() string {
+	return fmt.Sprintf("%d %s: %s", e.p.Status, e.p.Title, e.p.Detail)
+}
+
+// newProblem builds an error answered with status and a problem whose type
+// is urn:dichtbij:problem:<slug>.
+func newProblem(status int, slug, detail string, fields ...FieldProblem) error {
+	return &problemError{Problem{
+		Type:   "urn:dichtbij:problem:" + slug,
+		Title:  http.StatusText(status),
+		Status: status,
+		Detail: detail,
+		Errors: fields,
+	}}
+}
+
+// fieldProblem names a field by its dotted path and derives the pointer.
+func fieldProblem(path, reason string) FieldProblem {
+	return FieldProblem{Field: path, Pointer: pointerOf(path), Reason: reason}
+}
+
+// pointerOf turns "a.b[2].c" into the JSON Pointer "/a/b/2/c".
+func pointerOf(path string) string {
+	if path == "" {
+		return ""
+	}
+	var b strings.Builder
+	for _, part := range strings.Split(path, ".") {
+		name, rest, _ := strings.Cut(part, "[")
+		if name != "" {
+			b.WriteString("/" + strings.NewReplacer("~", "~0", "/", "~1").Replace(name))
+		}
+		for rest != "" {
+			idx, after, _ := strings.Cut(rest, "]")
+			b.WriteString("/" + idx)
+			rest = strings.TrimPrefix(after, "[")
+		}
+	}
+	return b.String()
+}
+
+// errorHandler maps every error a handler returns to problem+json: ours
+// as built, validation errors as 422 naming each field, store sentinels to
+// 404/409, Fiber's own errors to their status, and anything else to a 500
+// that is logged but not explained to the client.
+func errorHandler(log *slog.Logger) fiber.ErrorHandler {
+	return func(c *fiber.Ctx, err error) error {
+		var (
+			pe *problemError
+			ve *care.ValidationError
+			fe *fiber.Error
+			p  Problem
+		)
+		switch {
+		case errors.As(err, &pe):
+			p = pe.p
+		case errors.As(err, &ve):
+			fields := make([]FieldProblem, len(ve.Problems))
+			for i, vp := range ve.Problems {
+				fields[i] = fieldProblem(vp.Field, vp.Reason)
+			}
+			p = newProblemDoc(fiber.StatusUnprocessableEntity, "validation", fmt.Sprintf("%d field(s) are invalid", len(fields)), fields)
+		case errors.Is(err, store.ErrNotFound):
+			p = newProblemDoc(fiber.StatusNotFound, "not-found", "no such record", nil)
+		case errors.Is(err, store.ErrConflict):
+			p = newProblemDoc(fiber.StatusConflict, "conflict", "the record was changed by someone else; read it again and retry", nil)
+		case errors.As(err, &fe):
+			p = newProblemDoc(fe.Code, slugFor(fe.Code), fe.Message, nil)
+			if fe.Code == fiber.StatusRequestEntityTooLarge {
+				p.Errors = []FieldProblem{{Field: "body", Reason: "request body is larger than the limit of " + strconv.Itoa(c.App().Config().BodyLimit) + " bytes"}}
+			}
+		default:
+			log.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
+			p = newProblemDoc(fiber.StatusInternalServerError, "internal", "the server failed; the error was logged", nil)
+		}
+		p.Instance = c.OriginalURL()
+		c.Set(fiber.HeaderContentType, problemContentType)
+		return c.Status(p.Status).JSON(p, problemContentType)
+	}
+}
+
+func newProblemDoc(status int, slug, detail string, fields []FieldProblem) Problem {
+	return newProblem(status, slug, detail, fields...).(*problemError).p
+}
+
+func slugFor(status int) string {
+	return strings.ToLower(strings.ReplaceAll(http.StatusText(status), " ", "-"))
+}

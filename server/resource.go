@@ -1,0 +1,358 @@
+package server
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strconv"
+	"time"
+
+	jsonpatch "github.com/evanphx/json-patch/v5"
+	"github.com/gofiber/fiber/v2"
+	"go.mongodb.org/mongo-driver/bson/primitive"
+
+	"github.com/dichtbij/dichtbij/care"
+	"github.com/dichtbij/dichtbij/store"
+)
+
+// records is what a resource needs from its collection.
+type records[R store.Record] interface {
+	Insert(ctx context.Context, rec R) error
+	Get(ctx context.Context, id string) (R, error)
+	Replace(ctx context.Context, prev int64, rec R) error
+	Delete(ctx context.Context, id string) error
+	List(ctx context.Context, q store.Query) ([]R, bool, error)
+}
+
+// fieldsPtr ties a fields type F to its pointer, which implements
+// care.Fields.
+type fieldsPtr[F any] interface {
+	*F
+	care.Fields
+}
+
+// resource serves create, read, replace, patch, delete and list for one
+// record type. F is the client-editable part, R the stored record.
+type resource[F any, PF fieldsPtr[F], R store.Record] struct {
+	path    string // plural, e.g. "volunteers"
+	records records[R]
+	checker *care.Checker
+	// build assembles a stored record from its parts.
+	build func(meta care.Meta, f F, area care.Area, prev *R) R
+	// editable extracts the client-editable part of a stored record.
+	editable func(R) F
+	// filters are the list endpoint's query parameters.
+	filters []filter
+	// verify checks what needs the store, such as references; optional.
+	verify func(ctx context.Context, f *F) error
+	// beforeDelete refuses a delete that would break references; optional.
+	beforeDelete func(ctx context.Context, id string) error
+	now          func() time.Time
+}
+
+// filter is an equality filter exposed as a query parameter. Its value is
+// checked before it reaches the store, and only ever as a plain value.
+type filter struct {
+	param, field, doc string
+	kind              filterKind
+}
+
+type filterKind int
+
+const (
+	filterCode filterKind = iota // a code checked by valid
+	filterBool
+	filterID
+)
+
+var idPattern = regexp.MustCompile(`^[0-9a-f]{24}$`)
+
+// newID returns a fresh record id: an ObjectID in hex, which sorts by time.
+func newID() string { return primitive.NewObjectID().Hex() }
+
+const (
+	defaultPageSize = 50
+	maxPageSize     = 200
+)
+
+// Page is one page of a list.
+type Page[R any] struct {
+	Items []R `json:"items"`
+	// NextCursor fetches the next page when passed as ?cursor=; empty on
+	// the last page.
+	NextCursor string `json:"next_cursor,omitempty"`
+}
+
+func (r *resource[F, PF, R]) create(c *fiber.Ctx) error {
+	if err := requireJSON(c, fiber.MIMEApplicationJSON); err != nil {
+		return err
+	}
+	var f F
+	if err := decodeStrict(c.Body(), &f); err != nil {
+		return err
+	}
+	rec, err := r.validated(c.UserContext(), f, care.Meta{ID: newID(), Version: 1}, nil)
+	if err != nil {
+		return err
+	}
+	if err := r.records.Insert(c.UserContext(), rec); err != nil {
+		return err
+	}
+	c.Location(fmt.Sprintf("/api/v1/%s/%s", r.path, rec.Header().ID))
+	return r.respond(c.Status(fiber.StatusCreated), rec)
+}
+
+// validated checks f and builds the record to store with meta.
+func (r *resource[F, PF, R]) validated(ctx context.Context, f F, meta care.Meta, prev *R) (R, error) {
+	var zero R
+	area, err := r.checker.Check(PF(&f))
+	if err != nil {
+		return zero, err
+	}
+	if r.verify != nil {
+		if err := r.verify(ctx, &f); err != nil {
+			return zero, err
+		}
+	}
+	now := r.now().UTC().Truncate(time.Millisecond) // BSON dates hold milliseconds
+	if meta.CreatedAt.IsZero() {
+		meta.CreatedAt = now
+	}
+	meta.UpdatedAt = now
+	return r.build(meta, f, area, prev), nil
+}
+
+func (r *resource[F, PF, R]) respond(c *fiber.Ctx, rec R) error {
+	c.Set(fiber.HeaderETag, etag(rec.Header().Version))
+	return c.JSON(rec)
+}
+
+func etag(version int64) string { return `"` + strconv.FormatInt(version, 10) + `"` }
+
+// load reads the record named in the path, checking the id's form first
+// so that anything else is a plain 404.
+func (r *resource[F, PF, R]) load(c *fiber.Ctx) (R, error) {
+	id := c.Params("id")
+	if !idPattern.MatchString(id) {
+		var zero R
+		return zero, newProblem(fiber.StatusNotFound, "not-found", "no "+r.path+" record with id "+strconv.Quote(id))
+	}
+	return r.records.Get(c.UserContext(), id)
+}
+
+// checkIfMatch honours an If-Match header: a write based on an older
+// version is refused with 412 instead of silently overwriting.
+func checkIfMatch(c *fiber.Ctx, version int64) error {
+	im := c.Get(fiber.HeaderIfMatch)
+	if im == "" || im == "*" || im == etag(version) || im == "W/"+etag(version) {
+		return nil
+	}
+	return newProblem(fiber.StatusPreconditionFailed, "precondition-failed",
+		"If-Match "+im+" does not match the current version "+etag(version),
+		FieldProblem{Field: "If-Match", Reason: "must be the current ETag " + etag(version)})
+}
+
+func (r *resource[F, PF, R]) get(c *fiber.Ctx) error {
+	rec, err := r.load(c)
+	if err != nil {
+		return err
+	}
+	return r.respond(c, rec)
+}
+
+func (r *resource[F, PF, R]) replace(c *fiber.Ctx) error {
+	if err := requireJSON(c, fiber.MIMEApplicationJSON); err != nil {
+		return err
+	}
+	cur, err := r.load(c)
+	if err != nil {
+		return err
+	}
+	if err := checkIfMatch(c, cur.Header().Version); err != nil {
+		return err
+	}
+	var f F
+	if err := decodeStrict(c.Body(), &f); err != nil {
+		return err
+	}
+	return r.store(c, cur, f)
+}
+
+// patch applies an RFC 7396 JSON merge patch to the editable fields and
+// validates the result as a whole, exactly as a full replacement.
+func (r *resource[F, PF, R]) patch(c *fiber.Ctx) error {
+	if err := requireJSON(c, "application/merge-patch+json", fiber.MIMEApplicationJSON); err != nil {
+		return err
+	}
+	cur, err := r.load(c)
+	if err != nil {
+		return err
+	}
+	if err := checkIfMatch(c, cur.Header().Version); err != nil {
+		return err
+	}
+	var probe map[string]json.RawMessage
+	if err := decodeStrict(c.Body(), &probe); err != nil {
+		return err
+	}
+	orig, err := json.Marshal(r.editable(cur))
+	if err != nil {
+		return fmt.Errorf("server: patch %s: encode current: %w", r.path, err)
+	}
+	merged, err := jsonpatch.MergePatch(orig, c.Body())
+	if err != nil {
+		return badBody("body", "is not a valid JSON merge patch: "+err.Error())
+	}
+	var f F
+	if err := decodeStrict(merged, &f); err != nil {
+		return err
+	}
+	return r.store(c, cur, f)
+}
+
+func (r *resource[F, PF, R]) store(c *fiber.Ctx, cur R, f F) error {
+	meta := cur.Header()
+	prev := meta.Version
+	meta.Version++
+	rec, err := r.validated(c.UserContext(), f, meta, &cur)
+	if err != nil {
+		return err
+	}
+	if err := r.records.Replace(c.UserContext(), prev, rec); err != nil {
+		return err
+	}
+	return r.respond(c, rec)
+}
+
+func (r *resource[F, PF, R]) remove(c *fiber.Ctx) error {
+	cur, err := r.load(c)
+	if err != nil {
+		return err
+	}
+	if err := checkIfMatch(c, cur.Header().Version); err != nil {
+		return err
+	}
+	id := cur.Header().ID
+	if r.beforeDelete != nil {
+		if err := r.beforeDelete(c.UserContext(), id); err != nil {
+			return err
+		}
+	}
+	if err := r.records.Delete(c.UserContext(), id); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (r *resource[F, PF, R]) list(c *fiber.Ctx) error {
+	q, err := r.query(c)
+	if err != nil {
+		return err
+	}
+	items, more, err := r.records.List(c.UserContext(), q)
+	if err != nil {
+		return err
+	}
+	page := Page[R]{Items: items}
+	if more && len(items) > 0 {
+		page.NextCursor = encodeCursor(items[len(items)-1].Header().ID)
+	}
+	return c.JSON(page)
+}
+
+// query turns the list endpoint's query string into a store query,
+// rejecting unknown parameters and bad values with the parameter's name.
+func (r *resource[F, PF, R]) query(c *fiber.Ctx) (store.Query, error) {
+	q := store.Query{Limit: defaultPageSize}
+	known := map[string]filter{}
+	for _, f := range r.filters {
+		known[f.param] = f
+	}
+	var probs []FieldProblem
+	for key, val := range c.Queries() {
+		switch key {
+		case "limit":
+			n, err := strconv.Atoi(val)
+			if err != nil || n < 1 || n > maxPageSize {
+				probs = append(probs, FieldProblem{Field: "limit", Reason: fmt.Sprintf("must be a whole number from 1 to %d", maxPageSize)})
+				continue
+			}
+			q.Limit = n
+		case "cursor":
+			id, ok := decodeCursor(val)
+			if !ok {
+				probs = append(probs, FieldProblem{Field: "cursor", Reason: "is not a cursor returned by this list"})
+				continue
+			}
+			q.After = id
+		default:
+			f, ok := known[key]
+			if !ok {
+				probs = append(probs, FieldProblem{Field: key, Reason: "is not a filter of this list"})
+				continue
+			}
+			cond, reason := f.cond(val)
+			if reason != "" {
+				probs = append(probs, FieldProblem{Field: key, Reason: reason})
+				continue
+			}
+			q.Where = append(q.Where, cond)
+		}
+	}
+	if len(probs) > 0 {
+		return q, newProblem(fiber.StatusBadRequest, "invalid-query", "the query string is invalid", probs...)
+	}
+	return q, nil
+}
+
+func (f filter) cond(val string) (store.Cond, string) {
+	switch f.kind {
+	case filterBool:
+		b, err := strconv.ParseBool(val)
+		if err != nil {
+			return store.Cond{}, "must be true or false"
+		}
+		return store.Cond{Field: f.field, Value: b}, ""
+	case filterID:
+		if !idPattern.MatchString(val) {
+			return store.Cond{}, "must be a record id (24 hexadecimal characters)"
+		}
+	default:
+		if !validCode(f.param, val) {
+			return store.Cond{}, "is not a known code; see /api/v1/taxonomy"
+		}
+	}
+	return store.Cond{Field: f.field, Value: val}, ""
+}
+
+// validCode checks a filter value against its code list.
+func validCode(param, val string) bool {
+	switch param {
+	case "help_type", "need":
+		return care.IsHelpType(val)
+	case "target_group":
+		return care.IsTargetGroup(val)
+	case "urgency":
+		return care.IsUrgency(val)
+	case "status":
+		return val == "active" || val == "paused" || val == "open"
+	case "municipality":
+		return municipalityCode.MatchString(val)
+	}
+	return false
+}
+
+var municipalityCode = regexp.MustCompile(`^GM[0-9]{4}$`)
+
+// Cursors are opaque to clients: base64url of the last id of a page.
+func encodeCursor(id string) string { return base64.RawURLEncoding.EncodeToString([]byte(id)) }
+
+func decodeCursor(s string) (string, bool) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil || !idPattern.Match(b) {
+		return "", false
+	}
+	return string(b), true
+}

@@ -1,0 +1,115 @@
+package server
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/dichtbij/dichtbij/care"
+	"github.com/dichtbij/dichtbij/store"
+)
+
+// mountResources wires the five record types to their collections.
+func mountResources(api fiber.Router, doc *apiDoc, d Deps) {
+	s := d.Store
+	helpType := filter{param: "help_type", field: "help_types", doc: "only records offering this help type"}
+	municipality := filter{param: "municipality", field: "area.municipality_code", doc: "CBS municipality code, e.g. GM0363"}
+	active := filter{param: "active", field: "active", kind: filterBool, doc: "only active (true) or inactive (false) records"}
+
+	mount(api, doc, "volunteer", &resource[care.VolunteerFields, *care.VolunteerFields, care.Volunteer]{
+		path: "volunteers", records: s.Volunteers(), checker: d.Checker, now: d.Now,
+		build: func(m care.Meta, f care.VolunteerFields, a care.Area, _ *care.Volunteer) care.Volunteer {
+			return care.Volunteer{Meta: m, VolunteerFields: f, Area: a, LocationPrecision: care.CoarsePrecision}
+		},
+		editable: care.Volunteer.Editable,
+		filters: []filter{helpType, municipality,
+			{param: "status", field: "status", doc: "active or paused"},
+			{param: "language", field: "languages", doc: "ISO 639-1 code the volunteer speaks"}},
+	})
+	mount(api, doc, "initiative", &resource[care.InitiativeFields, *care.InitiativeFields, care.Initiative]{
+		path: "initiatives", records: s.Initiatives(), checker: d.Checker, now: d.Now,
+		build: func(m care.Meta, f care.InitiativeFields, a care.Area, _ *care.Initiative) care.Initiative {
+			return care.Initiative{Meta: m, InitiativeFields: f, Area: a}
+		},
+		editable:     care.Initiative.Editable,
+		filters:      []filter{helpType, municipality, active},
+		beforeDelete: refusedWhileOwning(s.Activities(), "initiative_id", "initiative"),
+	})
+	mount(api, doc, "provision", &resource[care.ProvisionFields, *care.ProvisionFields, care.Provision]{
+		path: "provisions", records: s.Provisions(), checker: d.Checker, now: d.Now,
+		build: func(m care.Meta, f care.ProvisionFields, a care.Area, _ *care.Provision) care.Provision {
+			return care.Provision{Meta: m, ProvisionFields: f, Area: a}
+		},
+		editable: care.Provision.Editable,
+		filters: []filter{helpType, municipality, active,
+			{param: "target_group", field: "target_groups", doc: "only provisions for this target group"}},
+		beforeDelete: refusedWhileOwning(s.Activities(), "provision_id", "provision"),
+	})
+	mount(api, doc, "activity", &resource[care.ActivityFields, *care.ActivityFields, care.Activity]{
+		path: "activities", records: s.Activities(), checker: d.Checker, now: d.Now,
+		build: func(m care.Meta, f care.ActivityFields, a care.Area, _ *care.Activity) care.Activity {
+			return care.Activity{Meta: m, ActivityFields: f, Area: a}
+		},
+		editable: care.Activity.Editable,
+		filters: []filter{helpType, municipality, active,
+			{param: "target_group", field: "target_groups", doc: "only activities for this target group"},
+			{param: "provision_id", field: "provision_id", kind: filterID, doc: "only activities of this provision"},
+			{param: "initiative_id", field: "initiative_id", kind: filterID, doc: "only activities of this initiative"}},
+		verify: ownerExists(s.Provisions(), s.Initiatives()),
+	})
+	mount(api, doc, "support request", &resource[care.RequestFields, *care.RequestFields, care.Request]{
+		path: "requests", records: s.Requests(), checker: d.Checker, now: d.Now,
+		build: func(m care.Meta, f care.RequestFields, a care.Area, prev *care.Request) care.Request {
+			status := "open"
+			if prev != nil {
+				status = prev.Status
+			}
+			return care.Request{Meta: m, RequestFields: f, Area: a, LocationPrecision: care.CoarsePrecision, Status: status}
+		},
+		editable: care.Request.Editable,
+		filters: []filter{municipality,
+			{param: "need", field: "needs", doc: "only requests with this need (help type)"},
+			{param: "urgency", field: "urgency", doc: "low, normal, high or crisis"},
+			{param: "status", field: "status", doc: "lifecycle status, e.g. open"}},
+	})
+}
+
+// existence is what reference checks need from a collection.
+type existence interface {
+	Exists(ctx context.Context, where ...store.Cond) (bool, error)
+}
+
+// ownerExists checks that an activity's provision or initiative exists, so
+// no activity points at nothing.
+func ownerExists(provisions, initiatives existence) func(context.Context, *care.ActivityFields) error {
+	return func(ctx context.Context, f *care.ActivityFields) error {
+		field, id, coll := "provision_id", f.ProvisionID, provisions
+		if id == "" {
+			field, id, coll = "initiative_id", f.InitiativeID, initiatives
+		}
+		ok, err := coll.Exists(ctx, store.Cond{Field: "_id", Value: id})
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return &care.ValidationError{Problems: []care.Problem{{Field: field, Reason: "names no existing record"}}}
+		}
+		return nil
+	}
+}
+
+// refusedWhileOwning refuses to delete an owner that still has activities.
+func refusedWhileOwning(activities existence, field, kind string) func(context.Context, string) error {
+	return func(ctx context.Context, id string) error {
+		ok, err := activities.Exists(ctx, store.Cond{Field: field, Value: id})
+		if err != nil {
+			return err
+		}
+		if ok {
+			return newProblem(fiber.StatusConflict, "has-activities",
+				fmt.Sprintf("this %s still has activities; delete them or set active to false instead", kind))
+		}
+		return nil
+	}
+}

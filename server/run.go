@@ -1,0 +1,63 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+
+	"github.com/dichtbij/dichtbij/care"
+	"github.com/dichtbij/dichtbij/config"
+	"github.com/dichtbij/dichtbij/geo"
+	"github.com/dichtbij/dichtbij/store"
+)
+
+// Run starts the store (embedded unless cfg.MongoDBURI is set) and serves
+// HTTP on cfg.Addr until ctx is cancelled, then shuts down gracefully:
+// in-flight requests get cfg.ShutdownTimeout to finish before the store is
+// closed.
+func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	munis, err := geo.LoadMunicipalities()
+	if err != nil {
+		return fmt.Errorf("server: %w", err)
+	}
+	bounds, err := geo.ParseBounds(cfg.Bounds, munis)
+	if err != nil {
+		return fmt.Errorf("server: DICHTBIJ_BOUNDS: %w", err)
+	}
+	st, err := store.Open(ctx, store.Options{URI: cfg.MongoDBURI, Database: cfg.Database, DataDir: cfg.DataDir, Logger: log})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		closeCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownTimeout)
+		defer cancel()
+		if err := st.Close(closeCtx); err != nil {
+			log.Error("closing store", "err", err)
+		}
+	}()
+	app, err := NewApp(Deps{Store: st, Checker: care.NewChecker(bounds, munis), Log: log, BodyLimit: cfg.BodyLimit})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("server: listen on %s (DICHTBIJ_ADDR): %w", cfg.Addr, err)
+	}
+	log.Info("listening", "addr", ln.Addr().String(), "backend", st.Backend(), "bounds", bounds.String())
+	served := make(chan error, 1)
+	go func() { served <- app.Listener(ln) }()
+	select {
+	case err := <-served:
+		return fmt.Errorf("server: serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", "timeout", cfg.ShutdownTimeout.String())
+	if err := app.ShutdownWithTimeout(cfg.ShutdownTimeout); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("server: shutdown: %w", err)
+	}
+	<-served
+	log.Info("stopped")
+	return nil
+}
