@@ -61,3 +61,16 @@ func cellCentre(x, step, limit float64) float64 {
 func clamp(x, limit float64) float64 {
 	return math.Max(-limit, math.Min(limit, x))
 }
+
+// CellSamples returns points spread over the grid cell whose centre is c:
+// the centre first, then the corners and the edges' midpoints, each pulled
+// 1 % inwards so they stay in the cell. A coarse point near a border or
+// the coast can itself lie outside every municipality while its cell does
+// not; the samples find where the cell touches land.
+func CellSamples(c orb.Point) []orb.Point {
+	out := make([]orb.Point, 0, 9)
+	for _, f := range [][2]float64{{0, 0}, {-1, -1}, {1, -1}, {-1, 1}, {1, 1}, {0, -1}, {0, 1}, {-1, 0}, {1, 0}} {
+		out = append(out, orb.Point{c[0] + f[0]*0.49*coarseCellLon, c[1] + f[1]*0.49*coarseCellLat})
+	}
+	return out
+}

@@ -11,6 +11,8 @@ import (
 	_ "embed" // for the municipality boundaries
 	"fmt"
 	"math"
+	"slices"
+	"strings"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
@@ -36,6 +38,12 @@ type Municipality struct {
 	// Population is the number of inhabitants in 2024 (CBS aantal_inwoners),
 	// 0 when unknown.
 	Population int
+	// Centre is a representative WGS84 [lon, lat] point of the municipality,
+	// rounded to 6 decimals: its area centroid when that lies inside,
+	// otherwise a point found inside by a deterministic search. It always
+	// satisfies Locate(Centre).Code == Code. It is a geometric centre, not
+	// the town hall or the busiest street.
+	Centre orb.Point
 }
 
 // Municipalities is the set of Dutch municipalities with their boundaries.
@@ -143,12 +151,128 @@ func LoadMunicipalities() (*Municipalities, error) {
 	if len(m.areas) == 0 {
 		return nil, fmt.Errorf("geo: no municipalities in embedded data")
 	}
+	// Centres need every area loaded: Locate breaks ties between
+	// overlapping borders by file order.
+	for i := range m.areas {
+		a := &m.areas[i]
+		c, ok := m.centre(a)
+		if !ok {
+			return nil, fmt.Errorf("geo: municipality %s: no point found inside it", a.Code)
+		}
+		a.Centre = c
+	}
 	return m, nil
+}
+
+// centre returns a representative point of a that Locate assigns to a,
+// trying in turn the centroid of all its parts, the centroid and the
+// vertex mean of its largest part, and finally the point of a grid over
+// the largest part that lies farthest from that part's outline (an
+// approximate pole of inaccessibility). The boolean is false only when no
+// grid point up to 128 × 128 lies inside.
+func (m *Municipalities) centre(a *area) (orb.Point, bool) {
+	mp := make(orb.MultiPolygon, len(a.polys))
+	largest, largestArea := 0, -1.0
+	for i, p := range a.polys {
+		mp[i] = p.poly
+		if ar := math.Abs(planar.Area(p.poly)); ar > largestArea {
+			largest, largestArea = i, ar
+		}
+	}
+	big := a.polys[largest]
+	whole, _ := planar.CentroidArea(mp)
+	part, _ := planar.CentroidArea(big.poly)
+	var mean orb.Point
+	outer := big.poly[0]
+	for _, p := range outer[:len(outer)-1] { // the last point repeats the first
+		mean[0] += p[0]
+		mean[1] += p[1]
+	}
+	mean[0] /= float64(len(outer) - 1)
+	mean[1] /= float64(len(outer) - 1)
+	for _, c := range []orb.Point{whole, part, mean} {
+		c = round6(c)
+		if m.locatesTo(c, a.Code) {
+			return c, true
+		}
+	}
+	for n := 16; n <= 128; n *= 2 {
+		if c, ok := m.innermost(a.Code, big, n); ok {
+			return c, true
+		}
+	}
+	return orb.Point{}, false
+}
+
+// innermost returns, among the centres of an n × n grid over pg's bound
+// that Locate assigns to code, the one farthest from pg's outline, with
+// ties going to the first in row order. Distances are measured in a plane
+// where a degree of longitude is scaled by the cosine of the latitude, so
+// they are proportional to metres.
+func (m *Municipalities) innermost(code string, pg polygon, n int) (orb.Point, bool) {
+	b := pg.bound
+	kx := math.Cos(b.Center()[1] * math.Pi / 180)
+	best, bestD, found := orb.Point{}, -1.0, false
+	for iy := 0; iy < n; iy++ {
+		for ix := 0; ix < n; ix++ {
+			c := round6(orb.Point{
+				b.Min[0] + (float64(ix)+0.5)*(b.Max[0]-b.Min[0])/float64(n),
+				b.Min[1] + (float64(iy)+0.5)*(b.Max[1]-b.Min[1])/float64(n),
+			})
+			if !m.locatesTo(c, code) {
+				continue
+			}
+			d := math.Inf(1)
+			for _, ring := range pg.poly {
+				for k := 0; k+1 < len(ring); k++ {
+					d = math.Min(d, segmentDistance(c, ring[k], ring[k+1], kx))
+				}
+			}
+			if d > bestD {
+				best, bestD, found = c, d, true
+			}
+		}
+	}
+	return best, found
+}
+
+// segmentDistance returns the distance from p to the segment a–b with
+// longitudes scaled by kx.
+func segmentDistance(p, a, b orb.Point, kx float64) float64 {
+	px, py := (p[0]-a[0])*kx, p[1]-a[1]
+	dx, dy := (b[0]-a[0])*kx, b[1]-a[1]
+	t := 0.0
+	if l := dx*dx + dy*dy; l > 0 {
+		t = math.Max(0, math.Min(1, (px*dx+py*dy)/l))
+	}
+	return math.Hypot(px-t*dx, py-t*dy)
+}
+
+// locatesTo reports whether Locate assigns p to the municipality code.
+func (m *Municipalities) locatesTo(p orb.Point, code string) bool {
+	got, ok := m.Locate(p)
+	return ok && got.Code == code
+}
+
+// round6 rounds both coordinates of p to 6 decimals (about 0.1 m).
+func round6(p orb.Point) orb.Point {
+	return orb.Point{math.Round(p[0]*1e6) / 1e6, math.Round(p[1]*1e6) / 1e6}
 }
 
 // Len returns the number of municipalities (342 for 2024).
 func (m *Municipalities) Len() int {
 	return len(m.areas)
+}
+
+// All returns every municipality, sorted by code. The slice is a fresh
+// copy that the caller may change.
+func (m *Municipalities) All() []Municipality {
+	out := make([]Municipality, len(m.areas))
+	for i, a := range m.areas {
+		out[i] = a.Municipality
+	}
+	slices.SortFunc(out, func(a, b Municipality) int { return strings.Compare(a.Code, b.Code) })
+	return out
 }
 
 // Lookup returns the municipality with CBS code code, e.g. "GM0363".

@@ -65,8 +65,8 @@ func TestLoadMunicipalities(t *testing.T) {
 		want   Municipality
 		wantOK bool
 	}{
-		{"Amsterdam", "GM0363", Municipality{"GM0363", "Amsterdam", 931298}, true},
-		{"Molenlanden", "GM1978", Municipality{"GM1978", "Molenlanden", 45271}, true},
+		{"Amsterdam", "GM0363", Municipality{Code: "GM0363", Name: "Amsterdam", Population: 931298}, true},
+		{"Molenlanden", "GM1978", Municipality{Code: "GM1978", Name: "Molenlanden", Population: 45271}, true},
 		{"abroad placeholder is skipped", "GM0998", Municipality{}, false},
 		{"empty code", "", Municipality{}, false},
 		{"2014 code that no longer exists", "GM0689", Municipality{}, false},
@@ -74,6 +74,7 @@ func TestLoadMunicipalities(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, ok := m.Lookup(tt.code)
+			got.Centre = orb.Point{} // checked by TestCentre
 			if got != tt.want || ok != tt.wantOK {
 				t.Errorf("Lookup(%q) = %+v, %v; want %+v, %v", tt.code, got, ok, tt.want, tt.wantOK)
 			}
@@ -192,5 +193,108 @@ func BenchmarkLoadMunicipalities(b *testing.B) {
 		if _, err := LoadMunicipalities(); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestCentre(t *testing.T) {
+	m := testMunicipalities(t)
+	fallback := 0
+	for _, a := range m.areas {
+		c := a.Centre
+		if got, ok := m.Locate(c); !ok || got.Code != a.Code {
+			t.Errorf("Locate(%s %s Centre %v) = %q, %v; want %q", a.Code, a.Name, c, got.Code, ok, a.Code)
+		}
+		if c != round6(c) {
+			t.Errorf("%s Centre %v is not rounded to 6 decimals", a.Code, c)
+		}
+		mp := make(orb.MultiPolygon, len(a.polys))
+		for i, p := range a.polys {
+			mp[i] = p.poly
+		}
+		if whole, _ := planar.CentroidArea(mp); round6(whole) != c {
+			fallback++
+			t.Logf("%s %s: centroid %v is not inside; Centre %v", a.Code, a.Name, round6(whole), c)
+		}
+	}
+	t.Logf("%d of %d municipalities needed a fallback", fallback, len(m.areas))
+
+	// Geometric centres of compact cities lie within a few km of the
+	// historic centre.
+	near := []struct {
+		code   string
+		centre orb.Point
+		maxM   float64
+	}{
+		{"GM0363", orb.Point{4.8924, 52.3731}, 4000}, // Amsterdam, Dam square
+		{"GM0344", orb.Point{5.1214, 52.0907}, 5000}, // Utrecht, Domtoren
+		{"GM0599", orb.Point{4.4777, 51.9244}, 5000}, // Rotterdam, centre
+		{"GM0935", orb.Point{5.6883, 50.8486}, 3000}, // Maastricht, Vrijthof
+		{"GM0014", orb.Point{6.5682, 53.2194}, 6000}, // Groningen, Martinitoren
+	}
+	for _, tt := range near {
+		mu, _ := m.Lookup(tt.code)
+		if d := Distance(mu.Centre, tt.centre); d > tt.maxM {
+			t.Errorf("%s Centre %v is %.0f m from %v; want at most %.0f m", tt.code, mu.Centre, d, tt.centre, tt.maxM)
+		}
+	}
+}
+
+// TestCentreFallback draws a U whose centroid and vertex mean both fall in
+// the gap between its arms, so only the grid search can find the centre:
+//
+//	+--+  +--+
+//	|  |  |  |   the centroid (x) and vertex mean (v) are outside
+//	|  |xv|  |
+//	|  +--+  |
+//	|   c    |   c: the innermost grid point, in the middle of the base
+//	+--------+
+func TestCentreFallback(t *testing.T) {
+	const s = 0.03 // degrees per unit of the drawing
+	var ring orb.Ring
+	for _, p := range [][2]float64{{0, 0}, {3, 0}, {3, 3}, {2, 3}, {2, 1}, {1, 1}, {1, 3}, {0, 3}, {0, 0}} {
+		ring = append(ring, orb.Point{5 + p[0]*s, 52 + p[1]*s})
+	}
+	poly := orb.Polygon{ring}
+	a := area{Municipality: Municipality{Code: "GM9999", Name: "U"}, bound: ring.Bound(),
+		polys: []polygon{{bound: ring.Bound(), poly: poly}}}
+	m := &Municipalities{areas: []area{a}, byCode: map[string]int{"GM9999": 0}, bound: ring.Bound()}
+
+	if c, _ := planar.CentroidArea(poly); m.locatesTo(round6(c), "GM9999") {
+		t.Fatalf("centroid %v lies inside the U; the drawing no longer tests the fallback", c)
+	}
+	c, ok := m.centre(&m.areas[0])
+	if !ok || !m.locatesTo(c, "GM9999") {
+		t.Fatalf("centre() = %v, %v; want a point inside the U", c, ok)
+	}
+	// The innermost points of the U are 0.5 units from its outline: the
+	// middle of the base and of each arm. A 16 × 16 grid gets within
+	// 0.1 units of that.
+	kx := math.Cos(52 * math.Pi / 180)
+	d := math.Inf(1)
+	for k := 0; k+1 < len(ring); k++ {
+		d = math.Min(d, segmentDistance(c, ring[k], ring[k+1], kx))
+	}
+	if d < 0.4*s*kx {
+		t.Errorf("centre() = %v is %.5f° from the outline; want at least %.5f°", c, d, 0.4*s*kx)
+	}
+}
+
+func TestAll(t *testing.T) {
+	m := testMunicipalities(t)
+	all := m.All()
+	if len(all) != m.Len() {
+		t.Fatalf("len(All()) = %d; want %d", len(all), m.Len())
+	}
+	for i, mu := range all {
+		if i > 0 && all[i-1].Code >= mu.Code {
+			t.Errorf("All()[%d].Code = %q follows %q; want strictly increasing codes", i, mu.Code, all[i-1].Code)
+		}
+		if got, ok := m.Lookup(mu.Code); !ok || got != mu {
+			t.Errorf("Lookup(%q) = %+v, %v; want %+v as in All()", mu.Code, got, ok, mu)
+		}
+	}
+	all[0].Name = "changed"
+	if again := m.All(); again[0].Name == "changed" {
+		t.Errorf("All() shares its slice with the Municipalities; want a copy")
 	}
 }
