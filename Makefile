@@ -2,11 +2,16 @@
 GO ?= go
 PKGS := ./...
 
-.PHONY: run test lint unit bench fuzz build
+.PHONY: run demo test lint unit bench fuzz build loadtest
 
 ## run: start dichtbij on 127.0.0.1:8080 with the embedded store in ./data
 run:
 	$(GO) run .
+
+## demo: like run, with generated demo records for Utrecht in an empty store
+DEMO ?= GM0344
+demo:
+	$(GO) run . -demo $(DEMO)
 
 ## build: build the binary ./dichtbij
 build:
@@ -26,6 +31,10 @@ unit:
 ## bench: benchmarks, 5 runs each, for benchstat
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count 5 $(PKGS)
+
+## loadtest: wrk against GET /api/v1/options/nearby at 100k options (needs wrk)
+loadtest:
+	scripts/loadtest-nearby.sh
 
 ## fuzz: each fuzzer for FUZZTIME (default 30s)
 FUZZTIME ?= 30s

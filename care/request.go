@@ -1,6 +1,10 @@
 package care
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+	"time"
+)
 
 // DomainScore is a ZRM life domain with its self-reliance scores, 1 (acute
 // problems) to 5 (fully self-reliant), at intake and at closure.
@@ -32,6 +36,11 @@ type RequestFields struct {
 	OwnStrength string       `json:"own_strength,omitempty" bson:"own_strength,omitempty" validate:"max=4000,safelines"`
 	Network     string       `json:"network,omitempty" bson:"network,omitempty" validate:"max=4000,safelines"`
 	Urgency     string       `json:"urgency" bson:"urgency" validate:"required,urgency"`
+	// TargetGroups the resident belongs to (e.g. seniors, carers), so that
+	// activities aimed at a group can be matched; optional.
+	TargetGroups []string `json:"target_groups,omitempty" bson:"target_groups,omitempty" validate:"max=10,unique,dive,targetgroup"`
+	// ResidentAge in years, for activities with an age range; optional.
+	ResidentAge *int `json:"resident_age,omitempty" bson:"resident_age,omitempty" validate:"omitempty,min=0,max=120"`
 }
 
 // Request is a stored support request.
@@ -42,6 +51,36 @@ type Request struct {
 	LocationPrecision string `json:"location_precision" bson:"location_precision"`
 	// Status is the request's place in its lifecycle, starting at "open".
 	Status string `json:"status" bson:"status"`
+	// NeedsChangedAt is when the needs were set or last changed; a search
+	// older than this no longer counts for the request.
+	NeedsChangedAt time.Time `json:"needs_changed_at" bson:"needs_changed_at"`
+	// LastSearch is the latest zero-line search run for the request.
+	LastSearch *SearchRef `json:"last_search,omitempty" bson:"last_search,omitempty"`
+}
+
+// SearchRef points at a recorded search.
+type SearchRef struct {
+	ID string    `json:"id" bson:"id"`
+	At time.Time `json:"at" bson:"at"`
+}
+
+// Search records that a zero-line search ran for a request: when, for
+// whom, and what it found per need.
+type Search struct {
+	Meta      `bson:",inline"`
+	RequestID string `json:"request_id" bson:"request_id"`
+	// By is who ran it; empty until accounts exist.
+	By    string       `json:"by" bson:"by"`
+	Needs []SearchNeed `json:"needs" bson:"needs"`
+}
+
+// SearchNeed is a search's outcome for one need.
+type SearchNeed struct {
+	Need      string   `json:"need" bson:"need"`
+	OptionIDs []string `json:"option_ids" bson:"option_ids"`
+	Covered   bool     `json:"covered" bson:"covered"`
+	Reason    string   `json:"reason,omitempty" bson:"reason,omitempty"`
+	Detail    string   `json:"detail,omitempty" bson:"detail,omitempty"`
 }
 
 // Editable returns the fields a client may change.
@@ -72,9 +111,18 @@ func (f *RequestFields) check(c *Checker, p *problems) Area {
 	if f.Constraints != nil {
 		checkSlots("constraints.time_windows", f.Constraints.TimeWindows, p)
 	}
-	area, ok := c.checkLocation("location", f.Location, p)
+	area, ok := c.checkCoarseLocation("location", f.Location, p)
 	if ok {
 		coarsen(&f.Location)
 	}
 	return area
+}
+
+// SameNeeds reports whether two requests ask for the same help types, in
+// any order.
+func SameNeeds(a, b []string) bool {
+	x, y := slices.Clone(a), slices.Clone(b)
+	slices.Sort(x)
+	slices.Sort(y)
+	return slices.Equal(x, y)
 }

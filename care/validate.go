@@ -55,9 +55,41 @@ func (p problems) err() error {
 
 // Area is where a record lies, derived from its location on every write and
 // never accepted from a client.
+//
+// The years differ (see geo.Area): the municipality is the CBS 2024
+// gemeente, the district and neighbourhood are the CBS 2014 wijk and buurt,
+// the latest boundaries available. Municipalities merged since 2014, so a
+// district code need not belong to the municipality code beside it: a
+// record in Molenlanden (GM1978) has a WK0689.. or WK1927.. district. Do
+// not join district or neighbourhood codes to municipality codes.
 type Area struct {
+	// MunicipalityCode and MunicipalityName are the CBS 2024 gemeente,
+	// e.g. "GM0363" "Amsterdam"; empty when the location is in none.
 	MunicipalityCode string `json:"municipality_code,omitempty" bson:"municipality_code,omitempty"`
 	MunicipalityName string `json:"municipality_name,omitempty" bson:"municipality_name,omitempty"`
+	// DistrictCode and DistrictName are the CBS 2014 wijk, e.g.
+	// "WK036300" "Stadsdeel Centrum"; empty when the location is in no
+	// 2014 district (reclaimed land, a moved coast or border).
+	DistrictCode string `json:"district_code,omitempty" bson:"district_code,omitempty"`
+	DistrictName string `json:"district_name,omitempty" bson:"district_name,omitempty"`
+	// NeighbourhoodCode and NeighbourhoodName are the CBS 2014 buurt, e.g.
+	// "BU03630000" "Burgwallen-Oude Zijde": the one with the nearest label
+	// point, so near its edge it can be a neighbour of the true one. Set
+	// whenever MunicipalityCode is.
+	NeighbourhoodCode string `json:"neighbourhood_code,omitempty" bson:"neighbourhood_code,omitempty"`
+	NeighbourhoodName string `json:"neighbourhood_name,omitempty" bson:"neighbourhood_name,omitempty"`
+}
+
+// AreaFrom converts a located geo.Area into the Area stored with a record.
+func AreaFrom(a geo.Area) Area {
+	return Area{
+		MunicipalityCode:  a.MunicipalityCode,
+		MunicipalityName:  a.MunicipalityName,
+		DistrictCode:      a.DistrictCode,
+		DistrictName:      a.DistrictName,
+		NeighbourhoodCode: a.NeighbourhoodCode,
+		NeighbourhoodName: a.NeighbourhoodName,
+	}
 }
 
 // Checker validates and normalises submitted records against the deployment's
@@ -65,12 +97,13 @@ type Area struct {
 type Checker struct {
 	v      *validator.Validate
 	bounds geo.Bounds
-	munis  *geo.Municipalities
+	areas  *geo.Areas
 }
 
 // NewChecker returns a Checker that accepts locations inside bounds and
-// derives each record's municipality from munis.
-func NewChecker(bounds geo.Bounds, munis *geo.Municipalities) *Checker {
+// derives each record's Area (municipality, district and neighbourhood)
+// from areas.
+func NewChecker(bounds geo.Bounds, areas *geo.Areas) *Checker {
 	v := validator.New(validator.WithRequiredStructEnabled())
 	v.RegisterTagNameFunc(func(f reflect.StructField) string {
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
@@ -102,7 +135,7 @@ func NewChecker(bounds geo.Bounds, munis *geo.Municipalities) *Checker {
 	must(v.RegisterValidation("safelines", func(fl validator.FieldLevel) bool { return safeText(fl.Field().String(), true) }))
 	must(v.RegisterValidation("postcode", func(fl validator.FieldLevel) bool { return postcodeRE.MatchString(fl.Field().String()) }))
 	must(v.RegisterValidation("phone", func(fl validator.FieldLevel) bool { return phoneRE.MatchString(fl.Field().String()) }))
-	return &Checker{v: v, bounds: bounds, munis: munis}
+	return &Checker{v: v, bounds: bounds, areas: areas}
 }
 
 var (
@@ -244,7 +277,7 @@ func (l Location) Point() orb.Point { return orb.Point{l.Lon, l.Lat} }
 func locationFrom(p orb.Point) Location { return Location{Lat: p[1], Lon: p[0]} }
 
 // checkLocation reports a missing or out-of-area location. It returns the
-// municipality the location lies in and whether the location is valid.
+// Area the location lies in and whether the location is valid.
 func (c *Checker) checkLocation(field string, l *Location, p *problems) (Area, bool) {
 	if l == nil {
 		p.add(field, "is required")
@@ -264,6 +297,22 @@ func (c *Checker) checkLocation(field string, l *Location, p *problems) (Area, b
 	return c.areaOf(l.Point()), true
 }
 
+// checkCoarseLocation is checkLocation for residents' locations, which are
+// stored as the centre of their grid cell. That centre can lie just
+// outside the allowed area (over the border or in the sea) while the home
+// does not; when such a stored centre is sent back unchanged (an edit of
+// other fields), it is accepted if its cell reaches into the area.
+func (c *Checker) checkCoarseLocation(field string, l *Location, p *problems) (Area, bool) {
+	if l != nil && !c.bounds.Contains(l.Point()) && geo.Coarsen(l.Point()) == l.Point() {
+		for _, s := range geo.CellSamples(l.Point()) {
+			if c.bounds.Contains(s) {
+				return c.areaOf(s), true
+			}
+		}
+	}
+	return c.checkLocation(field, l, p)
+}
+
 // coarsen replaces a resident's location by the centre of its grid cell, so
 // that no exact home position is ever stored. Call it after checkLocation.
 func coarsen(l **Location) {
@@ -273,9 +322,11 @@ func coarsen(l **Location) {
 	}
 }
 
+// areaOf returns the Area of pt, or the zero Area when pt lies in no
+// municipality.
 func (c *Checker) areaOf(pt orb.Point) Area {
-	if m, ok := c.munis.Locate(pt); ok {
-		return Area{MunicipalityCode: m.Code, MunicipalityName: m.Name}
+	if a, ok := c.areas.Locate(pt); ok {
+		return AreaFrom(a)
 	}
 	return Area{}
 }

@@ -42,7 +42,7 @@ func (f *VolunteerFields) normalize() {
 
 func (f *VolunteerFields) check(c *Checker, p *problems) Area {
 	checkSlots("availability", f.Availability, p)
-	area, ok := c.checkLocation("home_location", f.HomeLocation, p)
+	area, ok := c.checkCoarseLocation("home_location", f.HomeLocation, p)
 	if ok {
 		coarsen(&f.HomeLocation)
 	}

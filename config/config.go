@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -35,6 +36,14 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	// LogLevel is one of debug, info, warn, error.
 	LogLevel string
+	// Demo, when set to a CBS municipality code (or "nl" for the whole
+	// country), fills an empty store with generated demo records there.
+	Demo string
+	// DemoOptions is how many options the demo generates.
+	DemoOptions int
+	// PollInterval is how often the change log of a store shared with
+	// other processes is read (where the store has no change streams).
+	PollInterval time.Duration
 }
 
 // setting describes one configuration value: its environment variable, its
@@ -96,6 +105,29 @@ func settings() []setting {
 				return errors.New("must be a positive duration such as 15s")
 			}
 			c.ShutdownTimeout = d
+			return nil
+		}},
+		{"DICHTBIJ_POLL_INTERVAL", "poll-interval", "1s", "how often to follow other processes' writes on a shared store", func(c *Config, v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < 10*time.Millisecond || d > time.Hour {
+				return errors.New("must be a duration from 10ms to 1h, such as 1s")
+			}
+			c.PollInterval = d
+			return nil
+		}},
+		{"DICHTBIJ_DEMO", "demo", "", `load generated demo records into an empty store, in the municipality with this CBS code (e.g. GM0344 Utrecht), or "nl" for the whole country`, func(c *Config, v string) error {
+			if v != "" && v != "nl" && !regexp.MustCompile(`^GM[0-9]{4}$`).MatchString(v) {
+				return errors.New(`must be a CBS municipality code such as "GM0344", or "nl"`)
+			}
+			c.Demo = v
+			return nil
+		}},
+		{"DICHTBIJ_DEMO_OPTIONS", "demo-options", "3000", "how many options the demo generates", func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 10 || n > 2_000_000 {
+				return errors.New("must be a whole number from 10 to 2000000")
+			}
+			c.DemoOptions = n
 			return nil
 		}},
 		{"DICHTBIJ_LOG_LEVEL", "log-level", "info", "log level: debug, info, warn or error", func(c *Config, v string) error {

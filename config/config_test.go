@@ -15,7 +15,7 @@ func TestDefaultsNeedNoConfiguration(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Config{Addr: "127.0.0.1:8080", DataDir: "./data", Database: "dichtbij", Bounds: "nl", BodyLimit: 1 << 20, ShutdownTimeout: 15 * time.Second, LogLevel: "info"}
+	want := Config{Addr: "127.0.0.1:8080", DataDir: "./data", Database: "dichtbij", Bounds: "nl", BodyLimit: 1 << 20, ShutdownTimeout: 15 * time.Second, LogLevel: "info", PollInterval: time.Second, DemoOptions: 3000}
 	if c != want {
 		t.Errorf("Load() = %+v; want %+v", c, want)
 	}

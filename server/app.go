@@ -17,13 +17,18 @@ import (
 
 	"github.com/dichtbij/dichtbij/care"
 	"github.com/dichtbij/dichtbij/frontend"
+	"github.com/dichtbij/dichtbij/geo"
+	"github.com/dichtbij/dichtbij/matching"
 	"github.com/dichtbij/dichtbij/store"
 )
 
 // Deps are what the app is built from.
 type Deps struct {
-	Store     *store.Store
-	Checker   *care.Checker
+	Store   *store.Store
+	Checker *care.Checker
+	Engine  *matching.Engine
+	// Bounds are the allowed area for locations in queries.
+	Bounds    geo.Bounds
 	Log       *slog.Logger
 	BodyLimit int
 	// Now is the clock; nil means time.Now.
@@ -58,7 +63,9 @@ func NewApp(d Deps) (*fiber.App, error) {
 	api.Get("/taxonomy", func(c *fiber.Ctx) error { return c.JSON(care.Codes()) })
 	doc.add(op{method: http.MethodGet, path: "/api/v1/taxonomy", tag: "taxonomy", summary: "Help types, ZRM life domains and other code lists with Dutch and English labels", resp: care.Taxonomy{}})
 
-	mountResources(api, doc, d)
+	sync := newOptionSync(d.Engine, d.Store, d.Log, d.Now)
+	mountResources(api, doc, d, sync)
+	mountMatching(api, doc, d)
 
 	doc.add(op{method: http.MethodGet, path: "/api/openapi.json", tag: "meta", summary: "This OpenAPI document"})
 	spec, err := doc.json()

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"mime"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -65,13 +66,18 @@ func decodeStrict(body []byte, v any) error {
 		return badBody(path, "must be "+jsonKind(te.Type.Kind().String())+", not "+te.Value)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name, _ := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
-		path := firstKeyPath(trimmed, name)
+		path := unknownKeyPath(trimmed, reflect.TypeOf(v), name)
 		return badBody(path, "is not a known field")
 	}
 	return badBody("body", "request body could not be read: "+err.Error())
 }
 
+// badBody is a 400 naming path, or "body" when the path is empty (a key
+// "" at the top level has no path of its own).
 func badBody(path, reason string) error {
+	if path == "" {
+		path = "body"
+	}
 	return newProblem(fiber.StatusBadRequest, "malformed-body", path+": "+reason, fieldProblem(path, reason))
 }
 
@@ -179,8 +185,13 @@ func (w *walker) next() (json.Token, error) {
 // syntaxProblem finds where a document stops being valid JSON.
 func syntaxProblem(doc []byte) (string, string) {
 	w := newWalker(doc)
+	values := 0 // complete values at the top level
 	for {
-		if _, err := w.next(); err != nil {
+		_, err := w.next()
+		if err == nil && len(w.frames) == 0 {
+			values++
+		}
+		if err != nil {
 			path := w.path()
 			if path == "" {
 				path = "body"
@@ -190,7 +201,13 @@ func syntaxProblem(doc []byte) (string, string) {
 			if errors.As(err, &se) {
 				reason = fmt.Sprintf("is not valid JSON at byte %d (%s); NaN and Infinity are not JSON numbers", se.Offset, se.Error())
 			}
-			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			switch {
+			case errors.Is(err, io.EOF) && len(w.frames) == 0 && values > 1:
+				reason = "must hold exactly one JSON object, with nothing after it"
+			case errors.Is(err, io.EOF) && len(w.frames) == 0:
+				// The tokens are fine, so json.Valid refused the depth.
+				reason = "is not valid JSON: it nests deeper than 10000 levels"
+			case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
 				reason = "is not valid JSON: the document ends too early"
 			}
 			return path, reason
@@ -219,8 +236,11 @@ func pathAtOffset(doc []byte, offset int64) string {
 	}
 }
 
-// firstKeyPath finds the first object key called name and returns its path.
-func firstKeyPath(doc []byte, name string) string {
+// unknownKeyPath finds the first object key called name that is not a
+// field of the struct it is in, decoding into t, and returns its path. A
+// key can be unknown in one place and known in another ("name" inside
+// "address").
+func unknownKeyPath(doc []byte, t reflect.Type, name string) string {
 	w := newWalker(doc)
 	for {
 		tok, err := w.next()
@@ -229,8 +249,75 @@ func firstKeyPath(doc []byte, name string) string {
 		}
 		if s, ok := tok.(string); ok {
 			if f := w.frames; len(f) > 0 && !f[len(f)-1].array && f[len(f)-1].wantValue && f[len(f)-1].key == s && s == name {
-				return w.path()
+				if ct := containerType(t, f); ct != nil && ct.Kind() == reflect.Struct {
+					if _, known := jsonField(ct, name); !known {
+						return w.path()
+					}
+				}
 			}
 		}
 	}
+}
+
+// containerType is the Go type, under t, of the innermost object or array
+// of frames; nil when the document leaves the type's shape.
+func containerType(t reflect.Type, frames []frame) reflect.Type {
+	t = derefType(t)
+	for _, f := range frames[:len(frames)-1] {
+		if t == nil {
+			return nil
+		}
+		switch k := t.Kind(); {
+		case f.array && (k == reflect.Slice || k == reflect.Array), !f.array && k == reflect.Map:
+			t = t.Elem()
+		case !f.array && k == reflect.Struct:
+			sf, ok := jsonField(t, f.key)
+			if !ok {
+				return nil
+			}
+			t = sf.Type
+		default:
+			return nil
+		}
+		t = derefType(t)
+	}
+	return t
+}
+
+// jsonField finds the field of struct t that encoding/json decodes key
+// into: the exact name first, then one equal under case folding.
+func jsonField(t reflect.Type, key string) (reflect.StructField, bool) {
+	var folded reflect.StructField
+	found := false
+	for _, f := range reflect.VisibleFields(t) {
+		if f.Anonymous && f.Tag.Get("json") == "" && derefType(f.Type).Kind() == reflect.Struct {
+			continue // its fields are promoted
+		}
+		if !f.IsExported() {
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		if name == key {
+			return f, true
+		}
+		if !found && strings.EqualFold(name, key) {
+			folded, found = f, true
+		}
+	}
+	return folded, found
+}
+
+// derefType is the type a pointer type points to, through any number of
+// pointers.
+func derefType(t reflect.Type) reflect.Type {
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return t
 }

@@ -24,8 +24,15 @@ import (
 // stop it with SIGTERM or kill it with SIGKILL.
 const childEnv = "DICHTBIJ_TEST_CHILD_DATA_DIR"
 
+// childURIEnv makes the child use another process's store instead.
+const childURIEnv = "DICHTBIJ_TEST_CHILD_MONGODB_URI"
+
 func runChild() int {
-	cfg, err := config.Load([]string{"-addr", "127.0.0.1:0", "-data-dir", os.Getenv(childEnv), "-shutdown-timeout", "5s"}, func(string) string { return "" }, io.Discard)
+	args := []string{"-addr", "127.0.0.1:0", "-data-dir", os.Getenv(childEnv), "-shutdown-timeout", "5s", "-poll-interval", "200ms"}
+	if uri := os.Getenv(childURIEnv); uri != "" {
+		args = append(args, "-mongodb-uri", uri)
+	}
+	cfg, err := config.Load(args, func(string) string { return "" }, io.Discard)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
@@ -44,14 +51,15 @@ func runChild() int {
 type child struct {
 	cmd  *exec.Cmd
 	base string
+	uri  string      // the embedded store's URI, when the child started one
 	logs chan string // every line after "listening"
 	done chan error
 }
 
-func startChild(t *testing.T, dir string) *child {
+func startChild(t *testing.T, dir string, env ...string) *child {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), childEnv+"="+dir)
+	cmd.Env = append(append(os.Environ(), childEnv+"="+dir), env...)
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -62,10 +70,18 @@ func startChild(t *testing.T, dir string) *child {
 	}
 	c := &child{cmd: cmd, logs: make(chan string, 1000), done: make(chan error, 1)}
 	addr := make(chan string, 1)
+	uri := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(out)
 		for sc.Scan() {
 			line := sc.Text()
+			if strings.Contains(line, `msg="store ready"`) {
+				for _, f := range strings.Fields(line) {
+					if u, ok := strings.CutPrefix(f, "mongodb_uri="); ok {
+						uri <- u
+					}
+				}
+			}
 			if strings.Contains(line, "msg=listening") {
 				for _, f := range strings.Fields(line) {
 					if a, ok := strings.CutPrefix(f, "addr="); ok {
@@ -84,6 +100,10 @@ func startChild(t *testing.T, dir string) *child {
 	select {
 	case a := <-addr:
 		c.base = "http://" + a
+		select {
+		case c.uri = <-uri:
+		default:
+		}
 	case err := <-c.done:
 		t.Fatalf("server exited before listening: %v", err)
 	case <-time.After(60 * time.Second):

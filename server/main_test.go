@@ -11,6 +11,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -19,6 +20,8 @@ import (
 
 	"github.com/dichtbij/dichtbij/care"
 	"github.com/dichtbij/dichtbij/geo"
+	"github.com/dichtbij/dichtbij/matching"
+	"github.com/dichtbij/dichtbij/matching/fromcare"
 	"github.com/dichtbij/dichtbij/store"
 )
 
@@ -58,6 +61,25 @@ func quietLogger() *slog.Logger {
 
 var dbSeq atomic.Int64
 
+// loadAreas parses the embedded boundaries once per test process; a
+// LoadAreas per test would cost about 0.2 s each.
+var loadAreas = sync.OnceValues(geo.LoadAreas)
+
+// testAreas returns the shared, read-only Areas and the "nl" bounds over
+// them, as Run builds them.
+func testAreas(tb testing.TB) (*geo.Areas, geo.Bounds) {
+	tb.Helper()
+	areas, err := loadAreas()
+	if err != nil {
+		tb.Fatalf("LoadAreas() error = %v", err)
+	}
+	bounds, err := geo.ParseBounds("nl", areas.Municipalities())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return areas, bounds
+}
+
 // testWriter sends log output to the test's log.
 type testWriter struct{ t *testing.T }
 
@@ -68,10 +90,15 @@ func (w testWriter) Write(p []byte) (int, error) {
 
 // testEnv is an app wired like production over a fresh database.
 type testEnv struct {
-	t     *testing.T
-	app   *fiber.App
-	store *store.Store
+	t      *testing.T
+	app    *fiber.App
+	store  *store.Store
+	engine *matching.Engine
 }
+
+// testNow is the clock of API tests: activities in the valid bodies start
+// in the following weeks.
+var testNow = time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
 
 func newTestEnv(t *testing.T) *testEnv {
 	t.Helper()
@@ -85,21 +112,19 @@ func newTestEnv(t *testing.T) *testEnv {
 		t.Fatalf("open store: %v", err)
 	}
 	t.Cleanup(func() { _ = st.Close(context.Background()) })
-	munis, err := geo.LoadMunicipalities()
-	if err != nil {
-		t.Fatal(err)
-	}
-	bounds, err := geo.ParseBounds("nl", munis)
-	if err != nil {
-		t.Fatal(err)
-	}
+	areas, bounds := testAreas(t)
 	// Server errors (500s) show up in the test's output.
 	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	app, err := NewApp(Deps{Store: st, Checker: care.NewChecker(bounds, munis), Log: log, BodyLimit: 64 << 10})
+	eng, err := matching.New(fromcare.HelpTypes(), func() time.Time { return testNow })
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &testEnv{t: t, app: app, store: st}
+	app, err := NewApp(Deps{Store: st, Checker: care.NewChecker(bounds, areas), Engine: eng, Bounds: bounds, Log: log, BodyLimit: 64 << 10,
+		Now: func() time.Time { return testNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &testEnv{t: t, app: app, store: st, engine: eng}
 }
 
 // response is what a test request returned.
@@ -194,14 +219,14 @@ const (
 		"home_location":{"lat":52.3731,"lon":4.8924},"max_travel_m":2000,
 		"availability":[{"day":"tue","start":"09:00","end":"12:00"}],"languages":["nl","en"],"capacity":2}`
 	validInitiative = `{"organisation":"Buurtkracht Oost","description":"Buren helpen buren met klussen en boodschappen.",
-		"help_types":["odd_jobs","groceries"],"service_area":{"center":{"lat":52.36,"lon":4.93},"radius_m":1500},
+		"help_types":["odd_jobs","groceries"],"service_area":{"center":{"lat":52.36,"lon":4.91},"radius_m":3000},
 		"contact":{"name":"Piet","email":"piet@example.org"},"capacity":10}`
 	validPolygonInitiative = `{"organisation":"Tuinclub Zuid","description":"Samen tuinieren.","help_types":["garden"],
 		"service_area":{"polygon":{"type":"Polygon","coordinates":[[[4.88,52.34],[4.90,52.34],[4.90,52.36],[4.88,52.36],[4.88,52.34]]]}},
 		"contact":{"phone":"020 123 4567"},"capacity":5}`
 	validProvision = `{"name":"Buurthuis De Kolk","help_types":["meeting_place","meals"],
 		"address":{"street":"Kolksteeg","house_number":"1","postcode":"1012 AB","city":"Amsterdam"},
-		"location":{"lat":52.3765,"lon":4.8966},"opening_hours":[{"day":"mon","start":"09:00","end":"17:00"}],
+		"location":{"lat":52.3765,"lon":4.8966},"opening_hours":[{"day":"mon","start":"09:00","end":"17:00"},{"day":"tue","start":"09:00","end":"17:00"}],
 		"target_groups":["seniors","everyone"],"cost":{"amount_eur":0,"unit":"free"},
 		"accessibility":{"wheelchair":true,"step_free":true,"accessible_toilet":true,"hearing_loop":false}}`
 	validRequest = `{"resident_alias":"Mevr. J.","needs":["groceries","companionship"],

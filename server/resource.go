@@ -49,7 +49,15 @@ type resource[F any, PF fieldsPtr[F], R store.Record] struct {
 	verify func(ctx context.Context, f *F) error
 	// beforeDelete refuses a delete that would break references; optional.
 	beforeDelete func(ctx context.Context, id string) error
-	now          func() time.Time
+	// written is told of every successful write; optional.
+	written func(ctx context.Context, id string, deleted bool)
+	now     func() time.Time
+}
+
+func (r *resource[F, PF, R]) notify(ctx context.Context, id string, deleted bool) {
+	if r.written != nil {
+		r.written(ctx, id, deleted)
+	}
 }
 
 // filter is an equality filter exposed as a query parameter. Its value is
@@ -100,6 +108,7 @@ func (r *resource[F, PF, R]) create(c *fiber.Ctx) error {
 	if err := r.records.Insert(c.UserContext(), rec); err != nil {
 		return err
 	}
+	r.notify(c.UserContext(), rec.Header().ID, false)
 	c.Location(fmt.Sprintf("/api/v1/%s/%s", r.path, rec.Header().ID))
 	return r.respond(c.Status(fiber.StatusCreated), rec)
 }
@@ -223,6 +232,7 @@ func (r *resource[F, PF, R]) store(c *fiber.Ctx, cur R, f F) error {
 	if err := r.records.Replace(c.UserContext(), prev, rec); err != nil {
 		return err
 	}
+	r.notify(c.UserContext(), rec.Header().ID, false)
 	return r.respond(c, rec)
 }
 
@@ -243,6 +253,7 @@ func (r *resource[F, PF, R]) remove(c *fiber.Ctx) error {
 	if err := r.records.Delete(c.UserContext(), id); err != nil {
 		return err
 	}
+	r.notify(c.UserContext(), id, true)
 	return c.SendStatus(fiber.StatusNoContent)
 }
 

@@ -11,14 +11,14 @@ import (
 )
 
 // mountResources wires the five record types to their collections.
-func mountResources(api fiber.Router, doc *apiDoc, d Deps) {
+func mountResources(api fiber.Router, doc *apiDoc, d Deps, sync *optionSync) {
 	s := d.Store
 	helpType := filter{param: "help_type", field: "help_types", doc: "only records offering this help type"}
 	municipality := filter{param: "municipality", field: "area.municipality_code", doc: "CBS municipality code, e.g. GM0363"}
 	active := filter{param: "active", field: "active", kind: filterBool, doc: "only active (true) or inactive (false) records"}
 
 	mount(api, doc, "volunteer", &resource[care.VolunteerFields, *care.VolunteerFields, care.Volunteer]{
-		path: "volunteers", records: s.Volunteers(), checker: d.Checker, now: d.Now,
+		path: "volunteers", written: written(sync, collVolunteers), records: s.Volunteers(), checker: d.Checker, now: d.Now,
 		build: func(m care.Meta, f care.VolunteerFields, a care.Area, _ *care.Volunteer) care.Volunteer {
 			return care.Volunteer{Meta: m, VolunteerFields: f, Area: a, LocationPrecision: care.CoarsePrecision}
 		},
@@ -28,7 +28,7 @@ func mountResources(api fiber.Router, doc *apiDoc, d Deps) {
 			{param: "language", field: "languages", doc: "ISO 639-1 code the volunteer speaks"}},
 	})
 	mount(api, doc, "initiative", &resource[care.InitiativeFields, *care.InitiativeFields, care.Initiative]{
-		path: "initiatives", records: s.Initiatives(), checker: d.Checker, now: d.Now,
+		path: "initiatives", written: written(sync, collInitiatives), records: s.Initiatives(), checker: d.Checker, now: d.Now,
 		build: func(m care.Meta, f care.InitiativeFields, a care.Area, _ *care.Initiative) care.Initiative {
 			return care.Initiative{Meta: m, InitiativeFields: f, Area: a}
 		},
@@ -37,7 +37,7 @@ func mountResources(api fiber.Router, doc *apiDoc, d Deps) {
 		beforeDelete: refusedWhileOwning(s.Activities(), "initiative_id", "initiative"),
 	})
 	mount(api, doc, "provision", &resource[care.ProvisionFields, *care.ProvisionFields, care.Provision]{
-		path: "provisions", records: s.Provisions(), checker: d.Checker, now: d.Now,
+		path: "provisions", written: written(sync, collProvisions), records: s.Provisions(), checker: d.Checker, now: d.Now,
 		build: func(m care.Meta, f care.ProvisionFields, a care.Area, _ *care.Provision) care.Provision {
 			return care.Provision{Meta: m, ProvisionFields: f, Area: a}
 		},
@@ -47,7 +47,7 @@ func mountResources(api fiber.Router, doc *apiDoc, d Deps) {
 		beforeDelete: refusedWhileOwning(s.Activities(), "provision_id", "provision"),
 	})
 	mount(api, doc, "activity", &resource[care.ActivityFields, *care.ActivityFields, care.Activity]{
-		path: "activities", records: s.Activities(), checker: d.Checker, now: d.Now,
+		path: "activities", written: written(sync, collActivities), records: s.Activities(), checker: d.Checker, now: d.Now,
 		build: func(m care.Meta, f care.ActivityFields, a care.Area, _ *care.Activity) care.Activity {
 			return care.Activity{Meta: m, ActivityFields: f, Area: a}
 		},
@@ -61,11 +61,14 @@ func mountResources(api fiber.Router, doc *apiDoc, d Deps) {
 	mount(api, doc, "support request", &resource[care.RequestFields, *care.RequestFields, care.Request]{
 		path: "requests", records: s.Requests(), checker: d.Checker, now: d.Now,
 		build: func(m care.Meta, f care.RequestFields, a care.Area, prev *care.Request) care.Request {
-			status := "open"
+			r := care.Request{Meta: m, RequestFields: f, Area: a, LocationPrecision: care.CoarsePrecision, Status: "open", NeedsChangedAt: m.UpdatedAt}
 			if prev != nil {
-				status = prev.Status
+				r.Status, r.LastSearch = prev.Status, prev.LastSearch
+				if care.SameNeeds(prev.Needs, f.Needs) {
+					r.NeedsChangedAt = prev.NeedsChangedAt
+				}
 			}
-			return care.Request{Meta: m, RequestFields: f, Area: a, LocationPrecision: care.CoarsePrecision, Status: status}
+			return r
 		},
 		editable: care.Request.Editable,
 		filters: []filter{municipality,
@@ -73,6 +76,12 @@ func mountResources(api fiber.Router, doc *apiDoc, d Deps) {
 			{param: "urgency", field: "urgency", doc: "low, normal, high or crisis"},
 			{param: "status", field: "status", doc: "lifecycle status, e.g. open"}},
 	})
+}
+
+// written returns the hook that tells the matching engine of a write to
+// an option collection.
+func written(sync *optionSync, coll string) func(context.Context, string, bool) {
+	return func(ctx context.Context, id string, deleted bool) { sync.written(ctx, coll, id, deleted) }
 }
 
 // existence is what reference checks need from a collection.

@@ -6,10 +6,13 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"time"
 
 	"github.com/dichtbij/dichtbij/care"
 	"github.com/dichtbij/dichtbij/config"
 	"github.com/dichtbij/dichtbij/geo"
+	"github.com/dichtbij/dichtbij/matching"
+	"github.com/dichtbij/dichtbij/matching/fromcare"
 	"github.com/dichtbij/dichtbij/store"
 )
 
@@ -18,10 +21,11 @@ import (
 // in-flight requests get cfg.ShutdownTimeout to finish before the store is
 // closed.
 func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
-	munis, err := geo.LoadMunicipalities()
+	areas, err := geo.LoadAreas()
 	if err != nil {
 		return fmt.Errorf("server: %w", err)
 	}
+	munis := areas.Municipalities()
 	bounds, err := geo.ParseBounds(cfg.Bounds, munis)
 	if err != nil {
 		return fmt.Errorf("server: DICHTBIJ_BOUNDS: %w", err)
@@ -37,7 +41,26 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			log.Error("closing store", "err", err)
 		}
 	}()
-	app, err := NewApp(Deps{Store: st, Checker: care.NewChecker(bounds, munis), Log: log, BodyLimit: cfg.BodyLimit})
+	if cfg.Demo != "" {
+		if _, ok := munis.Lookup(cfg.Demo); !ok && cfg.Demo != "nl" {
+			return fmt.Errorf("server: DICHTBIJ_DEMO: no municipality %s", cfg.Demo)
+		}
+		if err := loadDemo(ctx, st, areas, cfg.Demo, cfg.DemoOptions, log); err != nil {
+			return err
+		}
+	}
+	eng, err := matching.New(fromcare.HelpTypes(), nil)
+	if err != nil {
+		return fmt.Errorf("server: %w", err)
+	}
+	sync := newOptionSync(eng, st, log, time.Now)
+	if err := sync.load(ctx); err != nil {
+		return err
+	}
+	followCtx, stopFollow := context.WithCancel(ctx)
+	defer stopFollow()
+	go sync.follow(followCtx, cfg.PollInterval, 6*time.Hour)
+	app, err := NewApp(Deps{Store: st, Checker: care.NewChecker(bounds, areas), Engine: eng, Bounds: bounds, Log: log, BodyLimit: cfg.BodyLimit})
 	if err != nil {
 		return err
 	}

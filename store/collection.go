@@ -34,6 +34,7 @@ const (
 	provisionsName  = "provisions"
 	activitiesName  = "activities"
 	requestsName    = "requests"
+	searchesName    = "searches"
 )
 
 // Volunteers returns the volunteers collection.
@@ -59,6 +60,11 @@ func (s *Store) Activities() *Collection[care.Activity] {
 // Requests returns the support requests collection.
 func (s *Store) Requests() *Collection[care.Request] {
 	return collection[care.Request](s, requestsName)
+}
+
+// Searches returns the recorded zero-line searches.
+func (s *Store) Searches() *Collection[care.Search] {
+	return collection[care.Search](s, searchesName)
 }
 
 // Name returns the collection's name, e.g. "volunteers".
@@ -184,4 +190,58 @@ func (c *Collection[T]) Exists(ctx context.Context, where ...Cond) (bool, error)
 		return false, fmt.Errorf("store: count %s: %w", c.name, err)
 	}
 	return n > 0, nil
+}
+
+// Each streams every record of the collection to fn in one pass, in _id
+// order, stopping at fn's first error. Loading the engine uses it: one
+// scan, where paging with cursors would scan the collection once per page
+// on the embedded store.
+func (c *Collection[T]) Each(ctx context.Context, fn func(T) error) error {
+	cur, err := c.c.Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetBatchSize(1000))
+	if err != nil {
+		return fmt.Errorf("store: scan %s: %w", c.name, err)
+	}
+	defer cur.Close(ctx)
+	for cur.Next(ctx) {
+		var rec T
+		if err := cur.Decode(&rec); err != nil {
+			return fmt.Errorf("store: scan %s: decode: %w", c.name, err)
+		}
+		if err := fn(rec); err != nil {
+			return err
+		}
+	}
+	if err := cur.Err(); err != nil {
+		return fmt.Errorf("store: scan %s: %w", c.name, err)
+	}
+	return nil
+}
+
+// InsertMany stores new records in batches of 1,000 (unordered within a
+// batch). Used to load generated demo data; a duplicate id fails the call
+// with ErrConflict after the other records of its batch were written.
+func (c *Collection[T]) InsertMany(ctx context.Context, recs []T) error {
+	for start := 0; start < len(recs); start += 1000 {
+		end := min(start+1000, len(recs))
+		docs := make([]any, 0, end-start)
+		for _, r := range recs[start:end] {
+			docs = append(docs, r)
+		}
+		if _, err := c.c.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false)); err != nil {
+			if mongo.IsDuplicateKeyError(err) {
+				return fmt.Errorf("store: insert %s: %w", c.name, ErrConflict)
+			}
+			return fmt.Errorf("store: insert %s: %w", c.name, err)
+		}
+	}
+	return nil
+}
+
+// Count returns how many records the collection holds.
+func (c *Collection[T]) Count(ctx context.Context) (int64, error) {
+	n, err := c.c.EstimatedDocumentCount(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("store: count %s: %w", c.name, err)
+	}
+	return n, nil
 }

@@ -93,18 +93,16 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		s.closeEmbedded()
 		return nil, err
 	}
-	log.Info("store ready", "backend", s.backend, "database", opts.Database, "data_dir", dataDirFor(s.backend, opts.DataDir))
+	if s.backend == BackendEmbedded {
+		// The loopback URI lets another dichtbij process share this store.
+		log.Info("store ready", "backend", s.backend, "database", opts.Database, "data_dir", opts.DataDir, "mongodb_uri", s.uri)
+	} else {
+		log.Info("store ready", "backend", s.backend, "database", opts.Database)
+	}
 	return s, nil
 }
 
 func ptr[T any](v T) *T { return &v }
-
-func dataDirFor(b Backend, dir string) string {
-	if b == BackendEmbedded {
-		return dir
-	}
-	return ""
-}
 
 // startEmbedded runs FerretDB with its SQLite backend on a free loopback
 // port and returns its URI and a function that stops it.

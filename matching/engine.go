@@ -1,0 +1,337 @@
+package matching
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
+
+	"github.com/dichtbij/dichtbij/geo"
+)
+
+// HelpType is a help-type code with the label used in explanations.
+type HelpType struct {
+	Code, Label string
+}
+
+// Engine holds every active option in memory and answers searches. It is
+// safe for concurrent use: searches share a read lock, changes take the
+// write lock.
+type Engine struct {
+	mu        sync.RWMutex
+	helpBits  map[string]uint64
+	helpLabel map[string]string
+	byID      map[string]uint32 // option id → handle
+	entries   []*entry          // by handle; nil when free
+	free      []uint32
+	// One index per way of reaching a resident: volunteers come to the
+	// home (their own travel distance), residents travel to places (the
+	// request's distance), initiatives serve an area.
+	volunteers, places, initiatives *geo.Index
+	travel                          counter // volunteers' travel distances, for the search radius
+	reach                           counter // initiatives' reach from their centre
+	proposals                       map[uint32]proposal
+	now                             func() time.Time
+}
+
+// entry is an option with what the engine derives from it.
+type entry struct {
+	Option
+	handle uint32
+	rd     orb.Point // Location in RD metres
+	mask   uint64
+	area   orb.Polygon // ServiceArea in RD metres
+	reachM float64     // initiative: farthest served point from rd
+}
+
+// proposal counts how often an option was proposed, decaying with age.
+type proposal struct {
+	count float64
+	at    time.Time
+}
+
+// counter is a multiset of distances that knows its maximum, so the
+// search radius shrinks again when the farthest-reaching option leaves.
+type counter map[float64]int
+
+func (c counter) add(v float64) { c[v]++ }
+
+func (c counter) remove(v float64) {
+	if c[v] <= 1 {
+		delete(c, v)
+		return
+	}
+	c[v]--
+}
+
+func (c counter) max() float64 {
+	m := 0.0
+	for v := range c {
+		m = math.Max(m, v)
+	}
+	return m
+}
+
+// New returns an empty engine for the given help-type taxonomy (at most 64
+// types). now is the clock used for occurrences and load decay; nil means
+// time.Now.
+func New(helpTypes []HelpType, now func() time.Time) (*Engine, error) {
+	if len(helpTypes) > 64 {
+		return nil, fmt.Errorf("matching: %d help types; at most 64 fit the index's masks", len(helpTypes))
+	}
+	if now == nil {
+		now = time.Now
+	}
+	e := &Engine{
+		helpBits:    map[string]uint64{},
+		helpLabel:   map[string]string{},
+		byID:        map[string]uint32{},
+		volunteers:  geo.NewIndex(geo.DefaultCellSize),
+		places:      geo.NewIndex(geo.DefaultCellSize),
+		initiatives: geo.NewIndex(geo.DefaultCellSize),
+		travel:      counter{},
+		reach:       counter{},
+		proposals:   map[uint32]proposal{},
+		now:         now,
+	}
+	for i, h := range helpTypes {
+		e.helpBits[h.Code] = 1 << i
+		e.helpLabel[h.Code] = h.Label
+	}
+	return e, nil
+}
+
+func (e *Engine) maskOf(codes []string) uint64 {
+	var m uint64
+	for _, c := range codes {
+		m |= e.helpBits[c]
+	}
+	return m
+}
+
+func (e *Engine) indexFor(k Kind) *geo.Index {
+	switch k {
+	case KindVolunteer:
+		return e.volunteers
+	case KindInitiative:
+		return e.initiatives
+	}
+	return e.places
+}
+
+// Upsert adds an option or replaces the one with the same ID. Inactive
+// options are kept out of the indexes, so no search can return them.
+func (e *Engine) Upsert(o Option) error {
+	if o.ID == "" {
+		return fmt.Errorf("matching: option without id")
+	}
+	en := &entry{Option: o, rd: geo.ToRD(o.Location), mask: e.maskOf(o.HelpTypes)}
+	if o.Kind == KindInitiative {
+		en.reachM = o.ServiceRadiusM
+		if len(o.ServiceArea) > 0 {
+			en.area = make(orb.Polygon, len(o.ServiceArea))
+			for i, ring := range o.ServiceArea {
+				en.area[i] = make(orb.Ring, len(ring))
+				for j, p := range ring {
+					q := geo.ToRD(p)
+					en.area[i][j] = q
+					en.reachM = math.Max(en.reachM, geo.DistanceRD(en.rd, q))
+				}
+			}
+		}
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if h, ok := e.byID[o.ID]; ok {
+		e.unindex(e.entries[h])
+		en.handle = h
+		if old := e.entries[h]; old.Kind != o.Kind {
+			delete(e.proposals, h)
+		}
+	} else {
+		en.handle = e.alloc()
+		e.byID[o.ID] = en.handle
+	}
+	e.entries[en.handle] = en
+	if o.Active && en.mask != 0 {
+		e.indexFor(o.Kind).Set(en.handle, en.rd, en.mask)
+		switch o.Kind {
+		case KindVolunteer:
+			e.travel.add(o.TravelM)
+		case KindInitiative:
+			e.reach.add(en.reachM)
+		}
+	}
+	return nil
+}
+
+func (e *Engine) alloc() uint32 {
+	if n := len(e.free); n > 0 {
+		h := e.free[n-1]
+		e.free = e.free[:n-1]
+		return h
+	}
+	e.entries = append(e.entries, nil)
+	return uint32(len(e.entries) - 1)
+}
+
+// unindex takes an entry out of its index; it stays known by id.
+func (e *Engine) unindex(en *entry) {
+	if !e.indexFor(en.Kind).Delete(en.handle) {
+		return
+	}
+	switch en.Kind {
+	case KindVolunteer:
+		e.travel.remove(en.TravelM)
+	case KindInitiative:
+		e.reach.remove(en.reachM)
+	}
+}
+
+// Remove forgets an option; unknown ids are ignored.
+func (e *Engine) Remove(id string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	h, ok := e.byID[id]
+	if !ok {
+		return
+	}
+	e.unindex(e.entries[h])
+	e.entries[h] = nil
+	delete(e.byID, id)
+	delete(e.proposals, h)
+	e.free = append(e.free, h)
+}
+
+// SetUsed updates how many places of an option are taken.
+func (e *Engine) SetUsed(id string, used int) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	h, ok := e.byID[id]
+	if ok {
+		e.entries[h].Used = used
+	}
+	return ok
+}
+
+// Len returns how many options the engine knows, active or not.
+func (e *Engine) Len() int {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return len(e.byID)
+}
+
+// Indexed returns how many active options each kind has in the indexes.
+func (e *Engine) Indexed() map[Kind]int {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	out := map[Kind]int{}
+	for _, en := range e.entries {
+		if en != nil && en.Active && en.mask != 0 {
+			out[en.Kind]++
+		}
+	}
+	return out
+}
+
+// covers reports whether an initiative serves the point (RD metres) at
+// distance d from its centre.
+func (en *entry) covers(p orb.Point, d float64) bool {
+	if len(en.area) > 0 {
+		return planar.PolygonContains(en.area, p) || onBoundary(en.area, p)
+	}
+	return d <= en.ServiceRadiusM
+}
+
+// onBoundary treats a point on a service area's edge (within 1 m) as
+// inside: a resident on the border line is served.
+func onBoundary(poly orb.Polygon, p orb.Point) bool {
+	for _, ring := range poly {
+		for i := 1; i < len(ring); i++ {
+			if segmentDistance(ring[i-1], ring[i], p) <= 1 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func segmentDistance(a, b, p orb.Point) float64 {
+	dx, dy := b[0]-a[0], b[1]-a[1]
+	l2 := dx*dx + dy*dy
+	t := 0.0
+	if l2 > 0 {
+		t = math.Max(0, math.Min(1, ((p[0]-a[0])*dx+(p[1]-a[1])*dy)/l2))
+	}
+	return math.Hypot(p[0]-(a[0]+t*dx), p[1]-(a[1]+t*dy))
+}
+
+// RecordProposals counts the top proposals of a search, so that the next
+// searches spread load over more volunteers and places.
+func (e *Engine) RecordProposals(res Result) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	at := e.now()
+	for _, n := range res.Needs {
+		for i, c := range n.Options {
+			if i >= proposalsCounted {
+				break
+			}
+			h, ok := e.byID[c.OptionID]
+			if !ok {
+				continue
+			}
+			// The first proposal is the likeliest to be taken up, so
+			// it weighs most: 1, then 1/2, then 1/4.
+			p := e.proposals[h]
+			e.proposals[h] = proposal{count: decayed(p, at) + math.Ldexp(1, -i), at: at}
+		}
+	}
+}
+
+const (
+	proposalsCounted  = 3
+	proposalHalfLife  = 7 * 24 * time.Hour
+	occurrenceHorizon = 28 * 24 * time.Hour
+)
+
+func decayed(p proposal, at time.Time) float64 {
+	if p.count == 0 {
+		return 0
+	}
+	age := at.Sub(p.at)
+	if age <= 0 {
+		return p.count
+	}
+	return p.count * math.Exp2(-float64(age)/float64(proposalHalfLife))
+}
+
+// sortCandidates orders by score (higher first), then distance, then id,
+// so equal input always gives equal output.
+func sortCandidates(cs []Candidate) {
+	sort.Slice(cs, func(i, j int) bool {
+		a, b := cs[i], cs[j]
+		if a.Score != b.Score {
+			return a.Score > b.Score
+		}
+		if a.DistanceM != b.DistanceM {
+			return a.DistanceM < b.DistanceM
+		}
+		return a.OptionID < b.OptionID
+	})
+}
+
+// IDs returns the ids of every option the engine knows, in no order.
+func (e *Engine) IDs() []string {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	out := make([]string, 0, len(e.byID))
+	for id := range e.byID {
+		out = append(out, id)
+	}
+	return out
+}

@@ -1,0 +1,212 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/dichtbij/dichtbij/care"
+	"github.com/dichtbij/dichtbij/matching"
+	"github.com/dichtbij/dichtbij/matching/fromcare"
+	"github.com/dichtbij/dichtbij/store"
+)
+
+// optionSync keeps the matching engine in step with the store: it loads
+// every option at start, applies each write made through this process's
+// API at once, and follows the change log for writes made by other
+// processes on the same store.
+type optionSync struct {
+	eng     *matching.Engine
+	st      *store.Store
+	changes *store.ChangeLog
+	log     *slog.Logger
+	now     func() time.Time
+}
+
+func newOptionSync(eng *matching.Engine, st *store.Store, log *slog.Logger, now func() time.Time) *optionSync {
+	return &optionSync{eng: eng, st: st, changes: st.Changes(), log: log, now: now}
+}
+
+// Option collections, as named in the change log.
+const (
+	collVolunteers  = "volunteers"
+	collInitiatives = "initiatives"
+	collProvisions  = "provisions"
+	collActivities  = "activities"
+)
+
+// load reads every option into the engine and removes what the store no
+// longer has. It notes the change log's head first, so that writes made
+// while it loads are applied again by follow (applying is idempotent).
+func (s *optionSync) load(ctx context.Context) error {
+	start := time.Now()
+	if _, err := s.changes.Head(ctx); err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	upsert := func(o matching.Option) error {
+		seen[o.ID] = true
+		return s.eng.Upsert(o)
+	}
+	if err := s.st.Volunteers().Each(ctx, func(v care.Volunteer) error { return upsert(fromcare.Volunteer(v)) }); err != nil {
+		return err
+	}
+	if err := s.st.Initiatives().Each(ctx, func(i care.Initiative) error { return upsert(fromcare.Initiative(i)) }); err != nil {
+		return err
+	}
+	wheelchair := map[string]bool{}
+	if err := s.st.Provisions().Each(ctx, func(p care.Provision) error {
+		o := fromcare.Provision(p)
+		wheelchair[p.ID] = o.WheelchairAccess
+		return upsert(o)
+	}); err != nil {
+		return err
+	}
+	now := s.now()
+	if err := s.st.Activities().Each(ctx, func(a care.Activity) error {
+		o, err := fromcare.Activity(a, now, wheelchair[a.ProvisionID])
+		if err != nil {
+			s.log.Warn("activity schedule", "id", a.ID, "err", err)
+		}
+		return upsert(o)
+	}); err != nil {
+		return err
+	}
+	removed := 0
+	for _, id := range s.eng.IDs() {
+		if !seen[id] {
+			s.eng.Remove(id)
+			removed++
+		}
+	}
+	s.log.Info("matching engine loaded", "options", len(seen), "removed", removed, "took", time.Since(start).String())
+	return nil
+}
+
+// apply re-reads one record and puts it in the engine, or takes it out
+// when it is gone.
+func (s *optionSync) apply(ctx context.Context, coll, id string) error {
+	var (
+		o   matching.Option
+		err error
+	)
+	switch coll {
+	case collVolunteers:
+		var v care.Volunteer
+		if v, err = s.st.Volunteers().Get(ctx, id); err == nil {
+			o = fromcare.Volunteer(v)
+		}
+	case collInitiatives:
+		var i care.Initiative
+		if i, err = s.st.Initiatives().Get(ctx, id); err == nil {
+			o = fromcare.Initiative(i)
+		}
+	case collProvisions:
+		var p care.Provision
+		if p, err = s.st.Provisions().Get(ctx, id); err == nil {
+			o = fromcare.Provision(p)
+		}
+	case collActivities:
+		var a care.Activity
+		if a, err = s.st.Activities().Get(ctx, id); err == nil {
+			o, err = s.activity(ctx, a)
+		}
+	default:
+		return nil // not an option collection
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		s.eng.Remove(id)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return s.eng.Upsert(o)
+}
+
+// activity converts an activity, taking wheelchair access from its
+// provision.
+func (s *optionSync) activity(ctx context.Context, a care.Activity) (matching.Option, error) {
+	wheelchair := false
+	if a.ProvisionID != "" {
+		p, err := s.st.Provisions().Get(ctx, a.ProvisionID)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return matching.Option{}, err
+		}
+		wheelchair = err == nil && fromcare.Provision(p).WheelchairAccess
+	}
+	return fromcare.Activity(a, s.now(), wheelchair)
+}
+
+// written is called after this process changed a record: the engine sees
+// it at once and other processes through the change log. A failure here
+// leaves the record written; it is logged, and the periodic reload heals
+// the engines.
+func (s *optionSync) written(ctx context.Context, coll, id string, deleted bool) {
+	if err := s.apply(ctx, coll, id); err != nil {
+		s.log.Error("matching engine update", "collection", coll, "id", id, "err", err)
+	}
+	if _, err := s.changes.Append(ctx, coll, id, deleted, s.now()); err != nil {
+		s.log.Error("change log append", "collection", coll, "id", id, "err", err)
+	}
+}
+
+// follow applies other processes' writes until ctx ends: it polls the
+// change log every interval, and at once when the server's change streams
+// announce an entry (MongoDB); FerretDB has no change streams, so there it
+// only polls. Every reload period it reloads everything, which also
+// renews activities' upcoming occurrences.
+func (s *optionSync) follow(ctx context.Context, interval, reload time.Duration) {
+	wake := make(chan struct{}, 1)
+	go func() {
+		supported, err := s.changes.Watch(ctx, func(store.Change) {
+			select {
+			case wake <- struct{}{}:
+			default:
+			}
+		})
+		switch {
+		case err != nil:
+			s.log.Warn("change stream ended; polling only", "err", err)
+		case !supported:
+			s.log.Info("store has no change streams; following the change log by polling", "interval", interval.String())
+		}
+	}()
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	lastReload := time.Now()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		case <-wake:
+		}
+		if err := s.catchUp(ctx); err != nil && ctx.Err() == nil {
+			s.log.Warn("following change log", "err", err)
+		}
+		if time.Since(lastReload) >= reload {
+			if err := s.load(ctx); err != nil && ctx.Err() == nil {
+				s.log.Warn("periodic engine reload", "err", err)
+			}
+			lastReload = time.Now()
+		}
+	}
+}
+
+// catchUp applies every change-log entry not seen yet.
+func (s *optionSync) catchUp(ctx context.Context) error {
+	for {
+		batch, err := s.changes.Next(ctx, 500)
+		for _, ch := range batch {
+			if err := s.apply(ctx, ch.Collection, ch.RecordID); err != nil {
+				return fmt.Errorf("server: apply change %d: %w", ch.Seq, err)
+			}
+		}
+		if err != nil || len(batch) < 500 {
+			return err
+		}
+	}
+}
