@@ -3,6 +3,7 @@ package care
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/teambition/rrule-go"
@@ -37,7 +38,7 @@ const maxRRuleLen = 500
 // Occurrences returns the start times of occurrences in [from, to), with
 // exception dates removed. The schedule must have passed validation.
 func (s Schedule) Occurrences(from, to time.Time) ([]time.Time, error) {
-	loc, err := time.LoadLocation(s.Timezone)
+	loc, err := loadLocation(s.Timezone)
 	if err != nil {
 		return nil, fmt.Errorf("care: schedule timezone %q: %w", s.Timezone, err)
 	}
@@ -164,6 +165,22 @@ func checkSchedule(field string, s *Schedule, p *problems) {
 	if first, ok := rule.Iterator()(); !ok || first.After(start.Add(recurrenceHorizon)) {
 		p.add(field+".rrule", "yields no occurrence within five years of start")
 	}
+}
+
+// zones caches time zones: time.LoadLocation parses the zone database on
+// every call, which dominated loading a million activities.
+var zones sync.Map // name → *time.Location
+
+func loadLocation(name string) (*time.Location, error) {
+	if l, ok := zones.Load(name); ok {
+		return l.(*time.Location), nil
+	}
+	l, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, err
+	}
+	zones.Store(name, l)
+	return l, nil
 }
 
 // Place is where an activity happens.

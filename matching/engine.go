@@ -28,22 +28,26 @@ type Engine struct {
 	byID      map[string]uint32 // option id → handle
 	entries   []*entry          // by handle; nil when free
 	free      []uint32
-	// One index per way of reaching a resident: volunteers come to the
-	// home (their own travel distance), residents travel to places (the
-	// request's distance), initiatives serve an area.
-	volunteers, places, initiatives *geo.Index
-	travel                          counter // volunteers' travel distances, for the search radius
-	reach                           counter // initiatives' reach from their centre
-	proposals                       map[uint32]proposal
-	now                             func() time.Time
+	// One index per kind: volunteers come to the home (their own travel
+	// distance), residents travel to provisions and activities (the
+	// request's distance), initiatives serve an area. Separate indexes
+	// keep a search for one kind from wading through the others.
+	indexes   [4]*geo.Index
+	travel    *counter // volunteers' travel distances, for the search radius
+	reach     *counter // initiatives' reach from their centre
+	proposals map[uint32]proposal
+	// bucketed says the index tags carry time buckets (see indexMask).
+	bucketed bool
+	now      func() time.Time
 }
 
 // entry is an option with what the engine derives from it.
 type entry struct {
 	Option
 	handle uint32
-	rd     orb.Point // Location in RD metres
-	mask   uint64
+	rd     orb.Point   // Location in RD metres
+	help   uint64      // one bit per help type (helpBits)
+	ixMask uint64      // the index tag: help types × time buckets (indexMask)
 	area   orb.Polygon // ServiceArea in RD metres
 	reachM float64     // initiative: farthest served point from rd
 }
@@ -56,25 +60,35 @@ type proposal struct {
 
 // counter is a multiset of distances that knows its maximum, so the
 // search radius shrinks again when the farthest-reaching option leaves.
-type counter map[float64]int
+// The maximum is cached: searches read it on every call, and it changes
+// only when the largest value comes or goes.
+type counter struct {
+	n   map[float64]int
+	top float64
+}
 
-func (c counter) add(v float64) { c[v]++ }
+func newCounter() *counter { return &counter{n: map[float64]int{}} }
 
-func (c counter) remove(v float64) {
-	if c[v] <= 1 {
-		delete(c, v)
+func (c *counter) add(v float64) {
+	c.n[v]++
+	c.top = math.Max(c.top, v)
+}
+
+func (c *counter) remove(v float64) {
+	if c.n[v] > 1 {
+		c.n[v]--
 		return
 	}
-	c[v]--
+	delete(c.n, v)
+	if v == c.top {
+		c.top = 0
+		for x := range c.n {
+			c.top = math.Max(c.top, x)
+		}
+	}
 }
 
-func (c counter) max() float64 {
-	m := 0.0
-	for v := range c {
-		m = math.Max(m, v)
-	}
-	return m
-}
+func (c *counter) max() float64 { return c.top }
 
 // New returns an empty engine for the given help-type taxonomy (at most 64
 // types). now is the clock used for occurrences and load decay; nil means
@@ -87,22 +101,73 @@ func New(helpTypes []HelpType, now func() time.Time) (*Engine, error) {
 		now = time.Now
 	}
 	e := &Engine{
-		helpBits:    map[string]uint64{},
-		helpLabel:   map[string]string{},
-		byID:        map[string]uint32{},
-		volunteers:  geo.NewIndex(geo.DefaultCellSize),
-		places:      geo.NewIndex(geo.DefaultCellSize),
-		initiatives: geo.NewIndex(geo.DefaultCellSize),
-		travel:      counter{},
-		reach:       counter{},
-		proposals:   map[uint32]proposal{},
-		now:         now,
+		helpBits:  map[string]uint64{},
+		helpLabel: map[string]string{},
+		byID:      map[string]uint32{},
+		travel:    newCounter(),
+		reach:     newCounter(),
+		proposals: map[uint32]proposal{},
+		now:       now,
 	}
 	for i, h := range helpTypes {
 		e.helpBits[h.Code] = 1 << i
 		e.helpLabel[h.Code] = h.Label
 	}
+	e.bucketed = len(helpTypes) <= 64/timeBuckets
+	for k := range e.indexes {
+		e.indexes[k] = geo.NewIndex(geo.DefaultCellSize)
+	}
 	return e, nil
+}
+
+// Time buckets of the index tags: weekday daytime (06–17), weekday
+// evening and night, weekend. With up to 21 help types, an option's tag
+// has a bit for each help type in each bucket it is available in, and a
+// search asks only for the buckets of the resident's windows. The index
+// then skips, cell by cell and point by point, options that cannot share
+// time with the resident — the filter that rejected most candidates in
+// dense cities. It only prunes: the filters still decide overlap exactly.
+const timeBuckets = 3
+
+var bucketWeeks = func() [timeBuckets]Week {
+	var b [timeBuckets]Week
+	for d := 0; d < 5; d++ {
+		b[0].AddDay(d, 6*60, 17*60)
+		b[1].AddDay(d, 0, 6*60)
+		b[1].AddDay(d, 17*60, 24*60)
+	}
+	b[2].AddDay(5, 0, 48*60)
+	return b
+}()
+
+// buckets returns the time buckets a week touches; an empty week (time
+// unknown, or any time) touches all.
+func buckets(w Week) [timeBuckets]bool {
+	var out [timeBuckets]bool
+	for i, bw := range bucketWeeks {
+		out[i] = w.Empty() || !w.And(bw).Empty()
+	}
+	return out
+}
+
+// indexMask spreads help-type bits over the time buckets of w.
+func (e *Engine) indexMask(help uint64, w Week) uint64 {
+	if !e.bucketed {
+		return help
+	}
+	var m uint64
+	in := buckets(w)
+	for t := 0; t < 64/timeBuckets; t++ {
+		if help&(1<<t) == 0 {
+			continue
+		}
+		for b := 0; b < timeBuckets; b++ {
+			if in[b] {
+				m |= 1 << (t*timeBuckets + b)
+			}
+		}
+	}
+	return m
 }
 
 func (e *Engine) maskOf(codes []string) uint64 {
@@ -113,15 +178,7 @@ func (e *Engine) maskOf(codes []string) uint64 {
 	return m
 }
 
-func (e *Engine) indexFor(k Kind) *geo.Index {
-	switch k {
-	case KindVolunteer:
-		return e.volunteers
-	case KindInitiative:
-		return e.initiatives
-	}
-	return e.places
-}
+func (e *Engine) indexFor(k Kind) *geo.Index { return e.indexes[k] }
 
 // Upsert adds an option or replaces the one with the same ID. Inactive
 // options are kept out of the indexes, so no search can return them.
@@ -129,7 +186,16 @@ func (e *Engine) Upsert(o Option) error {
 	if o.ID == "" {
 		return fmt.Errorf("matching: option without id")
 	}
-	en := &entry{Option: o, rd: geo.ToRD(o.Location), mask: e.maskOf(o.HelpTypes)}
+	if o.Kind == KindActivity {
+		// An activity is available when it takes place; its week is
+		// derived here so that it always agrees with the occurrences.
+		o.Week = Week{}
+		for _, t := range o.Occurrences {
+			o.Week.AddTime(t, o.Duration)
+		}
+	}
+	en := &entry{Option: o, rd: geo.ToRD(o.Location), help: e.maskOf(o.HelpTypes)}
+	en.ixMask = e.indexMask(en.help, o.Week)
 	if o.Kind == KindInitiative {
 		en.reachM = o.ServiceRadiusM
 		if len(o.ServiceArea) > 0 {
@@ -157,8 +223,8 @@ func (e *Engine) Upsert(o Option) error {
 		e.byID[o.ID] = en.handle
 	}
 	e.entries[en.handle] = en
-	if o.Active && en.mask != 0 {
-		e.indexFor(o.Kind).Set(en.handle, en.rd, en.mask)
+	if o.Active && en.help != 0 {
+		e.indexFor(o.Kind).Set(en.handle, en.rd, en.ixMask)
 		switch o.Kind {
 		case KindVolunteer:
 			e.travel.add(o.TravelM)
@@ -231,7 +297,7 @@ func (e *Engine) Indexed() map[Kind]int {
 	defer e.mu.RUnlock()
 	out := map[Kind]int{}
 	for _, en := range e.entries {
-		if en != nil && en.Active && en.mask != 0 {
+		if en != nil && en.Active && en.help != 0 {
 			out[en.Kind]++
 		}
 	}

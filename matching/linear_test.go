@@ -29,7 +29,7 @@ func (e *Engine) MatchLinear(req Request, limit int) Result {
 				}
 				var hits []hit
 				for h, en := range e.entries {
-					if en == nil || !en.Active || en.mask&bit == 0 || e.indexFor(en.Kind) != src.ix {
+					if en == nil || !en.Active || en.help&bit == 0 || e.indexFor(en.Kind) != src.ix {
 						continue
 					}
 					d := geo.DistanceRD(en.rd, q.rd)
@@ -58,17 +58,7 @@ func (e *Engine) MatchLinear(req Request, limit int) Result {
 				}
 			}
 		}
-		sortCandidates(nr.Options)
-		if len(nr.Options) > limit {
-			nr.Options = nr.Options[:limit]
-		}
-		if len(nr.Options) > 0 {
-			nr.Coverage = Coverage{Covered: true}
-		} else {
-			nr.Coverage = e.diagnose(q, need, bit)
-			res.Uncovered = append(res.Uncovered, need)
-		}
-		res.Needs = append(res.Needs, nr)
+		e.finish(&res, nr, q, bit, limit)
 	}
 	return res
 }
@@ -91,7 +81,7 @@ func (e *Engine) NearbyLinear(nq NearbyQuery) []Candidate {
 	}
 	var hits []hit
 	for _, en := range e.entries {
-		if en == nil || !en.Active || en.mask == 0 || (mask != 0 && en.mask&mask == 0) || (len(nq.Kinds) > 0 && !slices.Contains(nq.Kinds, en.Kind)) {
+		if en == nil || !en.Active || en.help == 0 || (mask != 0 && en.help&mask == 0) || (len(nq.Kinds) > 0 && !slices.Contains(nq.Kinds, en.Kind)) {
 			continue
 		}
 		d := geo.DistanceRD(en.rd, q.rd)

@@ -67,9 +67,9 @@ type Result struct {
 
 // Limits bound a search.
 const (
-	// poolSize is how many nearest suitable options of each way of reach
-	// are scored per need.
-	poolSize = 20
+	// poolSize is how many nearest suitable options of each kind are
+	// scored per need.
+	poolSize = 10
 	// DefaultLimit is how many options per need a search returns.
 	DefaultLimit = 10
 	// diagnosticRadiusM bounds the look-around that explains a gap.
@@ -215,7 +215,7 @@ func (e *Engine) score(en *entry, q *query, d float64, at time.Time) (float64, i
 	if r := reachOf(en, q); r > 0 {
 		s += 25 * math.Max(0, 1-d/r)
 	}
-	s += 10 * float64(bits.OnesCount64(en.mask&q.needMask)-1)
+	s += 10 * float64(bits.OnesCount64(en.help&q.needMask)-1)
 	overlap := 0
 	if !q.req.Windows.Empty() && !en.Week.Empty() {
 		overlap = en.Week.And(q.req.Windows).Minutes()
@@ -248,7 +248,7 @@ func (e *Engine) Match(req Request, limit int) Result {
 		bit := e.helpBits[need]
 		if bit != 0 {
 			for _, src := range e.sources(q) {
-				hits = src.ix.Nearest(geo.Query{Center: q.rd, K: poolSize, Radius: src.radius + indexSlackM, Mask: bit, Filter: func(id uint32) bool {
+				hits = src.ix.Nearest(geo.Query{Center: q.rd, K: poolSize, Radius: src.radius + indexSlackM, Mask: e.indexMask(bit, q.req.Windows), Filter: func(id uint32) bool {
 					en := e.entries[id]
 					r, _ := e.check(en, q, geo.DistanceRD(en.rd, q.rd))
 					return r == fits
@@ -262,19 +262,25 @@ func (e *Engine) Match(req Request, limit int) Result {
 				}
 			}
 		}
-		sortCandidates(nr.Options)
-		if len(nr.Options) > limit {
-			nr.Options = nr.Options[:limit]
-		}
-		if len(nr.Options) > 0 {
-			nr.Coverage = Coverage{Covered: true}
-		} else {
-			nr.Coverage = e.diagnose(q, need, bit)
-			res.Uncovered = append(res.Uncovered, need)
-		}
-		res.Needs = append(res.Needs, nr)
+		e.finish(&res, nr, q, bit, limit)
 	}
 	return res
+}
+
+// finish ranks a need's candidates, keeps the best limit of them, explains
+// a need without any, and adds the need to res.
+func (e *Engine) finish(res *Result, nr NeedResult, q *query, bit uint64, limit int) {
+	sortCandidates(nr.Options)
+	if len(nr.Options) > limit {
+		nr.Options = nr.Options[:limit]
+	}
+	if len(nr.Options) > 0 {
+		nr.Coverage = Coverage{Covered: true}
+	} else {
+		nr.Coverage = e.diagnose(q, nr.Need, bit)
+		res.Uncovered = append(res.Uncovered, nr.Need)
+	}
+	res.Needs = append(res.Needs, nr)
 }
 
 // source is one index with the radius that bounds a search in it.
@@ -285,11 +291,11 @@ type source struct {
 
 func (e *Engine) sources(q *query) []source {
 	out := []source{
-		{e.volunteers, e.travel.max()},
-		{e.initiatives, e.reach.max()},
+		{e.indexes[KindVolunteer], e.travel.max()},
+		{e.indexes[KindInitiative], e.reach.max()},
 	}
 	if q.req.Mobility != "homebound" {
-		out = append(out, source{e.places, q.req.MaxDistanceM})
+		out = append(out, source{e.indexes[KindProvision], q.req.MaxDistanceM}, source{e.indexes[KindActivity], q.req.MaxDistanceM})
 	}
 	return out
 }
@@ -305,7 +311,7 @@ func (e *Engine) candidate(en *entry, q *query, d float64) Candidate {
 	}
 	c.NeedsCovered = []string{}
 	for _, n := range q.req.Needs {
-		if e.helpBits[n]&en.mask != 0 {
+		if e.helpBits[n]&en.help != 0 {
 			c.NeedsCovered = append(c.NeedsCovered, n)
 		}
 	}
@@ -384,14 +390,15 @@ func (e *Engine) diagnose(q *query, need string, bit uint64) Coverage {
 	var counts [mobility + 1]int
 	nearest := math.Inf(1)
 	total := 0
-	for _, src := range []*geo.Index{e.volunteers, e.initiatives, e.places} {
+	for k, src := range e.indexes {
 		radius := float64(diagnosticRadiusM)
-		if src == e.volunteers {
+		switch Kind(k) {
+		case KindVolunteer:
 			radius = math.Max(radius, e.travel.max())
-		} else if src == e.initiatives {
+		case KindInitiative:
 			radius = math.Max(radius, e.reach.max())
 		}
-		src.Within(q.rd, radius, bit, func(id uint32, d float64) bool {
+		src.Within(q.rd, radius, e.indexMask(bit, Week{}), func(id uint32, d float64) bool {
 			en := e.entries[id]
 			r, _ := e.check(en, q, d)
 			counts[r]++
@@ -445,11 +452,8 @@ func (e *Engine) Nearby(nq NearbyQuery) []Candidate {
 		if len(nq.Kinds) > 0 && !slices.Contains(nq.Kinds, k) {
 			continue
 		}
-		hits = e.indexFor(k).Nearest(geo.Query{Center: q.rd, K: nq.Limit, Radius: nq.RadiusM + indexSlackM, Mask: mask, Filter: func(id uint32) bool {
+		hits = e.indexFor(k).Nearest(geo.Query{Center: q.rd, K: nq.Limit, Radius: nq.RadiusM + indexSlackM, Mask: e.indexMask(mask, Week{}), Filter: func(id uint32) bool {
 			en := e.entries[id]
-			if en.Kind != k {
-				return false
-			}
 			d := geo.DistanceRD(en.rd, q.rd)
 			if d > nq.RadiusM {
 				return false

@@ -78,8 +78,8 @@ type Option struct {
 	ServiceRadiusM float64
 	ServiceArea    orb.Polygon
 	// Week is when the option is available (volunteers' slots, provisions'
-	// opening hours, activities' upcoming occurrences); empty means
-	// unknown, which never excludes an option.
+	// opening hours); empty means unknown, which never excludes an option.
+	// For activities the engine derives it from Occurrences.
 	Week Week
 	// Occurrences are an activity's upcoming starts; SpotsTaken counts the
 	// sign-ups per occurrence start (Unix seconds).

@@ -115,12 +115,16 @@ var dayParts = []struct {
 
 // ParseClock reads "HH:MM" (00:00–24:00) as minutes after midnight.
 func ParseClock(s string) (int, error) {
-	var h, m int
-	if len(s) != 5 || s[2] != ':' {
-		return 0, fmt.Errorf("matching: time %q is not HH:MM", s)
+	digit := func(b byte) (int, bool) { return int(b - '0'), b >= '0' && b <= '9' }
+	if len(s) == 5 && s[2] == ':' {
+		h1, ok1 := digit(s[0])
+		h2, ok2 := digit(s[1])
+		m1, ok3 := digit(s[3])
+		m2, ok4 := digit(s[4])
+		h, m := h1*10+h2, m1*10+m2
+		if ok1 && ok2 && ok3 && ok4 && m < 60 && (h < 24 || (h == 24 && m == 0)) {
+			return h*60 + m, nil
+		}
 	}
-	if _, err := fmt.Sscanf(s, "%02d:%02d", &h, &m); err != nil || h > 24 || m > 59 || (h == 24 && m != 0) {
-		return 0, fmt.Errorf("matching: time %q is not HH:MM", s)
-	}
-	return h*60 + m, nil
+	return 0, fmt.Errorf("matching: time %q is not HH:MM", s)
 }

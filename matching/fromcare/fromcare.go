@@ -130,9 +130,6 @@ func Activity(a care.Activity, now time.Time, wheelchair bool) (matching.Option,
 		}
 		o.Occurrences = occ
 		o.Duration = time.Duration(a.Schedule.DurationMinutes) * time.Minute
-		for _, t := range occ {
-			o.Week.AddTime(t, o.Duration)
-		}
 	}
 	return o, nil
 }

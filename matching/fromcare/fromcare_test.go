@@ -43,8 +43,8 @@ func TestConversions(t *testing.T) {
 	if len(a.Occurrences) != 6 || !a.Active || !a.WheelchairAccess || a.Capacity != 8 || a.Duration != 90*time.Minute {
 		t.Errorf("activity = %d occurrences, %+v", len(a.Occurrences), a)
 	}
-	if got := a.Week.Describe(3); got != "Tue afternoon" {
-		t.Errorf("activity week = %q; want Tue afternoon", got)
+	if !a.Occurrences[0].Equal(time.Date(2026, 12, 1, 13, 0, 0, 0, time.UTC)) {
+		t.Errorf("first occurrence = %v; want 1 Dec 14:00 Amsterdam time (13:00 UTC)", a.Occurrences[0])
 	}
 	age := 70
 	r := Request(care.Request{Meta: care.Meta{ID: "r"}, RequestFields: care.RequestFields{Needs: []string{"meals"}, ResidentAge: &age,
