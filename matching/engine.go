@@ -32,7 +32,12 @@ type Engine struct {
 	// distance), residents travel to provisions and activities (the
 	// request's distance), initiatives serve an area. Separate indexes
 	// keep a search for one kind from wading through the others.
-	indexes   [4]*geo.Index
+	indexes [4]*geo.Index
+	// byLang indexes active volunteers again per language they speak, so
+	// a resident who needs Tigrinya is not searched through every Dutch
+	// speaker in the city (the slowest searches before: 2-4 ms at 1M
+	// options).
+	byLang    map[string]*geo.Index
 	travel    *counter // volunteers' travel distances, for the search radius
 	reach     *counter // initiatives' reach from their centre
 	proposals map[uint32]proposal
@@ -117,6 +122,7 @@ func New(helpTypes []HelpType, now func() time.Time) (*Engine, error) {
 	for k := range e.indexes {
 		e.indexes[k] = geo.NewIndex(geo.DefaultCellSize)
 	}
+	e.byLang = map[string]*geo.Index{}
 	return e, nil
 }
 
@@ -228,6 +234,9 @@ func (e *Engine) Upsert(o Option) error {
 		switch o.Kind {
 		case KindVolunteer:
 			e.travel.add(o.TravelM)
+			for _, l := range langKeys(o.Languages) {
+				e.langIndex(l).Set(en.handle, en.rd, en.ixMask)
+			}
 		case KindInitiative:
 			e.reach.add(en.reachM)
 		}
@@ -253,9 +262,34 @@ func (e *Engine) unindex(en *entry) {
 	switch en.Kind {
 	case KindVolunteer:
 		e.travel.remove(en.TravelM)
+		for _, l := range langKeys(en.Languages) {
+			e.byLang[l].Delete(en.handle)
+		}
 	case KindInitiative:
 		e.reach.remove(en.reachM)
 	}
+}
+
+// langKeys are the language indexes a volunteer belongs to: one per
+// language stated, or noLanguage.
+func langKeys(langs []string) []string {
+	if len(langs) == 0 {
+		return []string{noLanguage}
+	}
+	return langs
+}
+
+// noLanguage keys the volunteers who state no language: they fit any
+// resident.
+const noLanguage = ""
+
+func (e *Engine) langIndex(l string) *geo.Index {
+	ix, ok := e.byLang[l]
+	if !ok {
+		ix = geo.NewIndex(geo.DefaultCellSize)
+		e.byLang[l] = ix
+	}
+	return ix
 }
 
 // Remove forgets an option; unknown ids are ignored.

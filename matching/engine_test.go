@@ -254,15 +254,20 @@ func TestMatchEqualsLinearScan(t *testing.T) {
 		return orb.Point{c[0] + x/(111320*0.6146), c[1] + y/111320}
 	}
 	centres := []orb.Point{utrecht, {4.8924, 52.3731}, {5.4697, 51.4416}}
-	for set := 0; set < 15; set++ {
+	for set := 0; set < 30; set++ {
 		e := newEngine(t)
 		n := 50 + rng.Intn(400)
 		for i := 0; i < n; i++ {
 			c := centres[rng.Intn(len(centres))]
 			o := Option{ID: fmt.Sprintf("o%04d", i), Kind: Kind(rng.Intn(4)), Location: around(c, 3000), HelpTypes: pick(), Active: rng.Intn(10) > 0,
 				Capacity: rng.Intn(4), Used: rng.Intn(3), TravelM: float64(500 + rng.Intn(5000)), Week: week(rng.Intn(7), 8+rng.Intn(6), 15+rng.Intn(6))}
-			if rng.Intn(3) == 0 {
+			switch rng.Intn(4) {
+			case 0:
 				o.Languages = []string{"nl"}
+			case 1:
+				o.Languages = []string{"ar", "nl"}
+			case 2:
+				o.Languages = []string{"en", "tr"}
 			}
 			switch o.Kind {
 			case KindInitiative:
@@ -285,8 +290,11 @@ func TestMatchEqualsLinearScan(t *testing.T) {
 			if rng.Intn(2) == 0 {
 				r.Windows = week(rng.Intn(7), 8, 20)
 			}
-			if rng.Intn(4) == 0 {
+			switch rng.Intn(4) {
+			case 0:
 				r.Languages = []string{"ar"}
+			case 1:
+				r.Languages = []string{"tr", "nl"}
 			}
 			got, want := e.Match(r, 5), e.MatchLinear(r, 5)
 			if !reflect.DeepEqual(got, want) {
@@ -312,5 +320,22 @@ func TestWeekDescribe(t *testing.T) {
 	wrap.AddSpan(7*24*60-30, 7*24*60+30) // Sunday 23:30 to Monday 00:30
 	if got := wrap.Minutes(); got != 60 {
 		t.Errorf("wrapping span Minutes = %d; want 60", got)
+	}
+}
+
+// TestRequestOnAMunicipalBorder: the engine searches by distance, not by
+// municipality, so a resident on the Amsterdam–Amstelveen border gets
+// options from both sides, each labelled with its own municipality.
+func TestRequestOnAMunicipalBorder(t *testing.T) {
+	e := newEngine(t)
+	border := orb.Point{4.8790, 52.3275} // Amsterdamse Bos edge, between GM0363 and GM0362
+	north, south := volunteer("ams", orb.Point{4.8790, 52.3330}, 2000, "groceries"), volunteer("amv", orb.Point{4.8790, 52.3220}, 2000, "groceries")
+	north.Municipality, south.Municipality = "GM0363", "GM0362"
+	mustUpsert(t, e, north, south)
+	r := request("groceries")
+	r.Location = border
+	got := e.Match(r, 0).Needs[0].Options
+	if len(got) != 2 || got[0].Municipality == got[1].Municipality {
+		t.Fatalf("options = %+v; want one from each municipality", got)
 	}
 }

@@ -111,5 +111,6 @@ func (e *Engine) NearbyLinear(nq NearbyQuery) []Candidate {
 	for i, h := range hits {
 		out[i] = e.candidate(h.en, q, h.d)
 	}
+	e.explainAll(out, q)
 	return out
 }

@@ -248,7 +248,7 @@ func (e *Engine) Match(req Request, limit int) Result {
 		bit := e.helpBits[need]
 		if bit != 0 {
 			for _, src := range e.sources(q) {
-				hits = src.ix.Nearest(geo.Query{Center: q.rd, K: poolSize, Radius: src.radius + indexSlackM, Mask: e.indexMask(bit, q.req.Windows), Filter: func(id uint32) bool {
+				hits = e.nearest(src, q, geo.Query{Center: q.rd, K: poolSize, Radius: src.radius + indexSlackM, Mask: e.indexMask(bit, q.req.Windows), Filter: func(id uint32) bool {
 					en := e.entries[id]
 					r, _ := e.check(en, q, geo.DistanceRD(en.rd, q.rd))
 					return r == fits
@@ -274,6 +274,7 @@ func (e *Engine) finish(res *Result, nr NeedResult, q *query, bit uint64, limit 
 	if len(nr.Options) > limit {
 		nr.Options = nr.Options[:limit]
 	}
+	e.explainAll(nr.Options, q)
 	if len(nr.Options) > 0 {
 		nr.Coverage = Coverage{Covered: true}
 	} else {
@@ -287,6 +288,38 @@ func (e *Engine) finish(res *Result, nr NeedResult, q *query, bit uint64, limit 
 type source struct {
 	ix     *geo.Index
 	radius float64
+}
+
+// nearest runs gq on a source. For volunteers and a resident who states
+// languages, it searches the language indexes of those languages and of
+// volunteers without one, and merges their hits: the K nearest of the
+// union are among the K nearest of each part.
+func (e *Engine) nearest(src source, q *query, gq geo.Query, dst []geo.Hit) []geo.Hit {
+	if src.ix != e.indexes[KindVolunteer] || len(q.req.Languages) == 0 {
+		return src.ix.Nearest(gq, dst)
+	}
+	dst = dst[:0]
+	var part []geo.Hit
+	for _, l := range append([]string{noLanguage}, q.req.Languages...) {
+		if ix, ok := e.byLang[l]; ok {
+			part = ix.Nearest(gq, part)
+			dst = append(dst, part...)
+		}
+	}
+	slices.SortFunc(dst, func(a, b geo.Hit) int {
+		if a.Dist != b.Dist {
+			if a.Dist < b.Dist {
+				return -1
+			}
+			return 1
+		}
+		return int(a.ID) - int(b.ID)
+	})
+	dst = slices.CompactFunc(dst, func(a, b geo.Hit) bool { return a.ID == b.ID })
+	if len(dst) > gq.K {
+		dst = dst[:gq.K]
+	}
+	return dst
 }
 
 func (e *Engine) sources(q *query) []source {
@@ -327,8 +360,15 @@ func (e *Engine) candidate(en *entry, q *query, d float64) Candidate {
 	if en.Kind != KindVolunteer {
 		c.Location = &[2]float64{en.Location[0], en.Location[1]}
 	}
-	c.Explanation = e.explain(en, q, c)
 	return c
+}
+
+// explainAll writes the explanations of the candidates that are kept; the
+// pool holds several times more, so they are written only now.
+func (e *Engine) explainAll(cs []Candidate, q *query) {
+	for i := range cs {
+		cs[i].Explanation = e.explain(e.entries[e.byID[cs[i].OptionID]], q, cs[i])
+	}
 }
 
 func (e *Engine) explain(en *entry, q *query, c Candidate) string {
@@ -480,5 +520,6 @@ func (e *Engine) Nearby(nq NearbyQuery) []Candidate {
 		en := e.entries[h.ID]
 		out[i] = e.candidate(en, q, geo.DistanceRD(en.rd, q.rd))
 	}
+	e.explainAll(out, q)
 	return out
 }
