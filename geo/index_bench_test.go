@@ -288,6 +288,9 @@ func (s bruteSearcher) nearest(q Query, dst []Hit) []Hit {
 		if d > bound {
 			continue
 		}
+		if q.Filter != nil && !q.Filter(e.id) {
+			continue
+		}
 		if len(h) == q.K {
 			if d == h[0].Dist && e.id > h[0].ID {
 				continue
@@ -421,6 +424,46 @@ func BenchmarkNearest(b *testing.B) {
 			runNearestQueries(b, s)
 		})
 	}
+}
+
+// BenchmarkNearestCapacity is the retrieval of issue 3 in full: the 20
+// nearest within 1–15 km that share a help type and have capacity left.
+// A fixed 30 % of the points are full; the filter looks that up per
+// point, as the engine's filter looks at an option's places.
+func BenchmarkNearestCapacity(b *testing.B) {
+	for _, sz := range benchSizes {
+		full := make([]bool, sz.n)
+		r := rand.New(rand.NewPCG(30, 3))
+		for i := range full {
+			full[i] = r.IntN(10) < 3
+		}
+		withCapacity := func(s nearestSearcher) nearestSearcher {
+			return filteredSearcher{s, func(id uint32) bool { return int(id) < len(full) && !full[id] }}
+		}
+		b.Run(sz.name+"/grid", func(b *testing.B) {
+			s := cachedSearcher(b, "grid/"+sz.name, func() nearestSearcher {
+				return gridSearcher{buildBenchGrid(benchPointsN(b, sz.n), DefaultCellSize)}
+			})
+			runNearestQueries(b, withCapacity(s))
+		})
+		b.Run(sz.name+"/brute", func(b *testing.B) {
+			s := cachedSearcher(b, "brute/"+sz.name, func() nearestSearcher {
+				return newBruteSearcher(benchPointsN(b, sz.n))
+			})
+			runNearestQueries(b, withCapacity(s))
+		})
+	}
+}
+
+// filteredSearcher adds a Filter to every query.
+type filteredSearcher struct {
+	s      nearestSearcher
+	filter func(id uint32) bool
+}
+
+func (f filteredSearcher) nearest(q Query, dst []Hit) []Hit {
+	q.Filter = f.filter
+	return f.s.nearest(q, dst)
 }
 
 func BenchmarkNearestBrute(b *testing.B) {
