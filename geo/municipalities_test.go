@@ -258,6 +258,7 @@ func TestCentreFallback(t *testing.T) {
 	a := area{Municipality: Municipality{Code: "GM9999", Name: "U"}, bound: ring.Bound(),
 		polys: []polygon{{bound: ring.Bound(), poly: poly}}}
 	m := &Municipalities{areas: []area{a}, byCode: map[string]int{"GM9999": 0}, bound: ring.Bound()}
+	m.grid = newCellGrid(m.bound, 1, func(int) orb.Bound { return a.bound })
 
 	if c, _ := planar.CentroidArea(poly); m.locatesTo(round6(c), "GM9999") {
 		t.Fatalf("centroid %v lies inside the U; the drawing no longer tests the fallback", c)

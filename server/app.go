@@ -63,8 +63,8 @@ func NewApp(d Deps) (*fiber.App, error) {
 	api.Get("/taxonomy", func(c *fiber.Ctx) error { return c.JSON(care.Codes()) })
 	doc.add(op{method: http.MethodGet, path: "/api/v1/taxonomy", tag: "taxonomy", summary: "Help types, ZRM life domains and other code lists with Dutch and English labels", resp: care.Taxonomy{}})
 
-	sync := newOptionSync(d.Engine, d.Store, d.Log, d.Now)
-	mountResources(api, doc, d, sync)
+	engineSync := newOptionSync(d.Engine, d.Store, d.Log, d.Now)
+	mountResources(api, doc, d, engineSync)
 	mountMatching(api, doc, d)
 
 	doc.add(op{method: http.MethodGet, path: "/api/openapi.json", tag: "meta", summary: "This OpenAPI document"})

@@ -11,14 +11,14 @@ import (
 )
 
 // mountResources wires the five record types to their collections.
-func mountResources(api fiber.Router, doc *apiDoc, d Deps, sync *optionSync) {
+func mountResources(api fiber.Router, doc *apiDoc, d Deps, engineSync *optionSync) {
 	s := d.Store
 	helpType := filter{param: "help_type", field: "help_types", doc: "only records offering this help type"}
 	municipality := filter{param: "municipality", field: "area.municipality_code", doc: "CBS municipality code, e.g. GM0363"}
 	active := filter{param: "active", field: "active", kind: filterBool, doc: "only active (true) or inactive (false) records"}
 
 	mount(api, doc, "volunteer", &resource[care.VolunteerFields, *care.VolunteerFields, care.Volunteer]{
-		path: "volunteers", written: written(sync, collVolunteers), records: s.Volunteers(), checker: d.Checker, now: d.Now,
+		path: "volunteers", written: written(engineSync, collVolunteers), records: s.Volunteers(), checker: d.Checker, now: d.Now,
 		build: func(m care.Meta, f care.VolunteerFields, a care.Area, _ *care.Volunteer) care.Volunteer {
 			return care.Volunteer{Meta: m, VolunteerFields: f, Area: a, LocationPrecision: care.CoarsePrecision}
 		},
@@ -28,7 +28,7 @@ func mountResources(api fiber.Router, doc *apiDoc, d Deps, sync *optionSync) {
 			{param: "language", field: "languages", doc: "ISO 639-1 code the volunteer speaks"}},
 	})
 	mount(api, doc, "initiative", &resource[care.InitiativeFields, *care.InitiativeFields, care.Initiative]{
-		path: "initiatives", written: written(sync, collInitiatives), records: s.Initiatives(), checker: d.Checker, now: d.Now,
+		path: "initiatives", written: written(engineSync, collInitiatives), records: s.Initiatives(), checker: d.Checker, now: d.Now,
 		build: func(m care.Meta, f care.InitiativeFields, a care.Area, _ *care.Initiative) care.Initiative {
 			return care.Initiative{Meta: m, InitiativeFields: f, Area: a}
 		},
@@ -37,7 +37,7 @@ func mountResources(api fiber.Router, doc *apiDoc, d Deps, sync *optionSync) {
 		beforeDelete: refusedWhileOwning(s.Activities(), "initiative_id", "initiative"),
 	})
 	mount(api, doc, "provision", &resource[care.ProvisionFields, *care.ProvisionFields, care.Provision]{
-		path: "provisions", written: written(sync, collProvisions), records: s.Provisions(), checker: d.Checker, now: d.Now,
+		path: "provisions", written: written(engineSync, collProvisions), records: s.Provisions(), checker: d.Checker, now: d.Now,
 		build: func(m care.Meta, f care.ProvisionFields, a care.Area, _ *care.Provision) care.Provision {
 			return care.Provision{Meta: m, ProvisionFields: f, Area: a}
 		},
@@ -47,7 +47,7 @@ func mountResources(api fiber.Router, doc *apiDoc, d Deps, sync *optionSync) {
 		beforeDelete: refusedWhileOwning(s.Activities(), "provision_id", "provision"),
 	})
 	mount(api, doc, "activity", &resource[care.ActivityFields, *care.ActivityFields, care.Activity]{
-		path: "activities", written: written(sync, collActivities), records: s.Activities(), checker: d.Checker, now: d.Now,
+		path: "activities", written: written(engineSync, collActivities), records: s.Activities(), checker: d.Checker, now: d.Now,
 		build: func(m care.Meta, f care.ActivityFields, a care.Area, _ *care.Activity) care.Activity {
 			return care.Activity{Meta: m, ActivityFields: f, Area: a}
 		},
@@ -80,8 +80,8 @@ func mountResources(api fiber.Router, doc *apiDoc, d Deps, sync *optionSync) {
 
 // written returns the hook that tells the matching engine of a write to
 // an option collection.
-func written(sync *optionSync, coll string) func(context.Context, string, bool) {
-	return func(ctx context.Context, id string, deleted bool) { sync.written(ctx, coll, id, deleted) }
+func written(engineSync *optionSync, coll string) func(context.Context, string, bool) {
+	return func(ctx context.Context, id string, deleted bool) { engineSync.written(ctx, coll, id, deleted) }
 }
 
 // existence is what reference checks need from a collection.

@@ -53,13 +53,13 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("server: %w", err)
 	}
-	sync := newOptionSync(eng, st, log, time.Now)
-	if err := sync.load(ctx); err != nil {
+	engineSync := newOptionSync(eng, st, log, time.Now)
+	if err := engineSync.load(ctx); err != nil {
 		return err
 	}
 	followCtx, stopFollow := context.WithCancel(ctx)
 	defer stopFollow()
-	go sync.follow(followCtx, cfg.PollInterval, 6*time.Hour)
+	go engineSync.follow(followCtx, cfg.PollInterval, 6*time.Hour)
 	app, err := NewApp(Deps{Store: st, Checker: care.NewChecker(bounds, areas), Engine: eng, Bounds: bounds, Log: log, BodyLimit: cfg.BodyLimit})
 	if err != nil {
 		return err
