@@ -1,0 +1,88 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
+)
+
+// Place is one claimed place of something with limited room: a
+// volunteer's or initiative's capacity, or the spots of one activity
+// occurrence.
+type Place struct {
+	// ID is "<pool>#<n>": the pool (e.g. "volunteer:<id>" or
+	// "activity:<id>@<unix start>") and the place number, 1..capacity.
+	ID      string    `bson:"_id"`
+	Pool    string    `bson:"pool"`
+	Number  int       `bson:"number"`
+	Holder  string    `bson:"holder"` // e.g. the referral id
+	Claimed time.Time `bson:"claimed"`
+}
+
+// ErrFull means every place of a pool is taken.
+var ErrFull = errors.New("no place left")
+
+const placesName = "places"
+
+// Places hands out places so that a pool is never oversold, on MongoDB and
+// on the embedded store alike. A conditional update ("decrement if > 0")
+// is not atomic on FerretDB (DESIGN.md: 3 to 7 of 200 concurrent
+// decrements of 3 spots succeeded), but an insert is: a place is claimed
+// by inserting a document whose _id names the pool and the place number,
+// and a duplicate-key error means someone else has it. Counting and
+// releasing use _id equality only, which FerretDB serves from its index.
+type Places struct {
+	c *mongo.Collection
+}
+
+// Places returns the place claims.
+func (s *Store) Places() *Places { return &Places{c: s.db.Collection(placesName)} }
+
+func placeID(pool string, n int) string { return fmt.Sprintf("%s#%d", pool, n) }
+
+// Claim takes the lowest free place of pool (1..capacity) for holder and
+// returns its number, or ErrFull.
+func (p *Places) Claim(ctx context.Context, pool string, capacity int, holder string, at time.Time) (int, error) {
+	for n := 1; n <= capacity; n++ {
+		_, err := p.c.InsertOne(ctx, Place{ID: placeID(pool, n), Pool: pool, Number: n, Holder: holder, Claimed: at.UTC()})
+		if err == nil {
+			return n, nil
+		}
+		if !mongo.IsDuplicateKeyError(err) {
+			return 0, fmt.Errorf("store: claim %s: %w", placeID(pool, n), err)
+		}
+	}
+	return 0, fmt.Errorf("store: claim in %s (capacity %d): %w", pool, capacity, ErrFull)
+}
+
+// Release frees place n of pool if holder has it, and reports whether it
+// did. Only the holder releases its place, so no two releases race.
+func (p *Places) Release(ctx context.Context, pool string, n int, holder string) (bool, error) {
+	res, err := p.c.DeleteOne(ctx, bson.D{{Key: "_id", Value: placeID(pool, n)}, {Key: "holder", Value: holder}})
+	if err != nil {
+		return false, fmt.Errorf("store: release %s: %w", placeID(pool, n), err)
+	}
+	return res.DeletedCount == 1, nil
+}
+
+// Taken returns the claimed places of pool among 1..capacity, by place
+// number, with one _id lookup per place.
+func (p *Places) Taken(ctx context.Context, pool string, capacity int) ([]Place, error) {
+	var out []Place
+	for n := 1; n <= capacity; n++ {
+		var pl Place
+		err := p.c.FindOne(ctx, bson.D{{Key: "_id", Value: placeID(pool, n)}}).Decode(&pl)
+		if errors.Is(err, mongo.ErrNoDocuments) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("store: places of %s: %w", pool, err)
+		}
+		out = append(out, pl)
+	}
+	return out, nil
+}
