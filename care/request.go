@@ -58,6 +58,10 @@ type Request struct {
 	LastSearch *SearchRef `json:"last_search,omitempty" bson:"last_search,omitempty"`
 }
 
+// RequestStatuses are the lifecycle states a request can be in so far:
+// recorded (open), and searched for local options at least once.
+var RequestStatuses = []string{"open", "searched"}
+
 // SearchRef points at a recorded search.
 type SearchRef struct {
 	ID string    `json:"id" bson:"id"`

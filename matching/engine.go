@@ -307,35 +307,11 @@ func (e *Engine) Remove(id string) {
 	e.free = append(e.free, h)
 }
 
-// SetUsed updates how many places of an option are taken.
-func (e *Engine) SetUsed(id string, used int) bool {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	h, ok := e.byID[id]
-	if ok {
-		e.entries[h].Used = used
-	}
-	return ok
-}
-
 // Len returns how many options the engine knows, active or not.
 func (e *Engine) Len() int {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	return len(e.byID)
-}
-
-// Indexed returns how many active options each kind has in the indexes.
-func (e *Engine) Indexed() map[Kind]int {
-	e.mu.RLock()
-	defer e.mu.RUnlock()
-	out := map[Kind]int{}
-	for _, en := range e.entries {
-		if en != nil && en.Active && en.help != 0 {
-			out[en.Kind]++
-		}
-	}
-	return out
 }
 
 // covers reports whether an initiative serves the point (RD metres) at

@@ -132,3 +132,20 @@ func TestLadderLevelsAgree(t *testing.T) {
 		t.Error("kinds sit on the wrong rungs")
 	}
 }
+
+func TestListRequestsByStatus(t *testing.T) {
+	e := newTestEnv(t)
+	searched := e.create("/api/v1/requests", validRequest)
+	e.create("/api/v1/requests", validRequest)
+	if r := e.do(http.MethodPost, "/api/v1/requests/"+searched+"/matches", ""); r.status != http.StatusCreated {
+		t.Fatalf("matches = %d %s", r.status, r.body)
+	}
+	if n := e.count("/api/v1/requests?status=searched"); n != 1 {
+		t.Errorf("searched requests = %d; want 1", n)
+	}
+	if n := e.count("/api/v1/requests?status=open"); n != 1 {
+		t.Errorf("open requests = %d; want 1", n)
+	}
+	mustProblem(t, e.do(http.MethodGet, "/api/v1/requests?status=paused", ""), http.StatusBadRequest, "status")
+	mustProblem(t, e.do(http.MethodGet, "/api/v1/volunteers?status=searched", ""), http.StatusBadRequest, "status")
+}

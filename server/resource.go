@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	jsonpatch "github.com/evanphx/json-patch/v5"
@@ -65,6 +67,8 @@ func (r *resource[F, PF, R]) notify(ctx context.Context, id string, deleted bool
 type filter struct {
 	param, field, doc string
 	kind              filterKind
+	// allowed, when set, lists the values a code filter takes.
+	allowed []string
 }
 
 type filterKind int
@@ -331,7 +335,11 @@ func (f filter) cond(val string) (store.Cond, string) {
 			return store.Cond{}, "must be a record id (24 hexadecimal characters)"
 		}
 	default:
-		if !validCode(f.param, val) {
+		if f.allowed != nil {
+			if !slices.Contains(f.allowed, val) {
+				return store.Cond{}, "must be one of: " + strings.Join(f.allowed, ", ")
+			}
+		} else if !validCode(f.param, val) {
 			return store.Cond{}, "is not a known code; see /api/v1/taxonomy"
 		}
 	}
@@ -347,8 +355,6 @@ func validCode(param, val string) bool {
 		return care.IsTargetGroup(val)
 	case "urgency":
 		return care.IsUrgency(val)
-	case "status":
-		return val == "active" || val == "paused" || val == "open"
 	case "municipality":
 		return municipalityCode.MatchString(val)
 	}

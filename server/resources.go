@@ -24,7 +24,7 @@ func mountResources(api fiber.Router, doc *apiDoc, d Deps, engineSync *optionSyn
 		},
 		editable: care.Volunteer.Editable,
 		filters: []filter{helpType, municipality,
-			{param: "status", field: "status", doc: "active or paused"},
+			{param: "status", field: "status", doc: "active or paused", allowed: []string{"active", "paused"}},
 			{param: "language", field: "languages", doc: "ISO 639-1 code the volunteer speaks"}},
 	})
 	mount(api, doc, "initiative", &resource[care.InitiativeFields, *care.InitiativeFields, care.Initiative]{
@@ -74,7 +74,7 @@ func mountResources(api fiber.Router, doc *apiDoc, d Deps, engineSync *optionSyn
 		filters: []filter{municipality,
 			{param: "need", field: "needs", doc: "only requests with this need (help type)"},
 			{param: "urgency", field: "urgency", doc: "low, normal, high or crisis"},
-			{param: "status", field: "status", doc: "lifecycle status, e.g. open"}},
+			{param: "status", field: "status", doc: "lifecycle status: open or searched", allowed: care.RequestStatuses}},
 	})
 }
 
