@@ -56,11 +56,22 @@ type Request struct {
 	NeedsChangedAt time.Time `json:"needs_changed_at" bson:"needs_changed_at"`
 	// LastSearch is the latest zero-line search run for the request.
 	LastSearch *SearchRef `json:"last_search,omitempty" bson:"last_search,omitempty"`
+	// Closure says how a closed request ended.
+	Closure string `json:"closure,omitempty" bson:"closure,omitempty"`
+	// StepDowns counts how often specialist care ended and the request
+	// came back to the neighbourhood.
+	StepDowns int `json:"step_downs,omitempty" bson:"step_downs,omitempty"`
 }
 
 // RequestStatuses are the lifecycle states a request can be in so far:
-// recorded (open), and searched for local options at least once.
-var RequestStatuses = []string{"open", "searched"}
+// recorded (open), searched for local options at least once, referred to
+// an option, in progress once a referral started, and closed (see
+// Closure).
+var RequestStatuses = []string{"open", "searched", "referred", "in_progress", "closed"}
+
+// ClosureSpecialist is the closure of a request referred to specialist
+// care; ending that referral reopens the request (step-down).
+const ClosureSpecialist = "referred_to_specialist"
 
 // SearchRef points at a recorded search.
 type SearchRef struct {

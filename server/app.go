@@ -66,6 +66,8 @@ func NewApp(d Deps) (*fiber.App, error) {
 	engineSync := newOptionSync(d.Engine, d.Store, d.Log, d.Now)
 	mountResources(api, doc, d, engineSync)
 	mountMatching(api, doc, d)
+	mountReferrals(api, doc, d)
+	mountSpecialists(api, doc, d)
 
 	doc.add(op{method: http.MethodGet, path: "/api/openapi.json", tag: "meta", summary: "This OpenAPI document"})
 	spec, err := doc.json()

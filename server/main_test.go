@@ -119,8 +119,12 @@ func newTestEnv(t *testing.T) *testEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The API's clock starts at testNow and ticks 1 ms per reading, so
+	// that "before" and "after" are told apart as on a real clock.
+	var ticks atomic.Int64
+	clock := func() time.Time { return testNow.Add(time.Duration(ticks.Add(1)) * time.Millisecond) }
 	app, err := NewApp(Deps{Store: st, Checker: care.NewChecker(bounds, areas), Engine: eng, Bounds: bounds, Log: log, BodyLimit: 64 << 10,
-		Now: func() time.Time { return testNow }})
+		Now: clock})
 	if err != nil {
 		t.Fatal(err)
 	}

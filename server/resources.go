@@ -63,7 +63,7 @@ func mountResources(api fiber.Router, doc *apiDoc, d Deps, engineSync *optionSyn
 		build: func(m care.Meta, f care.RequestFields, a care.Area, prev *care.Request) care.Request {
 			r := care.Request{Meta: m, RequestFields: f, Area: a, LocationPrecision: care.CoarsePrecision, Status: "open", NeedsChangedAt: m.UpdatedAt}
 			if prev != nil {
-				r.Status, r.LastSearch = prev.Status, prev.LastSearch
+				r.Status, r.LastSearch, r.Closure, r.StepDowns = prev.Status, prev.LastSearch, prev.Closure, prev.StepDowns
 				if care.SameNeeds(prev.Needs, f.Needs) {
 					r.NeedsChangedAt = prev.NeedsChangedAt
 				}
@@ -74,7 +74,7 @@ func mountResources(api fiber.Router, doc *apiDoc, d Deps, engineSync *optionSyn
 		filters: []filter{municipality,
 			{param: "need", field: "needs", doc: "only requests with this need (help type)"},
 			{param: "urgency", field: "urgency", doc: "low, normal, high or crisis"},
-			{param: "status", field: "status", doc: "lifecycle status: open or searched", allowed: care.RequestStatuses}},
+			{param: "status", field: "status", doc: "lifecycle status: open, searched, referred, in_progress or closed", allowed: care.RequestStatuses}},
 	})
 }
 

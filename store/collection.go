@@ -35,6 +35,9 @@ const (
 	activitiesName  = "activities"
 	requestsName    = "requests"
 	searchesName    = "searches"
+	referralsName   = "referrals"
+	auditName       = "referral_transitions"
+	specialistsName = "specialist_referrals"
 )
 
 // Volunteers returns the volunteers collection.
@@ -65,6 +68,21 @@ func (s *Store) Requests() *Collection[care.Request] {
 // Searches returns the recorded zero-line searches.
 func (s *Store) Searches() *Collection[care.Search] {
 	return collection[care.Search](s, searchesName)
+}
+
+// Referrals returns the referrals of requests' needs to options.
+func (s *Store) Referrals() *Collection[care.Referral] {
+	return collection[care.Referral](s, referralsName)
+}
+
+// Transitions returns the append-only audit log of referral state changes.
+func (s *Store) Transitions() *Collection[care.Transition] {
+	return collection[care.Transition](s, auditName)
+}
+
+// Specialists returns the referrals to specialist care.
+func (s *Store) Specialists() *Collection[care.Specialist] {
+	return collection[care.Specialist](s, specialistsName)
 }
 
 // Name returns the collection's name, e.g. "volunteers".

@@ -34,6 +34,9 @@ func indexes() []index {
 		{activitiesName, "provision_id", k("provision_id")},
 		{activitiesName, "initiative_id", k("initiative_id")},
 		{requestsName, "municipality_status", k("area.municipality_code", "status")},
+		{referralsName, "request_id", k("request_id")},
+		{referralsName, "option_state", k("option_id", "state")},
+		{auditName, "request_id", k("request_id")},
 	}
 }
 
