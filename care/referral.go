@@ -79,6 +79,22 @@ type Referral struct {
 	Reason  string `json:"reason,omitempty" bson:"reason,omitempty"`
 	Outcome string `json:"outcome,omitempty" bson:"outcome,omitempty"`
 	Steps   []Step `json:"steps" bson:"steps"`
+	// FollowUps are set when the referral starts (FollowUpsFrom), in due
+	// order; a follow-up is addressed by its 1-based position.
+	FollowUps []FollowUp `json:"follow_ups,omitempty" bson:"follow_ups,omitempty"`
+	// NoShows are recorded while accepted or started, oldest first.
+	NoShows []NoShow `json:"no_shows,omitempty" bson:"no_shows,omitempty"`
+}
+
+// EnteredAt returns when the referral last entered state s, and whether
+// it ever did.
+func (r Referral) EnteredAt(s string) (time.Time, bool) {
+	for i := len(r.Steps) - 1; i >= 0; i-- {
+		if r.Steps[i].State == s {
+			return r.Steps[i].At, true
+		}
+	}
+	return time.Time{}, false
 }
 
 // Transition is one audited change of a referral's state: who, when,

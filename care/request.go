@@ -41,6 +41,11 @@ type RequestFields struct {
 	TargetGroups []string `json:"target_groups,omitempty" bson:"target_groups,omitempty" validate:"max=10,unique,dive,targetgroup"`
 	// ResidentAge in years, for activities with an age range; optional.
 	ResidentAge *int `json:"resident_age,omitempty" bson:"resident_age,omitempty" validate:"omitempty,min=0,max=120"`
+	// HouseholdID groups the requests of one family into one plan
+	// (GET /api/v1/households/{id}/plan); optional. It is 3 to 40
+	// lower-case letters, digits and hyphens: a 24-hex id or a label
+	// chosen by the worker. Use an opaque label, never a name or address.
+	HouseholdID string `json:"household_id,omitempty" bson:"household_id,omitempty" validate:"max=40"`
 }
 
 // Request is a stored support request.
@@ -49,8 +54,17 @@ type Request struct {
 	RequestFields     `bson:",inline"`
 	Area              Area   `json:"area" bson:"area"`
 	LocationPrecision string `json:"location_precision" bson:"location_precision"`
-	// Status is the request's place in its lifecycle, starting at "open".
+	// Status is the request's place in its lifecycle, starting at "open";
+	// see CanMoveRequest.
 	Status string `json:"status" bson:"status"`
+	// Steps lists every status the request entered, and when, oldest
+	// first; the last one is Status. Requests stored before steps were
+	// recorded have none.
+	Steps []Step `json:"steps" bson:"steps"`
+	// FirstContactAt is when the first of its referrals was accepted, and
+	// MatchedAt when the first one started; nil until then.
+	FirstContactAt *time.Time `json:"first_contact_at,omitempty" bson:"first_contact_at,omitempty"`
+	MatchedAt      *time.Time `json:"matched_at,omitempty" bson:"matched_at,omitempty"`
 	// NeedsChangedAt is when the needs were set or last changed; a search
 	// older than this no longer counts for the request.
 	NeedsChangedAt time.Time `json:"needs_changed_at" bson:"needs_changed_at"`
@@ -58,16 +72,21 @@ type Request struct {
 	LastSearch *SearchRef `json:"last_search,omitempty" bson:"last_search,omitempty"`
 	// Closure says how a closed request ended.
 	Closure string `json:"closure,omitempty" bson:"closure,omitempty"`
+	// ClosureNote is the worker's note on closing; optional.
+	ClosureNote string `json:"closure_note,omitempty" bson:"closure_note,omitempty"`
 	// StepDowns counts how often specialist care ended and the request
 	// came back to the neighbourhood.
 	StepDowns int `json:"step_downs,omitempty" bson:"step_downs,omitempty"`
+	// Timeliness is derived when the request is read (GET and lists),
+	// never stored; absent from write responses.
+	Timeliness *Timeliness `json:"timeliness,omitempty" bson:"-"`
 }
 
 // RequestStatuses are the lifecycle states a request can be in so far:
 // recorded (open), searched for local options at least once, referred to
 // an option, in progress once a referral started, and closed (see
 // Closure).
-var RequestStatuses = []string{"open", "searched", "referred", "in_progress", "closed"}
+var RequestStatuses = []string{ReqOpen, ReqSearched, ReqReferred, ReqInProgress, ReqClosed}
 
 // ClosureSpecialist is the closure of a request referred to specialist
 // care; ending that referral reopens the request (step-down).
@@ -125,6 +144,9 @@ func (f *RequestFields) check(c *Checker, p *problems) Area {
 	}
 	if f.Constraints != nil {
 		checkSlots("constraints.time_windows", f.Constraints.TimeWindows, p)
+	}
+	if f.HouseholdID != "" && !IsHouseholdID(f.HouseholdID) {
+		p.add("household_id", "must be 3 to 40 lower-case letters, digits and hyphens, e.g. a 24-hex id or \"hh-0042\"")
 	}
 	area, ok := c.checkCoarseLocation("location", f.Location, p)
 	if ok {

@@ -68,6 +68,8 @@ func NewApp(d Deps) (*fiber.App, error) {
 	mountMatching(api, doc, d)
 	mountReferrals(api, doc, d)
 	mountSpecialists(api, doc, d)
+	mountLifecycle(api, doc, d)
+	mountHouseholds(api, doc, d)
 
 	doc.add(op{method: http.MethodGet, path: "/api/openapi.json", tag: "meta", summary: "This OpenAPI document"})
 	spec, err := doc.json()

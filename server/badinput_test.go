@@ -87,7 +87,7 @@ func newBadFixtures(e *testEnv) badFixtures {
 		"cost", `{"amount_eur":2.5,"unit":"per_visit","notes":"Eerste keer gratis."}`,
 		"accessibility.notes", `"Lift bij de achteringang."`,
 		"contact", `{"name":"Balie","email":"info@dekolk.example.org","phone":"020 765 4321","website":"https://dekolk.example.org"}`))
-	add("request_full", editJSON(t, validRequest, "target_groups", `["seniors","carers"]`, "resident_age", `81`))
+	add("request_full", editJSON(t, validRequest, "target_groups", `["seniors","carers"]`, "resident_age", `81`, "household_id", `"hh-0042"`))
 	add("activity_full", editJSON(t, validActivity(fx.ids["provisions"]),
 		"provision_id", "",
 		"initiative_id", strconv.Quote(fx.ids["initiatives"]),

@@ -160,7 +160,9 @@ func (e *testEnv) do(method, path, body string, headers ...string) response {
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
-	res, err := e.app.Test(req, int((30 * time.Second).Milliseconds()))
+	// Generous: the concurrency tests send hundreds of requests at once,
+	// and under -race on two shared cores some wait long for the store.
+	res, err := e.app.Test(req, int((3 * time.Minute).Milliseconds()))
 	if err != nil {
 		e.t.Fatalf("%s %s: %v", method, path, err)
 	}

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -87,26 +86,16 @@ func (m *matcher) match(c *fiber.Ctx) error {
 	if err := m.st.Searches().Insert(ctx, search); err != nil {
 		return err
 	}
-	// Point the request at its latest search. A concurrent edit of the
-	// request bumps its version; read it again and retry.
-	for attempt := 0; ; attempt++ {
-		next := req
-		next.Version++
-		next.UpdatedAt = now
-		next.LastSearch = &care.SearchRef{ID: search.ID, At: now}
-		if next.Status == "open" {
-			next.Status = "searched"
+	// Point the request at its latest search; the first one moves it
+	// from open to searched.
+	if _, err := updateRequest(ctx, m.st, m.now, id, func(r *care.Request) error {
+		r.LastSearch = &care.SearchRef{ID: search.ID, At: now}
+		if r.Status == care.ReqOpen {
+			r.Status = care.ReqSearched
 		}
-		err = m.st.Requests().Replace(ctx, req.Version, next)
-		if err == nil {
-			break
-		}
-		if !errors.Is(err, store.ErrConflict) || attempt == 3 {
-			return fmt.Errorf("server: record search on request %s: %w", id, err)
-		}
-		if req, err = m.st.Requests().Get(ctx, id); err != nil {
-			return err
-		}
+		return nil
+	}); err != nil {
+		return fmt.Errorf("server: record search on request %s: %w", id, err)
 	}
 	m.eng.RecordProposals(res)
 	c.Location("/api/v1/requests/" + id)

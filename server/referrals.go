@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"slices"
 	"strings"
@@ -21,6 +22,10 @@ type referrals struct {
 	st      *store.Store
 	checker *care.Checker
 	now     func() time.Time
+	log     *slog.Logger
+	// lifecycle moves the request along with its referrals and notes
+	// first contact and match.
+	lifecycle *lifecycle
 }
 
 // option is what a referral needs to know of its target.
@@ -39,12 +44,13 @@ type referralParams struct {
 }
 
 func mountReferrals(api fiber.Router, doc *apiDoc, d Deps) {
-	r := &referrals{st: d.Store, checker: d.Checker, now: d.Now}
+	r := &referrals{st: d.Store, checker: d.Checker, now: d.Now, log: d.Log, lifecycle: newLifecycle(d)}
 	api.Post("/requests/:id/referrals", r.create)
 	api.Get("/requests/:id/referrals", r.ofRequest)
 	api.Get("/requests/:id/audit", r.audit)
 	api.Get("/referrals/:id", r.get)
 	api.Post("/referrals/:id/transitions", r.move)
+	mountFollowUps(api, doc, r)
 	tag := "referrals"
 	doc.add(op{method: http.MethodPost, path: "/api/v1/requests/{id}/referrals", tag: tag,
 		summary: "Refer one need of a request to an option (state proposed)", params: idParam{}, body: care.ReferralFields{},
@@ -55,7 +61,7 @@ func mountReferrals(api fiber.Router, doc *apiDoc, d Deps) {
 		summary: "Every state change of the request's referrals, oldest first (append-only)", params: idParam{}, resp: []care.Transition{}, errors: []int{http.StatusNotFound}})
 	doc.add(op{method: http.MethodGet, path: "/api/v1/referrals/{id}", tag: tag, summary: "Read a referral", params: referralParams{}, resp: care.Referral{}, errors: []int{http.StatusNotFound}})
 	doc.add(op{method: http.MethodPost, path: "/api/v1/referrals/{id}/transitions", tag: tag,
-		summary: "Move a referral: accepted (claims a place), declined (reason), expired, waitlisted, started, completed (outcome), ended (reason). 409 names the current state when the move is not allowed, or says the option is full.",
+		summary: "Move a referral: accepted (claims a place), declined (reason), expired, waitlisted, started, completed (outcome), ended (reason). Ending or completing an accepted or started referral frees its place, which goes to the first referral on the waiting list of the same option and occurrence (audit reason \"promoted from the waiting list\"; both sides get a notification). Starting sets follow-ups at 4 and 12 weeks. 409 names the current state when the move is not allowed, or says the option is full.",
 		params:  referralParams{}, body: care.Move{}, resp: care.Referral{},
 		errors: []int{http.StatusBadRequest, http.StatusNotFound, http.StatusConflict, http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity}})
 }
@@ -143,7 +149,7 @@ func (r *referrals) create(c *fiber.Ctx) error {
 	if err := r.st.Referrals().Insert(ctx, ref); err != nil {
 		return err
 	}
-	if err := r.advanceRequest(ctx, req.ID, "referred", "open", "searched"); err != nil {
+	if err := r.lifecycle.referralMoved(ctx, req.ID, care.RefProposed, now); err != nil {
 		return err
 	}
 	c.Location("/api/v1/referrals/" + ref.ID)
@@ -190,28 +196,6 @@ func (r *referrals) loadReferral(c *fiber.Ctx) (care.Referral, error) {
 	return r.st.Referrals().Get(c.UserContext(), id)
 }
 
-// advanceRequest moves a request to status when it is in one of from.
-func (r *referrals) advanceRequest(ctx context.Context, id, status string, from ...string) error {
-	for attempt := 0; attempt < 4; attempt++ {
-		req, err := r.st.Requests().Get(ctx, id)
-		if err != nil {
-			return err
-		}
-		if !slices.Contains(from, req.Status) {
-			return nil
-		}
-		next := req
-		next.Version++
-		next.Status = status
-		next.UpdatedAt = r.now().UTC().Truncate(time.Millisecond)
-		err = r.st.Requests().Replace(ctx, req.Version, next)
-		if !errors.Is(err, store.ErrConflict) {
-			return err
-		}
-	}
-	return fmt.Errorf("server: request %s changed too often to move it to %s: %w", id, status, store.ErrConflict)
-}
-
 // record appends the audit entry of a referral entering state to. Its id
 // is the referral's step number, so it doubles as the lock that lets
 // only one of two concurrent moves of a referral through.
@@ -221,7 +205,7 @@ func (r *referrals) record(ctx context.Context, ref care.Referral, step int, fro
 		ReferralID: ref.ID, RequestID: ref.RequestID, From: from, To: to, Reason: m.Reason, Outcome: m.Outcome}
 	err := r.st.Transitions().Insert(ctx, t)
 	if errors.Is(err, store.ErrConflict) {
-		return newProblem(fiber.StatusConflict, "concurrent-change", "the referral was changed at the same moment; read it again")
+		return errConcurrentChange()
 	}
 	return err
 }
@@ -270,42 +254,68 @@ func (r *referrals) move(c *fiber.Ctx) error {
 	return c.JSON(next)
 }
 
-// apply performs a legal move: it takes the step lock, claims or frees a
-// place, and stores the referral.
+// apply performs a legal move: it takes the step lock (and the version
+// lock, see below), claims a place, stores the referral, frees its place,
+// and hands a freed place to the first in line (promote). A move that
+// fails before the referral is stored gives its locks up again.
+//
+// The step lock serialises moves. Follow-ups and no-shows are written
+// only on accepted, started and final referrals, under the version lock
+// (save); so a move from accepted or started takes the version lock too,
+// and moves from proposed or waitlisted, the many concurrent acceptances,
+// need no extra write.
 func (r *referrals) apply(ctx context.Context, ref care.Referral, m care.Move) (care.Referral, error) {
+	unlock := func() error { return nil }
+	if care.HoldsPlace(ref.State) {
+		var err error
+		if unlock, err = r.lock(ctx, ref); err != nil {
+			return ref, err
+		}
+	}
 	step := len(ref.Steps) + 1
 	if err := r.record(ctx, ref, step, ref.State, m.To, m); err != nil {
-		return ref, err
+		return ref, errors.Join(err, unlock())
+	}
+	var claimed *care.PlaceRef
+	undo := func(err error) (care.Referral, error) {
+		// The move did not happen: give up the place, the step and the version.
+		errs := []error{err}
+		if claimed != nil {
+			_, rerr := r.st.Places().Release(ctx, claimed.Pool, claimed.Number, ref.ID)
+			errs = append(errs, rerr)
+		}
+		errs = append(errs, r.st.Transitions().Delete(ctx, stepID(ref.ID, step)), unlock())
+		return ref, errors.Join(errs...)
 	}
 	next := ref
 	now := r.now().UTC().Truncate(time.Millisecond)
 	if m.To == care.RefAccepted {
 		opt, err := r.lookupOption(ctx, ref.OptionID)
 		if err != nil {
-			return ref, err
+			return undo(err)
 		}
 		if opt.capacity > 0 {
 			n, err := r.st.Places().Claim(ctx, pool(ref), opt.capacity, ref.ID, now)
 			if errors.Is(err, store.ErrFull) {
-				// Undo the step lock: the move did not happen.
-				if derr := r.st.Transitions().Delete(ctx, stepID(ref.ID, step)); derr != nil {
-					return ref, derr
-				}
-				return ref, newProblem(fiber.StatusConflict, "option-full",
+				return undo(newProblem(fiber.StatusConflict, "option-full",
 					fmt.Sprintf("all %d places of this option are taken; put the referral on the waiting list (to: waitlisted)", opt.capacity),
-					FieldProblem{Field: "to", Reason: "the option is full"})
+					FieldProblem{Field: "to", Reason: "the option is full"}))
 			}
 			if err != nil {
-				return ref, err
+				return undo(err)
 			}
-			next.Place = &care.PlaceRef{Pool: pool(ref), Number: n}
+			claimed = &care.PlaceRef{Pool: pool(ref), Number: n}
+			next.Place = claimed
 		}
 	}
-	if !care.HoldsPlace(m.To) && next.Place != nil {
-		if _, err := r.st.Places().Release(ctx, next.Place.Pool, next.Place.Number, ref.ID); err != nil {
-			return ref, err
-		}
+	freed := ref.Place
+	if care.HoldsPlace(m.To) {
+		freed = nil
+	} else {
 		next.Place = nil
+	}
+	if m.To == care.RefStarted {
+		next.FollowUps = care.FollowUpsFrom(now)
 	}
 	next.State = m.To
 	next.Reason, next.Outcome = firstNonEmpty(m.Reason, ref.Reason), firstNonEmpty(m.Outcome, ref.Outcome)
@@ -313,14 +323,66 @@ func (r *referrals) apply(ctx context.Context, ref care.Referral, m care.Move) (
 	next.Version++
 	next.UpdatedAt = now
 	if err := r.st.Referrals().Replace(ctx, ref.Version, next); err != nil {
-		return ref, err
+		return undo(err)
 	}
-	if m.To == care.RefStarted {
-		if err := r.advanceRequest(ctx, ref.RequestID, "in_progress", "open", "searched", "referred"); err != nil {
+	// The place is freed after the referral no longer claims it: a failure
+	// in between leaves a place unused, never one given twice.
+	if freed != nil {
+		if _, err := r.st.Places().Release(ctx, freed.Pool, freed.Number, ref.ID); err != nil {
 			return next, err
 		}
+		if err := r.promote(ctx, ref); err != nil {
+			// The move happened; the line waits for the next freed place.
+			r.log.Error("promotion from the waiting list failed", "referral", ref.ID, "pool", freed.Pool, "err", err)
+		}
+	}
+	if err := r.lifecycle.referralMoved(ctx, ref.RequestID, m.To, now); err != nil {
+		return next, err
 	}
 	return next, nil
+}
+
+// lock takes the lock on the version of ref that was read, so that of two
+// writers of one referral version only one stores its change; the other
+// gets 409 concurrent-change. unlock gives the lock up for a writer that
+// then did not write.
+func (r *referrals) lock(ctx context.Context, ref care.Referral) (unlock func() error, err error) {
+	name := fmt.Sprintf("referral:%s@%d", ref.ID, ref.Version)
+	holder := newID()
+	err = r.st.Locks().Take(ctx, name, holder, r.now())
+	if errors.Is(err, store.ErrConflict) {
+		return nil, errConcurrentChange()
+	}
+	if err != nil {
+		return nil, err
+	}
+	return func() error { return r.st.Locks().Drop(ctx, name, holder) }, nil
+}
+
+// save stores next over ref, which was read before, under ref's version lock.
+// Only for referrals that are accepted, started, completed or ended: moves
+// from other states do not take the version lock (see apply).
+func (r *referrals) save(ctx context.Context, ref, next care.Referral) error {
+	unlock, err := r.lock(ctx, ref)
+	if err != nil {
+		return err
+	}
+	if err := r.st.Referrals().Replace(ctx, ref.Version, next); err != nil {
+		return errors.Join(err, unlock())
+	}
+	return nil
+}
+
+func errConcurrentChange() error {
+	return newProblem(fiber.StatusConflict, slugConcurrentChange, "the referral was changed at the same moment; read it again")
+}
+
+const slugConcurrentChange = "concurrent-change"
+
+// isProblem reports whether err is a problem of the given slug.
+func isProblem(err error, slug string) bool {
+	var pe *problemError
+	return errors.As(err, &pe) && pe.p.Type == "urn:dichtbij:problem:"+slug
 }
 
 func firstNonEmpty(a, b string) string {

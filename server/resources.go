@@ -59,11 +59,18 @@ func mountResources(api fiber.Router, doc *apiDoc, d Deps, engineSync *optionSyn
 		verify: ownerExists(s.Provisions(), s.Initiatives()),
 	})
 	mount(api, doc, "support request", &resource[care.RequestFields, *care.RequestFields, care.Request]{
-		path: "requests", records: s.Requests(), checker: d.Checker, now: d.Now,
+		path: "requests", records: timedRequests{s.Requests(), newLifecycle(d)}, checker: d.Checker, now: d.Now,
 		build: func(m care.Meta, f care.RequestFields, a care.Area, prev *care.Request) care.Request {
-			r := care.Request{Meta: m, RequestFields: f, Area: a, LocationPrecision: care.CoarsePrecision, Status: "open", NeedsChangedAt: m.UpdatedAt}
+			r := care.Request{Meta: m, RequestFields: f, Area: a, LocationPrecision: care.CoarsePrecision, Status: care.ReqOpen, NeedsChangedAt: m.UpdatedAt,
+				Steps: []care.Step{{State: care.ReqOpen, At: m.CreatedAt}},
+				// Filled in by timedRequests once stored, so that the
+				// write's response carries it as a read does.
+				Timeliness: &care.Timeliness{}}
 			if prev != nil {
-				r.Status, r.LastSearch, r.Closure, r.StepDowns = prev.Status, prev.LastSearch, prev.Closure, prev.StepDowns
+				// The lifecycle is not the client's to edit: keep it.
+				r.Status, r.Steps, r.LastSearch = prev.Status, prev.Steps, prev.LastSearch
+				r.Closure, r.ClosureNote, r.StepDowns = prev.Closure, prev.ClosureNote, prev.StepDowns
+				r.FirstContactAt, r.MatchedAt = prev.FirstContactAt, prev.MatchedAt
 				if care.SameNeeds(prev.Needs, f.Needs) {
 					r.NeedsChangedAt = prev.NeedsChangedAt
 				}

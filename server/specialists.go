@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -65,16 +64,11 @@ func (s *specialists) create(c *fiber.Ctx) error {
 			return invalid(fmt.Sprintf("needs[%d]", i), n+" is not a need of this request")
 		}
 	}
-	if req.Status == "closed" {
-		return newProblem(fiber.StatusConflict, "request-closed", "the request is closed ("+req.Closure+")")
+	if req.Status == care.ReqClosed {
+		return illegalMove(req, care.ReqClosed)
 	}
 	if missing := care.Gate(req, f); len(missing) > 0 {
-		fields := make([]FieldProblem, len(missing))
-		for i, m := range missing {
-			fields[i] = fieldProblem(m.Field, m.Reason)
-		}
-		return newProblem(fiber.StatusConflict, "zero-line-first",
-			fmt.Sprintf("specialist care is refused until the neighbourhood was tried: %d thing(s) missing", len(fields)), fields...)
+		return gateRefused(missing)
 	}
 	now := s.now().UTC().Truncate(time.Millisecond)
 	sp := care.Specialist{Meta: care.Meta{ID: newID(), Version: 1, CreatedAt: now, UpdatedAt: now}, SpecialistFields: f,
@@ -85,31 +79,35 @@ func (s *specialists) create(c *fiber.Ctx) error {
 	if err := s.st.Specialists().Insert(ctx, sp); err != nil {
 		return err
 	}
-	if err := s.updateRequest(ctx, req.ID, func(r *care.Request) { r.Status, r.Closure = "closed", care.ClosureSpecialist }); err != nil {
+	// Close the request, checking the gate again on its current version:
+	// a concurrent close or change of needs undoes the referral.
+	if _, err := updateRequest(ctx, s.st, s.now, req.ID, func(r *care.Request) error {
+		if r.Status == care.ReqClosed {
+			return illegalMove(*r, care.ReqClosed)
+		}
+		if missing := care.Gate(*r, f); len(missing) > 0 {
+			return gateRefused(missing)
+		}
+		r.Status, r.Closure = care.ReqClosed, care.ClosureSpecialist
+		return nil
+	}); err != nil {
+		if derr := s.st.Specialists().Delete(ctx, sp.ID); derr != nil {
+			return errors.Join(err, derr)
+		}
 		return err
 	}
 	c.Location("/api/v1/specialist-referrals/" + sp.ID)
 	return c.Status(fiber.StatusCreated).JSON(sp)
 }
 
-// updateRequest applies change to the current request, retrying when
-// another write came in between.
-func (s *specialists) updateRequest(ctx context.Context, id string, change func(*care.Request)) error {
-	for attempt := 0; attempt < 4; attempt++ {
-		req, err := s.st.Requests().Get(ctx, id)
-		if err != nil {
-			return err
-		}
-		next := req
-		change(&next)
-		next.Version++
-		next.UpdatedAt = s.now().UTC().Truncate(time.Millisecond)
-		err = s.st.Requests().Replace(ctx, req.Version, next)
-		if !errors.Is(err, store.ErrConflict) {
-			return err
-		}
+// gateRefused is the 409 listing what the gate misses.
+func gateRefused(missing []care.Problem) error {
+	fields := make([]FieldProblem, len(missing))
+	for i, m := range missing {
+		fields[i] = fieldProblem(m.Field, m.Reason)
 	}
-	return fmt.Errorf("server: request %s changed too often: %w", id, store.ErrConflict)
+	return newProblem(fiber.StatusConflict, "zero-line-first",
+		fmt.Sprintf("specialist care is refused until the neighbourhood was tried: %d thing(s) missing", len(fields)), fields...)
 }
 
 func (s *specialists) load(c *fiber.Ctx) (care.Specialist, error) {
@@ -158,9 +156,13 @@ func (s *specialists) end(c *fiber.Ctx) error {
 	if err := s.st.Specialists().Replace(ctx, sp.Version, next); err != nil {
 		return err
 	}
-	if err := s.updateRequest(ctx, sp.RequestID, func(r *care.Request) {
-		r.Status, r.Closure, r.NeedsChangedAt = "open", "", now
+	if _, err := updateRequest(ctx, s.st, s.now, sp.RequestID, func(r *care.Request) error {
+		if r.Status != care.ReqClosed || r.Closure != care.ClosureSpecialist {
+			return errNoChange // not closed by specialist care: nothing to reopen
+		}
+		r.Status, r.Closure, r.ClosureNote, r.NeedsChangedAt = care.ReqOpen, "", "", now
 		r.StepDowns++
+		return nil
 	}); err != nil {
 		return err
 	}

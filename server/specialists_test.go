@@ -80,6 +80,17 @@ func TestTheGate(t *testing.T) {
 		t.Errorf("after step-down: %+v; want open with 1 step-down", req)
 	}
 	mustProblem(t, e.do(http.MethodPost, gate, both), http.StatusConflict, "search")
+	var steps struct {
+		Steps []struct{ State string } `json:"steps"`
+	}
+	e.do(http.MethodGet, "/api/v1/requests/"+reqID, "").json(t, &steps)
+	var states []string
+	for _, s := range steps.Steps {
+		states = append(states, s.State)
+	}
+	if got, want := strings.Join(states, " "), "open searched closed open"; got != want {
+		t.Errorf("steps = %s; want %s", got, want)
+	}
 }
 
 func TestSafetyOverride(t *testing.T) {

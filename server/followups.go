@@ -1,0 +1,172 @@
+package server
+
+import (
+	"cmp"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/dichtbij/dichtbij/care"
+)
+
+// FollowUpItem is one open follow-up on the social workers' list.
+type FollowUpItem struct {
+	ReferralID string `json:"referral_id"`
+	RequestID  string `json:"request_id"`
+	OptionID   string `json:"option_id"`
+	Need       string `json:"need"`
+	// State is the referral's current state; a follow-up stays open when
+	// the referral completes or ends.
+	State string `json:"state"`
+	// N is the follow-up's 1-based position on the referral, as in
+	// /referrals/{id}/follow-ups/{n}/done.
+	N   int       `json:"n"`
+	Due time.Time `json:"due"`
+}
+
+type followUpParams struct {
+	ID string `path:"id" description:"referral id"`
+	N  int    `path:"n" minimum:"1" description:"1-based position of the follow-up on the referral"`
+}
+
+type dueParams struct {
+	DueBefore string `query:"due_before" required:"true" format:"date-time" description:"RFC 3339; lists follow-ups due strictly before it"`
+}
+
+// mountFollowUps adds follow-ups, no-shows and notifications to the
+// referral routes.
+func mountFollowUps(api fiber.Router, doc *apiDoc, r *referrals) {
+	api.Get("/follow-ups", r.openFollowUps)
+	api.Post("/referrals/:id/follow-ups/:n/done", r.followUpDone)
+	api.Post("/referrals/:id/no-shows", r.noShow)
+	api.Get("/referrals/:id/notifications", r.notifications)
+	tag := "referrals"
+	doc.add(op{method: http.MethodGet, path: "/api/v1/follow-ups", tag: tag,
+		summary: "Open follow-ups of all referrals due before a moment, earliest first (a started referral gets one at 4 and one at 12 weeks)",
+		params:  dueParams{}, resp: []FollowUpItem{}, errors: []int{http.StatusBadRequest}})
+	doc.add(op{method: http.MethodPost, path: "/api/v1/referrals/{id}/follow-ups/{n}/done", tag: tag,
+		summary: "Mark follow-up n of a referral done, with a note; 409 when it is done already",
+		params:  followUpParams{}, body: care.FollowUpDone{}, resp: care.Referral{},
+		errors: []int{http.StatusBadRequest, http.StatusNotFound, http.StatusConflict, http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity}})
+	doc.add(op{method: http.MethodPost, path: "/api/v1/referrals/{id}/no-shows", tag: tag,
+		summary: "Record that the resident did not turn up; only on an accepted or started referral (409 otherwise)",
+		params:  referralParams{}, body: care.NoShowFields{}, resp: care.Referral{}, status: http.StatusCreated,
+		errors: []int{http.StatusBadRequest, http.StatusNotFound, http.StatusConflict, http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity}})
+	doc.add(op{method: http.MethodGet, path: "/api/v1/referrals/{id}/notifications", tag: tag,
+		summary: "What the social worker and the option's owner were told about a referral, oldest first (addressed by role until accounts exist)",
+		params:  referralParams{}, resp: []care.Notification{}, errors: []int{http.StatusNotFound}})
+}
+
+// openFollowUps lists open follow-ups due before due_before across all
+// referrals. It scans the referrals, which is fine at a municipality's
+// scale; only _id lookups are indexed on the embedded store.
+func (r *referrals) openFollowUps(c *fiber.Ctx) error {
+	var probs []FieldProblem
+	var before time.Time
+	for key, val := range c.Queries() {
+		if key != "due_before" {
+			probs = append(probs, FieldProblem{Field: key, Reason: "is not a parameter of this list"})
+			continue
+		}
+		t, err := time.Parse(time.RFC3339, val)
+		if err != nil {
+			probs = append(probs, FieldProblem{Field: key, Reason: "must be an RFC 3339 time with an offset, e.g. 2027-01-01T00:00:00Z"})
+			continue
+		}
+		before = t
+	}
+	if before.IsZero() && len(probs) == 0 {
+		probs = append(probs, FieldProblem{Field: "due_before", Reason: "is required"})
+	}
+	if len(probs) > 0 {
+		slices.SortFunc(probs, func(a, b FieldProblem) int { return cmp.Compare(a.Field, b.Field) })
+		return newProblem(fiber.StatusBadRequest, "invalid-query", "the query string is invalid", probs...)
+	}
+	out := []FollowUpItem{}
+	err := r.st.Referrals().Each(c.UserContext(), func(ref care.Referral) error {
+		for i, f := range ref.FollowUps {
+			if f.DoneAt == nil && f.Due.Before(before) {
+				out = append(out, FollowUpItem{ReferralID: ref.ID, RequestID: ref.RequestID, OptionID: ref.OptionID,
+					Need: ref.Need, State: ref.State, N: i + 1, Due: f.Due})
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	slices.SortStableFunc(out, func(a, b FollowUpItem) int { return a.Due.Compare(b.Due) })
+	return c.JSON(out)
+}
+
+func (r *referrals) followUpDone(c *fiber.Ctx) error {
+	if err := requireJSON(c, fiber.MIMEApplicationJSON); err != nil {
+		return err
+	}
+	var f care.FollowUpDone
+	if err := decodeStrict(c.Body(), &f); err != nil {
+		return err
+	}
+	if err := r.checker.CheckFollowUpDone(&f); err != nil {
+		return err
+	}
+	ref, err := r.loadReferral(c)
+	if err != nil {
+		return err
+	}
+	n, err := strconv.Atoi(c.Params("n"))
+	if err != nil || n < 1 || n > len(ref.FollowUps) {
+		return newProblem(fiber.StatusNotFound, "not-found",
+			fmt.Sprintf("referral %s has no follow-up %s; it has %d (numbered from 1, set when it starts)", ref.ID, c.Params("n"), len(ref.FollowUps)))
+	}
+	if done := ref.FollowUps[n-1].DoneAt; done != nil {
+		return newProblem(fiber.StatusConflict, "already-done",
+			fmt.Sprintf("follow-up %d was done at %s", n, done.Format(time.RFC3339)))
+	}
+	now := r.now().UTC().Truncate(time.Millisecond)
+	next := ref
+	next.FollowUps = slices.Clone(ref.FollowUps)
+	next.FollowUps[n-1].DoneAt, next.FollowUps[n-1].Note = &now, f.Note
+	next.Version++
+	next.UpdatedAt = now
+	if err := r.save(c.UserContext(), ref, next); err != nil {
+		return err
+	}
+	return c.JSON(next)
+}
+
+func (r *referrals) noShow(c *fiber.Ctx) error {
+	if err := requireJSON(c, fiber.MIMEApplicationJSON); err != nil {
+		return err
+	}
+	var f care.NoShowFields
+	if err := decodeStrict(c.Body(), &f); err != nil {
+		return err
+	}
+	now := r.now().UTC().Truncate(time.Millisecond)
+	at, err := r.checker.CheckNoShow(&f, now)
+	if err != nil {
+		return err
+	}
+	ref, err := r.loadReferral(c)
+	if err != nil {
+		return err
+	}
+	if ref.State != care.RefAccepted && ref.State != care.RefStarted {
+		return newProblem(fiber.StatusConflict, "illegal-state",
+			fmt.Sprintf("the referral is %s; no-shows are recorded on accepted or started referrals", ref.State),
+			FieldProblem{Field: "state", Reason: "is " + ref.State})
+	}
+	next := ref
+	next.NoShows = append(slices.Clone(ref.NoShows), care.NoShow{At: at, Note: f.Note, RecordedAt: now})
+	next.Version++
+	next.UpdatedAt = now
+	if err := r.save(c.UserContext(), ref, next); err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(next)
+}

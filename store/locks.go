@@ -1,0 +1,52 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
+)
+
+const locksName = "locks"
+
+// Locks are one-shot claims on a name, such as one version of a record:
+// "referral:<id>@<version>". As with Places, the claim is an insert of a
+// document whose _id is the name, which is atomic on MongoDB and on the
+// embedded store alike, where a version-checked replace is not. A writer
+// that takes the name of the version it read is the only one that may
+// replace that version; names of versions that were replaced stay taken.
+type Locks struct {
+	c *mongo.Collection
+}
+
+// Locks returns the lock claims.
+func (s *Store) Locks() *Locks { return &Locks{c: s.db.Collection(locksName)} }
+
+type lock struct {
+	ID     string    `bson:"_id"`
+	Holder string    `bson:"holder"`
+	Taken  time.Time `bson:"taken"`
+}
+
+// Take claims name for holder, or returns ErrConflict when it is taken.
+func (l *Locks) Take(ctx context.Context, name, holder string, at time.Time) error {
+	_, err := l.c.InsertOne(ctx, lock{ID: name, Holder: holder, Taken: at.UTC()})
+	if mongo.IsDuplicateKeyError(err) {
+		return fmt.Errorf("store: lock %s: %w", name, ErrConflict)
+	}
+	if err != nil {
+		return fmt.Errorf("store: lock %s: %w", name, err)
+	}
+	return nil
+}
+
+// Drop gives name up again if holder has it: for a writer that took it
+// and then did not write.
+func (l *Locks) Drop(ctx context.Context, name, holder string) error {
+	if _, err := l.c.DeleteOne(ctx, bson.D{{Key: "_id", Value: name}, {Key: "holder", Value: holder}}); err != nil {
+		return fmt.Errorf("store: unlock %s: %w", name, err)
+	}
+	return nil
+}
