@@ -66,7 +66,7 @@ func NewApp(d Deps) (*fiber.App, error) {
 	engineSync := newOptionSync(d.Engine, d.Store, d.Log, d.Now)
 	mountResources(api, doc, d, engineSync)
 	mountMatching(api, doc, d)
-	mountReferrals(api, doc, d)
+	mountReferrals(api, doc, d, engineSync)
 	mountSpecialists(api, doc, d)
 	mountLifecycle(api, doc, d)
 	mountHouseholds(api, doc, d)

@@ -45,9 +45,14 @@ func (s *optionSync) load(ctx context.Context) error {
 	if _, err := s.changes.Head(ctx); err != nil {
 		return err
 	}
+	taken, err := s.st.Places().Counts(ctx, "")
+	if err != nil {
+		return err
+	}
 	seen := map[string]bool{}
 	upsert := func(o matching.Option) error {
 		seen[o.ID] = true
+		withTaken(&o, taken)
 		return s.eng.Upsert(o)
 	}
 	if err := s.st.Volunteers().Each(ctx, func(v care.Volunteer) error { return upsert(fromcare.Volunteer(v)) }); err != nil {
@@ -123,7 +128,34 @@ func (s *optionSync) apply(ctx context.Context, coll, id string) error {
 	if err != nil {
 		return err
 	}
+	taken, err := s.st.Places().Counts(ctx, optionKey(o.Kind, o.ID))
+	if err != nil {
+		return err
+	}
+	withTaken(&o, taken)
 	return s.eng.Upsert(o)
+}
+
+// optionKey names an option as the place pools do: "<kind>:<id>".
+func optionKey(k matching.Kind, id string) string { return k.String() + ":" + id }
+
+// withTaken fills an option's used places from the claimed places per
+// pool: "<kind>:<id>" for capacity, "<kind>:<id>@<unix start>" per
+// activity occurrence.
+func withTaken(o *matching.Option, taken map[string]int) {
+	key := optionKey(o.Kind, o.ID)
+	if o.Kind != matching.KindActivity {
+		o.Used = taken[key]
+		return
+	}
+	for _, t := range o.Occurrences {
+		if n := taken[fmt.Sprintf("%s@%d", key, t.Unix())]; n > 0 {
+			if o.SpotsTaken == nil {
+				o.SpotsTaken = map[int64]int{}
+			}
+			o.SpotsTaken[t.Unix()] = n
+		}
+	}
 }
 
 // activity converts an activity, taking wheelchair access from its

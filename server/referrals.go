@@ -26,6 +26,16 @@ type referrals struct {
 	// lifecycle moves the request along with its referrals and notes
 	// first contact and match.
 	lifecycle *lifecycle
+	// engine learns of every place taken or freed, so searches see the
+	// places left.
+	engine *optionSync
+}
+
+// placesChanged tells the matching engine (here and, through the change
+// log, in other processes) that an option's taken places changed.
+func (r *referrals) placesChanged(ctx context.Context, ref care.Referral) {
+	coll := map[string]string{"volunteer": collVolunteers, "initiative": collInitiatives, "provision": collProvisions, "activity": collActivities}[ref.OptionKind]
+	r.engine.written(ctx, coll, ref.OptionID, false)
 }
 
 // option is what a referral needs to know of its target.
@@ -43,8 +53,8 @@ type referralParams struct {
 	ID string `path:"id" description:"referral id"`
 }
 
-func mountReferrals(api fiber.Router, doc *apiDoc, d Deps) {
-	r := &referrals{st: d.Store, checker: d.Checker, now: d.Now, log: d.Log, lifecycle: newLifecycle(d)}
+func mountReferrals(api fiber.Router, doc *apiDoc, d Deps, engineSync *optionSync) {
+	r := &referrals{st: d.Store, checker: d.Checker, now: d.Now, log: d.Log, lifecycle: newLifecycle(d), engine: engineSync}
 	api.Post("/requests/:id/referrals", r.create)
 	api.Get("/requests/:id/referrals", r.ofRequest)
 	api.Get("/requests/:id/audit", r.audit)
@@ -327,10 +337,14 @@ func (r *referrals) apply(ctx context.Context, ref care.Referral, m care.Move) (
 	}
 	// The place is freed after the referral no longer claims it: a failure
 	// in between leaves a place unused, never one given twice.
+	if claimed != nil {
+		r.placesChanged(ctx, ref)
+	}
 	if freed != nil {
 		if _, err := r.st.Places().Release(ctx, freed.Pool, freed.Number, ref.ID); err != nil {
 			return next, err
 		}
+		r.placesChanged(ctx, ref)
 		if err := r.promote(ctx, ref); err != nil {
 			// The move happened; the line waits for the next freed place.
 			r.log.Error("promotion from the waiting list failed", "referral", ref.ID, "pool", freed.Pool, "err", err)

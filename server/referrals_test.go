@@ -241,3 +241,45 @@ func TestConcurrentAcceptancesNeverOversell(t *testing.T) {
 		})
 	}
 }
+
+// TestSearchSeesPlacesTaken: once a volunteer's only place is taken by an
+// accepted referral, searches no longer propose them (all_full), and
+// after the referral ends they are proposed again.
+func TestSearchSeesPlacesTaken(t *testing.T) {
+	e := newReferralEnv(t, 1)
+	id := e.refer(`{"need":"groceries","option_id":"` + e.volID + `"}`)
+	groceries := func() (ids []string, reason string) {
+		t.Helper()
+		var res SearchResult
+		r := e.do(http.MethodPost, "/api/v1/requests/"+e.reqID+"/matches", "")
+		if r.status != http.StatusCreated {
+			t.Fatalf("matches = %d %s", r.status, r.body)
+		}
+		r.json(t, &res)
+		for _, n := range res.Needs {
+			if n.Need == "groceries" {
+				for _, o := range n.Options {
+					ids = append(ids, o.OptionID)
+				}
+				return ids, n.Coverage.Reason
+			}
+		}
+		t.Fatal("no groceries in the result")
+		return nil, ""
+	}
+	if got, _ := groceries(); len(got) != 1 || got[0] != e.volID {
+		t.Fatalf("before: %v; want the volunteer", got)
+	}
+	if r := e.moveTo(id, `{"to":"accepted"}`); r.status != http.StatusOK {
+		t.Fatalf("accept = %d %s", r.status, r.body)
+	}
+	if got, reason := groceries(); len(got) != 0 || reason != "all_full" {
+		t.Errorf("with the only place taken: %v, %q; want none, all_full", got, reason)
+	}
+	if r := e.moveTo(id, `{"to":"ended","reason":"Verhuisd"}`); r.status != http.StatusOK {
+		t.Fatalf("end = %d %s", r.status, r.body)
+	}
+	if got, _ := groceries(); len(got) != 1 || got[0] != e.volID {
+		t.Errorf("after the place freed: %v; want the volunteer again", got)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -16,8 +17,10 @@ import (
 type Place struct {
 	// ID is "<pool>#<n>": the pool (e.g. "volunteer:<id>" or
 	// "activity:<id>@<unix start>") and the place number, 1..capacity.
-	ID      string    `bson:"_id"`
-	Pool    string    `bson:"pool"`
+	ID   string `bson:"_id"`
+	Pool string `bson:"pool"`
+	// Option is the pool without its occurrence: "<kind>:<id>".
+	Option  string    `bson:"option"`
 	Number  int       `bson:"number"`
 	Holder  string    `bson:"holder"` // e.g. the referral id
 	Claimed time.Time `bson:"claimed"`
@@ -48,7 +51,8 @@ func placeID(pool string, n int) string { return fmt.Sprintf("%s#%d", pool, n) }
 // returns its number, or ErrFull.
 func (p *Places) Claim(ctx context.Context, pool string, capacity int, holder string, at time.Time) (int, error) {
 	for n := 1; n <= capacity; n++ {
-		_, err := p.c.InsertOne(ctx, Place{ID: placeID(pool, n), Pool: pool, Number: n, Holder: holder, Claimed: at.UTC()})
+		option, _, _ := strings.Cut(pool, "@")
+		_, err := p.c.InsertOne(ctx, Place{ID: placeID(pool, n), Pool: pool, Option: option, Number: n, Holder: holder, Claimed: at.UTC()})
 		if err == nil {
 			return n, nil
 		}
@@ -83,6 +87,33 @@ func (p *Places) Taken(ctx context.Context, pool string, capacity int) ([]Place,
 			return nil, fmt.Errorf("store: places of %s: %w", pool, err)
 		}
 		out = append(out, pl)
+	}
+	return out, nil
+}
+
+// Counts returns how many places are taken per pool, for every pool
+// (option empty) or for the pools of one option ("<kind>:<id>"). The
+// matching engine reads it to know the places left.
+func (p *Places) Counts(ctx context.Context, option string) (map[string]int, error) {
+	filter := bson.D{}
+	if option != "" {
+		filter = bson.D{{Key: "option", Value: option}}
+	}
+	cur, err := p.c.Find(ctx, filter)
+	if err != nil {
+		return nil, fmt.Errorf("store: count places: %w", err)
+	}
+	defer cur.Close(ctx)
+	out := map[string]int{}
+	for cur.Next(ctx) {
+		var pl Place
+		if err := cur.Decode(&pl); err != nil {
+			return nil, fmt.Errorf("store: count places: decode: %w", err)
+		}
+		out[pl.Pool]++
+	}
+	if err := cur.Err(); err != nil {
+		return nil, fmt.Errorf("store: count places: %w", err)
 	}
 	return out, nil
 }
