@@ -32,6 +32,18 @@ func requireJSON(c *fiber.Ctx, allowed ...string) error {
 		FieldProblem{Field: "Content-Type", Reason: "must be " + strings.Join(allowed, " or ")})
 }
 
+// bindJSON reads a JSON request body into v and checks it: the content
+// type, strict decoding (decodeStrict), then check.
+func bindJSON(c *fiber.Ctx, v any, check func() error) error {
+	if err := requireJSON(c, fiber.MIMEApplicationJSON); err != nil {
+		return err
+	}
+	if err := decodeStrict(c.Body(), v); err != nil {
+		return err
+	}
+	return check()
+}
+
 // decodeStrict decodes one JSON object into v. Unknown fields, wrong types,
 // trailing data and invalid JSON (including NaN and Infinity, which JSON
 // does not have) are 400 problems that name the field where it went wrong.

@@ -104,14 +104,8 @@ func (r *referrals) openFollowUps(c *fiber.Ctx) error {
 }
 
 func (r *referrals) followUpDone(c *fiber.Ctx) error {
-	if err := requireJSON(c, fiber.MIMEApplicationJSON); err != nil {
-		return err
-	}
 	var f care.FollowUpDone
-	if err := decodeStrict(c.Body(), &f); err != nil {
-		return err
-	}
-	if err := r.checker.CheckFollowUpDone(&f); err != nil {
+	if err := bindJSON(c, &f, func() error { return r.checker.CheckFollowUpDone(&f) }); err != nil {
 		return err
 	}
 	ref, err := r.loadReferral(c)

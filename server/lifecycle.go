@@ -118,14 +118,8 @@ func mountLifecycle(api fiber.Router, doc *apiDoc, d Deps) {
 }
 
 func (l *lifecycle) close(c *fiber.Ctx) error {
-	if err := requireJSON(c, fiber.MIMEApplicationJSON); err != nil {
-		return err
-	}
 	var x care.Close
-	if err := decodeStrict(c.Body(), &x); err != nil {
-		return err
-	}
-	if err := l.checker.CheckClose(&x); err != nil {
+	if err := bindJSON(c, &x, func() error { return l.checker.CheckClose(&x) }); err != nil {
 		return err
 	}
 	id := c.Params("id")

@@ -110,14 +110,8 @@ func kindOf(coll string) string {
 }
 
 func (r *referrals) create(c *fiber.Ctx) error {
-	if err := requireJSON(c, fiber.MIMEApplicationJSON); err != nil {
-		return err
-	}
 	var f care.ReferralFields
-	if err := decodeStrict(c.Body(), &f); err != nil {
-		return err
-	}
-	if err := r.checker.CheckReferral(&f); err != nil {
+	if err := bindJSON(c, &f, func() error { return r.checker.CheckReferral(&f) }); err != nil {
 		return err
 	}
 	ctx := c.UserContext()
@@ -233,14 +227,8 @@ func pool(ref care.Referral) string {
 }
 
 func (r *referrals) move(c *fiber.Ctx) error {
-	if err := requireJSON(c, fiber.MIMEApplicationJSON); err != nil {
-		return err
-	}
 	var m care.Move
-	if err := decodeStrict(c.Body(), &m); err != nil {
-		return err
-	}
-	if err := r.checker.CheckMove(&m); err != nil {
+	if err := bindJSON(c, &m, func() error { return r.checker.CheckMove(&m) }); err != nil {
 		return err
 	}
 	ref, err := r.loadReferral(c)

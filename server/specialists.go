@@ -40,14 +40,8 @@ func mountSpecialists(api fiber.Router, doc *apiDoc, d Deps) {
 }
 
 func (s *specialists) create(c *fiber.Ctx) error {
-	if err := requireJSON(c, fiber.MIMEApplicationJSON); err != nil {
-		return err
-	}
 	var f care.SpecialistFields
-	if err := decodeStrict(c.Body(), &f); err != nil {
-		return err
-	}
-	if err := s.checker.CheckSpecialist(&f); err != nil {
+	if err := bindJSON(c, &f, func() error { return s.checker.CheckSpecialist(&f) }); err != nil {
 		return err
 	}
 	id := c.Params("id")
@@ -130,14 +124,8 @@ func (s *specialists) get(c *fiber.Ctx) error {
 // with its needs marked as changed now, so a new zero-line search must
 // run before any further specialist referral.
 func (s *specialists) end(c *fiber.Ctx) error {
-	if err := requireJSON(c, fiber.MIMEApplicationJSON); err != nil {
-		return err
-	}
 	var e care.SpecialistEnd
-	if err := decodeStrict(c.Body(), &e); err != nil {
-		return err
-	}
-	if err := s.checker.CheckEnd(&e); err != nil {
+	if err := bindJSON(c, &e, func() error { return s.checker.CheckEnd(&e) }); err != nil {
 		return err
 	}
 	sp, err := s.load(c)
