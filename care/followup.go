@@ -46,13 +46,6 @@ type NoShowFields struct {
 	Note string `json:"note,omitempty" validate:"max=2000,safelines"`
 }
 
-// CheckFollowUpDone validates the closing of a follow-up.
-func (c *Checker) CheckFollowUpDone(f *FollowUpDone) error {
-	var p problems
-	c.structProblems(f, &p)
-	return p.err()
-}
-
 // CheckNoShow validates a no-show and returns its moment in UTC. A no-show
 // cannot lie after now.
 func (c *Checker) CheckNoShow(f *NoShowFields, now time.Time) (time.Time, error) {

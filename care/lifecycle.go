@@ -53,13 +53,6 @@ type Close struct {
 	Note    string `json:"note,omitempty" validate:"max=2000,safelines"`
 }
 
-// CheckClose validates a closing on its own (not against the status).
-func (c *Checker) CheckClose(x *Close) error {
-	var p problems
-	c.structProblems(x, &p)
-	return p.err()
-}
-
 // householdRE is the form of a household id: 3 to 40 lower-case letters,
 // digits and hyphens. A 24-hex record id fits it; so does a local label.
 var householdRE = regexp.MustCompile(`^[a-z0-9-]{3,40}$`)
@@ -83,13 +76,6 @@ type SettingsFields struct {
 type MunicipalitySettings struct {
 	Meta           `bson:",inline"`
 	SettingsFields `bson:",inline"`
-}
-
-// CheckSettings validates a municipality's settings.
-func (c *Checker) CheckSettings(f *SettingsFields) error {
-	var p problems
-	c.structProblems(f, &p)
-	return p.err()
 }
 
 // Timeliness is how fast a request got help, measured from its creation.

@@ -136,10 +136,3 @@ func (c *Checker) CheckMove(m *Move) error {
 	}
 	return p.err()
 }
-
-// CheckReferral validates a new referral's fields on their own.
-func (c *Checker) CheckReferral(f *ReferralFields) error {
-	var p problems
-	c.structProblems(f, &p)
-	return p.err()
-}

@@ -42,15 +42,6 @@ type Specialist struct {
 	Outcome  string     `json:"outcome,omitempty" bson:"outcome,omitempty"`
 }
 
-// CheckSpecialist validates a specialist referral's fields on their own;
-// the gate itself (search done, reasons for every need) is checked
-// against the request by Gate.
-func (c *Checker) CheckSpecialist(f *SpecialistFields) error {
-	var p problems
-	c.structProblems(f, &p)
-	return p.err()
-}
-
 // Gate lists what is missing before a request may be referred to
 // specialist care for the needs in f (which must be needs of req): a zero-line search run after the
 // needs last changed, and for every covered need a reason from
@@ -83,11 +74,4 @@ func Gate(req Request, f SpecialistFields) []Problem {
 // SpecialistEnd ends a specialist referral with how it went.
 type SpecialistEnd struct {
 	Outcome string `json:"outcome" validate:"required,max=2000,safelines"`
-}
-
-// CheckEnd validates the end of a specialist referral.
-func (c *Checker) CheckEnd(e *SpecialistEnd) error {
-	var p problems
-	c.structProblems(e, &p)
-	return p.err()
 }

@@ -245,6 +245,15 @@ func tagReason(fe validator.FieldError) string {
 	return "is invalid (" + fe.Tag() + ")"
 }
 
+// CheckTags validates v, a pointer to a struct, by its validate tags
+// alone: bodies whose rules are all declarative (a referral, a move's
+// target, a closing, settings) need nothing more.
+func (c *Checker) CheckTags(v any) error {
+	var p problems
+	c.structProblems(v, &p)
+	return p.err()
+}
+
 // structProblems runs the declarative tag checks on s.
 func (c *Checker) structProblems(s any, p *problems) {
 	err := c.v.Struct(s)

@@ -105,7 +105,7 @@ func (r *referrals) openFollowUps(c *fiber.Ctx) error {
 
 func (r *referrals) followUpDone(c *fiber.Ctx) error {
 	var f care.FollowUpDone
-	if err := bindJSON(c, &f, func() error { return r.checker.CheckFollowUpDone(&f) }); err != nil {
+	if err := bindJSON(c, &f, func() error { return r.checker.CheckTags(&f) }); err != nil {
 		return err
 	}
 	ref, err := r.loadReferral(c)

@@ -119,7 +119,7 @@ func mountLifecycle(api fiber.Router, doc *apiDoc, d Deps) {
 
 func (l *lifecycle) close(c *fiber.Ctx) error {
 	var x care.Close
-	if err := bindJSON(c, &x, func() error { return l.checker.CheckClose(&x) }); err != nil {
+	if err := bindJSON(c, &x, func() error { return l.checker.CheckTags(&x) }); err != nil {
 		return err
 	}
 	id := c.Params("id")
@@ -320,7 +320,7 @@ func (l *lifecycle) putSettings(c *fiber.Ctx) error {
 	if err := decodeStrict(c.Body(), &f); err != nil {
 		return err
 	}
-	if err := l.checker.CheckSettings(&f); err != nil {
+	if err := l.checker.CheckTags(&f); err != nil {
 		return err
 	}
 	ctx := c.UserContext()

@@ -111,7 +111,7 @@ func kindOf(coll string) string {
 
 func (r *referrals) create(c *fiber.Ctx) error {
 	var f care.ReferralFields
-	if err := bindJSON(c, &f, func() error { return r.checker.CheckReferral(&f) }); err != nil {
+	if err := bindJSON(c, &f, func() error { return r.checker.CheckTags(&f) }); err != nil {
 		return err
 	}
 	ctx := c.UserContext()

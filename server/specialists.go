@@ -41,7 +41,7 @@ func mountSpecialists(api fiber.Router, doc *apiDoc, d Deps) {
 
 func (s *specialists) create(c *fiber.Ctx) error {
 	var f care.SpecialistFields
-	if err := bindJSON(c, &f, func() error { return s.checker.CheckSpecialist(&f) }); err != nil {
+	if err := bindJSON(c, &f, func() error { return s.checker.CheckTags(&f) }); err != nil {
 		return err
 	}
 	id := c.Params("id")
@@ -125,7 +125,7 @@ func (s *specialists) get(c *fiber.Ctx) error {
 // run before any further specialist referral.
 func (s *specialists) end(c *fiber.Ctx) error {
 	var e care.SpecialistEnd
-	if err := bindJSON(c, &e, func() error { return s.checker.CheckEnd(&e) }); err != nil {
+	if err := bindJSON(c, &e, func() error { return s.checker.CheckTags(&e) }); err != nil {
 		return err
 	}
 	sp, err := s.load(c)
