@@ -97,19 +97,33 @@ func (r Referral) EnteredAt(s string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// Transition is one audited change of a referral's state: who, when,
-// what, and on whose behalf. Its _id is "<referral id>#<step number>",
-// so two concurrent moves of one referral cannot both be recorded: the
-// second insert is a duplicate key. The log is append-only: no route
+// Audit kinds: what a Transition moved.
+const (
+	AuditReferral = "referral"
+	AuditRequest  = "request"
+)
+
+// Transition is one audited change of state of a referral or of a request
+// itself: who, when, what, and on whose behalf. Its _id names the step:
+// "<referral id>#<step number>" for referrals, "<request id>@<version>"
+// for requests. So two concurrent moves of one record cannot both be
+// recorded: the second insert is a duplicate key, which makes the entry
+// the lock that lets one writer through. The log is append-only: no route
 // changes or deletes an entry.
 type Transition struct {
-	Meta       `bson:",inline"`
-	ReferralID string `json:"referral_id" bson:"referral_id"`
+	Meta `bson:",inline"`
+	// Kind is referral or request; entries from before the field existed
+	// are referral moves.
+	Kind       string `json:"kind" bson:"kind" enum:"referral,request"`
+	ReferralID string `json:"referral_id,omitempty" bson:"referral_id,omitempty"`
 	RequestID  string `json:"request_id" bson:"request_id"`
 	From       string `json:"from" bson:"from"`
 	To         string `json:"to" bson:"to"`
-	// By and OnBehalfOf name the actor; empty until accounts exist.
+	// By is the account that made the change (empty for the system's own
+	// moves, such as expiry); OnBehalfOf the account it acted for, when a
+	// social worker moves a referral for the option's owner.
 	By         string `json:"by" bson:"by"`
+	ByRole     string `json:"by_role,omitempty" bson:"by_role,omitempty"`
 	OnBehalfOf string `json:"on_behalf_of,omitempty" bson:"on_behalf_of,omitempty"`
 	Reason     string `json:"reason,omitempty" bson:"reason,omitempty"`
 	Outcome    string `json:"outcome,omitempty" bson:"outcome,omitempty"`

@@ -40,6 +40,10 @@ type Specialist struct {
 	SearchID string     `json:"search_id,omitempty" bson:"search_id,omitempty"`
 	EndedAt  *time.Time `json:"ended_at,omitempty" bson:"ended_at,omitempty"`
 	Outcome  string     `json:"outcome,omitempty" bson:"outcome,omitempty"`
+	// FollowUps are set when specialist care ends (the step-down), as
+	// for a started referral: the worker checks how the resident fares
+	// back in the neighbourhood.
+	FollowUps []FollowUp `json:"follow_ups,omitempty" bson:"follow_ups,omitempty"`
 }
 
 // Gate lists what is missing before a request may be referred to

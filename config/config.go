@@ -44,6 +44,23 @@ type Config struct {
 	// PollInterval is how often the change log of a store shared with
 	// other processes is read (where the store has no change streams).
 	PollInterval time.Duration
+	// ProposalExpiry is how long a proposed referral waits for its
+	// owner's answer before maintenance expires it.
+	ProposalExpiry time.Duration
+	// MaintenanceInterval is how often the maintenance jobs run.
+	MaintenanceInterval time.Duration
+}
+
+// durationIn returns a setter for a duration between lo and hi.
+func durationIn(lo, hi time.Duration, example string, dst func(*Config) *time.Duration) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < lo || d > hi {
+			return fmt.Errorf("must be a duration from %s to %s, such as %s", lo, hi, example)
+		}
+		*dst(c) = d
+		return nil
+	}
 }
 
 // setting describes one configuration value: its environment variable, its
@@ -115,6 +132,10 @@ func settings() []setting {
 			c.PollInterval = d
 			return nil
 		}},
+		{"DICHTBIJ_PROPOSAL_EXPIRY", "proposal-expiry", "336h", "how long a proposed referral waits for the owner's answer before it expires (336h = 14 days)",
+			durationIn(time.Hour, 90*24*time.Hour, "336h", func(c *Config) *time.Duration { return &c.ProposalExpiry })},
+		{"DICHTBIJ_MAINTENANCE_INTERVAL", "maintenance-interval", "1m", "how often maintenance runs (expiry, sweeps, mail, retention)",
+			durationIn(time.Second, 24*time.Hour, "1m", func(c *Config) *time.Duration { return &c.MaintenanceInterval })},
 		{"DICHTBIJ_DEMO", "demo", "", `load generated demo records into an empty store, in the municipality with this CBS code (e.g. GM0344 Utrecht), or "nl" for the whole country`, func(c *Config, v string) error {
 			if v != "" && v != "nl" && !regexp.MustCompile(`^GM[0-9]{4}$`).MatchString(v) {
 				return errors.New(`must be a CBS municipality code such as "GM0344", or "nl"`)

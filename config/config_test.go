@@ -15,7 +15,8 @@ func TestDefaultsNeedNoConfiguration(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Config{Addr: "127.0.0.1:8080", DataDir: "./data", Database: "dichtbij", Bounds: "nl", BodyLimit: 1 << 20, ShutdownTimeout: 15 * time.Second, LogLevel: "info", PollInterval: time.Second, DemoOptions: 3000}
+	want := Config{Addr: "127.0.0.1:8080", DataDir: "./data", Database: "dichtbij", Bounds: "nl", BodyLimit: 1 << 20, ShutdownTimeout: 15 * time.Second, LogLevel: "info", PollInterval: time.Second, DemoOptions: 3000,
+		ProposalExpiry: 14 * 24 * time.Hour, MaintenanceInterval: time.Minute}
 	if c != want {
 		t.Errorf("Load() = %+v; want %+v", c, want)
 	}
@@ -39,6 +40,8 @@ func TestBadValuesNameTheVariable(t *testing.T) {
 		{"DICHTBIJ_BODY_LIMIT", "12"},
 		{"DICHTBIJ_SHUTDOWN_TIMEOUT", "-1s"},
 		{"DICHTBIJ_LOG_LEVEL", "loud"},
+		{"DICHTBIJ_PROPOSAL_EXPIRY", "5m"},
+		{"DICHTBIJ_MAINTENANCE_INTERVAL", "soon"},
 	} {
 		_, err := Load(nil, env(map[string]string{tc.name: tc.value}), io.Discard)
 		if err == nil || !strings.Contains(err.Error(), tc.name) {

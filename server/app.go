@@ -33,12 +33,19 @@ type Deps struct {
 	BodyLimit int
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// ProposalExpiry is how long a proposed referral waits for an
+	// answer; 0 means DefaultProposalExpiry.
+	ProposalExpiry time.Duration
 }
 
-// NewApp builds the Fiber app with every route. It does not listen.
-func NewApp(d Deps) (*fiber.App, error) {
+// NewApp builds the Fiber app with every route and its maintenance jobs.
+// It does not listen and does not run the jobs.
+func NewApp(d Deps) (*App, error) {
 	if d.Now == nil {
 		d.Now = time.Now
+	}
+	if d.ProposalExpiry == 0 {
+		d.ProposalExpiry = DefaultProposalExpiry
 	}
 	app := fiber.New(fiber.Config{
 		AppName:               "dichtbij",
@@ -66,9 +73,10 @@ func NewApp(d Deps) (*fiber.App, error) {
 	engineSync := newOptionSync(d.Engine, d.Store, d.Log, d.Now)
 	mountResources(api, doc, d, engineSync)
 	mountMatching(api, doc, d)
-	mountReferrals(api, doc, d, engineSync)
-	mountSpecialists(api, doc, d)
-	mountLifecycle(api, doc, d)
+	refs := newReferrals(d, engineSync)
+	mountReferrals(api, doc, refs)
+	mountSpecialists(api, doc, d, refs)
+	mountLifecycle(api, doc, d, refs)
 	mountHouseholds(api, doc, d)
 
 	doc.add(op{method: http.MethodGet, path: "/api/openapi.json", tag: "meta", summary: "This OpenAPI document"})
@@ -85,7 +93,14 @@ func NewApp(d Deps) (*fiber.App, error) {
 		return newProblem(fiber.StatusNotFound, "not-found", "no such API route: "+c.Method()+" "+c.Path())
 	})
 	app.Use("/", filesystem.New(filesystem.Config{Root: http.FS(frontend.FS), NotFoundFile: "index.html"}))
-	return app, nil
+	jobs := []job{
+		{"expire referrals", func(ctx context.Context) error { return refs.expireStale(ctx, d.ProposalExpiry) }},
+		{"sweep locks", func(ctx context.Context) error {
+			_, err := d.Store.Locks().Sweep(ctx, d.Now().Add(-lockTTL))
+			return err
+		}},
+	}
+	return &App{App: app, jobs: jobs, log: d.Log}, nil
 }
 
 type health struct {

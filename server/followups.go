@@ -15,13 +15,17 @@ import (
 
 // FollowUpItem is one open follow-up on the social workers' list.
 type FollowUpItem struct {
-	ReferralID string `json:"referral_id"`
-	RequestID  string `json:"request_id"`
-	OptionID   string `json:"option_id"`
-	Need       string `json:"need"`
+	// Kind is referral (a started zero-line referral) or step_down (a
+	// specialist referral that ended, SpecialistID set).
+	Kind         string `json:"kind" enum:"referral,step_down"`
+	ReferralID   string `json:"referral_id,omitempty"`
+	SpecialistID string `json:"specialist_id,omitempty"`
+	RequestID    string `json:"request_id"`
+	OptionID     string `json:"option_id,omitempty"`
+	Need         string `json:"need,omitempty"`
 	// State is the referral's current state; a follow-up stays open when
 	// the referral completes or ends.
-	State string `json:"state"`
+	State string `json:"state,omitempty"`
 	// N is the follow-up's 1-based position on the referral, as in
 	// /referrals/{id}/follow-ups/{n}/done.
 	N   int       `json:"n"`
@@ -42,15 +46,20 @@ type dueParams struct {
 func mountFollowUps(api fiber.Router, doc *apiDoc, r *referrals) {
 	api.Get("/follow-ups", r.openFollowUps)
 	api.Post("/referrals/:id/follow-ups/:n/done", r.followUpDone)
+	api.Post("/specialist-referrals/:id/follow-ups/:n/done", r.stepDownFollowUpDone)
 	api.Post("/referrals/:id/no-shows", r.noShow)
 	api.Get("/referrals/:id/notifications", r.notifications)
 	tag := "referrals"
 	doc.add(op{method: http.MethodGet, path: "/api/v1/follow-ups", tag: tag,
-		summary: "Open follow-ups of all referrals due before a moment, earliest first (a started referral gets one at 4 and one at 12 weeks)",
+		summary: "Open follow-ups due before a moment, earliest first: a started referral gets one at 4 and one at 12 weeks, and so does a step-down when specialist care ends",
 		params:  dueParams{}, resp: []FollowUpItem{}, errors: []int{http.StatusBadRequest}})
 	doc.add(op{method: http.MethodPost, path: "/api/v1/referrals/{id}/follow-ups/{n}/done", tag: tag,
 		summary: "Mark follow-up n of a referral done, with a note; 409 when it is done already",
 		params:  followUpParams{}, body: care.FollowUpDone{}, resp: care.Referral{},
+		errors: []int{http.StatusBadRequest, http.StatusNotFound, http.StatusConflict, http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity}})
+	doc.add(op{method: http.MethodPost, path: "/api/v1/specialist-referrals/{id}/follow-ups/{n}/done", tag: "specialist care",
+		summary: "Mark follow-up n of a step-down done, with a note; 409 when it is done already",
+		params:  followUpParams{}, body: care.FollowUpDone{}, resp: care.Specialist{},
 		errors: []int{http.StatusBadRequest, http.StatusNotFound, http.StatusConflict, http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity}})
 	doc.add(op{method: http.MethodPost, path: "/api/v1/referrals/{id}/no-shows", tag: tag,
 		summary: "Record that the resident did not turn up; only on an accepted or started referral (409 otherwise)",
@@ -90,8 +99,19 @@ func (r *referrals) openFollowUps(c *fiber.Ctx) error {
 	err := r.st.Referrals().Each(c.UserContext(), func(ref care.Referral) error {
 		for i, f := range ref.FollowUps {
 			if f.DoneAt == nil && f.Due.Before(before) {
-				out = append(out, FollowUpItem{ReferralID: ref.ID, RequestID: ref.RequestID, OptionID: ref.OptionID,
+				out = append(out, FollowUpItem{Kind: "referral", ReferralID: ref.ID, RequestID: ref.RequestID, OptionID: ref.OptionID,
 					Need: ref.Need, State: ref.State, N: i + 1, Due: f.Due})
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	err = r.st.Specialists().Each(c.UserContext(), func(sp care.Specialist) error {
+		for i, f := range sp.FollowUps {
+			if f.DoneAt == nil && f.Due.Before(before) {
+				out = append(out, FollowUpItem{Kind: "step_down", SpecialistID: sp.ID, RequestID: sp.RequestID, N: i + 1, Due: f.Due})
 			}
 		}
 		return nil
@@ -112,22 +132,64 @@ func (r *referrals) followUpDone(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	n, err := strconv.Atoi(c.Params("n"))
-	if err != nil || n < 1 || n > len(ref.FollowUps) {
-		return newProblem(fiber.StatusNotFound, "not-found",
-			fmt.Sprintf("referral %s has no follow-up %s; it has %d (numbered from 1, set when it starts)", ref.ID, c.Params("n"), len(ref.FollowUps)))
-	}
-	if done := ref.FollowUps[n-1].DoneAt; done != nil {
-		return newProblem(fiber.StatusConflict, "already-done",
-			fmt.Sprintf("follow-up %d was done at %s", n, done.Format(time.RFC3339)))
-	}
 	now := r.now().UTC().Truncate(time.Millisecond)
+	fs, err := markDone(ref.FollowUps, c.Params("n"), "referral "+ref.ID, f.Note, now)
+	if err != nil {
+		return err
+	}
 	next := ref
-	next.FollowUps = slices.Clone(ref.FollowUps)
-	next.FollowUps[n-1].DoneAt, next.FollowUps[n-1].Note = &now, f.Note
+	next.FollowUps = fs
 	next.Version++
 	next.UpdatedAt = now
 	if err := r.save(c.UserContext(), ref, next); err != nil {
+		return err
+	}
+	return c.JSON(next)
+}
+
+// markDone returns follow-ups with the one named by the 1-based n (a
+// path parameter) done at now with note; of is the record's name in the
+// 404 and 409 problems.
+func markDone(fs []care.FollowUp, n, of, note string, now time.Time) ([]care.FollowUp, error) {
+	i, err := strconv.Atoi(n)
+	if err != nil || i < 1 || i > len(fs) {
+		return nil, newProblem(fiber.StatusNotFound, "not-found",
+			fmt.Sprintf("%s has no follow-up %s; it has %d (numbered from 1)", of, n, len(fs)))
+	}
+	if done := fs[i-1].DoneAt; done != nil {
+		return nil, newProblem(fiber.StatusConflict, "already-done",
+			fmt.Sprintf("follow-up %d was done at %s", i, done.Format(time.RFC3339)))
+	}
+	fs = slices.Clone(fs)
+	fs[i-1].DoneAt, fs[i-1].Note = &now, note
+	return fs, nil
+}
+
+// stepDownFollowUpDone marks a follow-up of an ended specialist referral done.
+func (r *referrals) stepDownFollowUpDone(c *fiber.Ctx) error {
+	var f care.FollowUpDone
+	if err := bindJSON(c, &f, func() error { return r.checker.CheckTags(&f) }); err != nil {
+		return err
+	}
+	id := c.Params("id")
+	if !idPattern.MatchString(id) {
+		return newProblem(fiber.StatusNotFound, "not-found", "no specialist referral with id "+id)
+	}
+	ctx := c.UserContext()
+	sp, err := r.st.Specialists().Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	now := r.now().UTC().Truncate(time.Millisecond)
+	fs, err := markDone(sp.FollowUps, c.Params("n"), "specialist referral "+sp.ID, f.Note, now)
+	if err != nil {
+		return err
+	}
+	next := sp
+	next.FollowUps = fs
+	next.Version++
+	next.UpdatedAt = now
+	if err := r.st.Specialists().Replace(ctx, sp.Version, next); err != nil {
 		return err
 	}
 	return c.JSON(next)

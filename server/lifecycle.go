@@ -26,7 +26,8 @@ const updateAttempts = 8
 // stores it with a version check, reading again and retrying when another
 // write came in between (store.ErrConflict). When the status changed it
 // checks the move with care.CanMoveRequest (409 naming the current status
-// otherwise) and appends a care.Step. A change returning errNoChange
+// otherwise), appends a care.Step and records the move in the audit
+// trail with the actor of ctx. A change returning errNoChange
 // writes nothing; any other error is returned as is. It returns the
 // request as stored.
 func updateRequest(ctx context.Context, st *store.Store, now func() time.Time, id string, change func(*care.Request) error) (care.Request, error) {
@@ -43,17 +44,34 @@ func updateRequest(ctx context.Context, st *store.Store, now func() time.Time, i
 			return cur, err
 		}
 		at := now().UTC().Truncate(time.Millisecond)
+		next.Version = cur.Version + 1
+		next.UpdatedAt = at
+		var audit *care.Transition
 		if next.Status != cur.Status {
 			if !care.CanMoveRequest(cur.Status, next.Status) {
 				return cur, illegalMove(cur, next.Status)
 			}
 			next.Steps = append(next.Steps, care.Step{State: next.Status, At: at})
+			// The audit entry is named after the version it writes, so
+			// it is also the lock that lets one status change of that
+			// version through on the embedded store, where the version
+			// check of Replace is not atomic.
+			a := requestAudit(ctx, cur, next, at)
+			if err := st.Transitions().Insert(ctx, a); errors.Is(err, store.ErrConflict) {
+				continue // another writer moved this version: read again
+			} else if err != nil {
+				return cur, err
+			}
+			audit = &a
 		}
-		next.Version = cur.Version + 1
-		next.UpdatedAt = at
 		err = st.Requests().Replace(ctx, cur.Version, next)
 		if err == nil {
 			return next, nil
+		}
+		if audit != nil {
+			if derr := st.Transitions().Delete(ctx, audit.ID); derr != nil {
+				return cur, errors.Join(err, derr)
+			}
 		}
 		if !errors.Is(err, store.ErrConflict) {
 			return cur, err
@@ -65,6 +83,21 @@ func updateRequest(ctx context.Context, st *store.Store, now func() time.Time, i
 		}
 	}
 	return care.Request{}, fmt.Errorf("server: request %s changed too often: %w", id, store.ErrConflict)
+}
+
+// requestAudit is the audit entry of a request moving from cur to next.
+func requestAudit(ctx context.Context, cur, next care.Request, at time.Time) care.Transition {
+	a := actorOf(ctx)
+	reason := ""
+	switch {
+	case next.Status == care.ReqClosed:
+		reason = strings.TrimSpace("closed: " + next.Closure + " " + next.ClosureNote)
+	case cur.Status == care.ReqClosed:
+		reason = "step-down: specialist care ended, the request reopens for a new zero-line search"
+	}
+	return care.Transition{Meta: care.Meta{ID: fmt.Sprintf("%s@%d", cur.ID, next.Version), Version: 1, CreatedAt: at, UpdatedAt: at},
+		Kind: care.AuditRequest, RequestID: cur.ID, From: cur.Status, To: next.Status,
+		By: a.ID, ByRole: a.Role, OnBehalfOf: a.OnBehalfOf, Reason: reason}
 }
 
 // illegalMove is the 409 for a status change the lifecycle does not allow;
@@ -89,6 +122,9 @@ type lifecycle struct {
 	st      *store.Store
 	checker *care.Checker
 	now     func() time.Time
+	// refs ends a closed request's referrals; nil where only the
+	// request's own lifecycle is needed.
+	refs *referrals
 }
 
 func newLifecycle(d Deps) *lifecycle {
@@ -99,13 +135,14 @@ type codeParam struct {
 	Code string `path:"code" description:"CBS municipality code" pattern:"^GM[0-9]{4}$"`
 }
 
-func mountLifecycle(api fiber.Router, doc *apiDoc, d Deps) {
+func mountLifecycle(api fiber.Router, doc *apiDoc, d Deps, refs *referrals) {
 	l := newLifecycle(d)
+	l.refs = refs
 	api.Post("/requests/:id/close", l.close)
 	api.Get("/municipalities/:code/settings", l.settings)
 	api.Put("/municipalities/:code/settings", l.putSettings)
 	doc.add(op{method: http.MethodPost, path: "/api/v1/requests/{id}/close", tag: "support request",
-		summary: "Close a request: resolved_locally or withdrawn, with an optional note. 409 names the current status when it cannot close (already closed).",
+		summary: "Close a request: resolved_locally or withdrawn, with an optional note. Its referrals that did not start expire (proposed, waitlisted) or end (accepted), freeing their places; started ones end too when the request is withdrawn, and go on when it was resolved locally. 409 names the current status when it cannot close (already closed).",
 		params:  idParam{}, body: care.Close{}, resp: care.Request{},
 		errors: []int{http.StatusBadRequest, http.StatusNotFound, http.StatusConflict, http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity}})
 	doc.add(op{method: http.MethodGet, path: "/api/v1/municipalities/{code}/settings", tag: "municipality settings",
@@ -135,6 +172,10 @@ func (l *lifecycle) close(c *fiber.Ctx) error {
 	})
 	if err != nil {
 		return err
+	}
+	if err := l.refs.endOpen(c.UserContext(), req.ID, x.Closure); err != nil {
+		// The request is closed; the maintenance sweep ends what is left.
+		l.refs.log.Error("ending the referrals of a closed request", "request", req.ID, "err", err)
 	}
 	one := []care.Request{req}
 	if err := l.withTimeliness(c.UserContext(), one); err != nil {

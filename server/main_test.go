@@ -16,8 +16,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gofiber/fiber/v2"
-
 	"github.com/dichtbij/dichtbij/care"
 	"github.com/dichtbij/dichtbij/geo"
 	"github.com/dichtbij/dichtbij/matching"
@@ -91,10 +89,15 @@ func (w testWriter) Write(p []byte) (int, error) {
 // testEnv is an app wired like production over a fresh database.
 type testEnv struct {
 	t      *testing.T
-	app    *fiber.App
+	app    *App
 	store  *store.Store
 	engine *matching.Engine
+	// skew moves the app's clock forward (advance).
+	skew *atomic.Int64
 }
+
+// advance moves the app's clock forward by d.
+func (e *testEnv) advance(d time.Duration) { e.skew.Add(int64(d)) }
 
 // testNow is the clock of API tests: activities in the valid bodies start
 // in the following weeks.
@@ -121,14 +124,16 @@ func newTestEnv(t *testing.T) *testEnv {
 	}
 	// The API's clock starts at testNow and ticks 1 ms per reading, so
 	// that "before" and "after" are told apart as on a real clock.
-	var ticks atomic.Int64
-	clock := func() time.Time { return testNow.Add(time.Duration(ticks.Add(1)) * time.Millisecond) }
+	var ticks, skew atomic.Int64
+	clock := func() time.Time {
+		return testNow.Add(time.Duration(ticks.Add(1))*time.Millisecond + time.Duration(skew.Load()))
+	}
 	app, err := NewApp(Deps{Store: st, Checker: care.NewChecker(bounds, areas), Engine: eng, Bounds: bounds, Log: log, BodyLimit: 64 << 10,
 		Now: clock})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &testEnv{t: t, app: app, store: st, engine: eng}
+	return &testEnv{t: t, app: app, store: st, engine: eng, skew: &skew}
 }
 
 // response is what a test request returned.

@@ -53,8 +53,11 @@ type referralParams struct {
 	ID string `path:"id" description:"referral id"`
 }
 
-func mountReferrals(api fiber.Router, doc *apiDoc, d Deps, engineSync *optionSync) {
-	r := &referrals{st: d.Store, checker: d.Checker, now: d.Now, log: d.Log, lifecycle: newLifecycle(d), engine: engineSync}
+func newReferrals(d Deps, engineSync *optionSync) *referrals {
+	return &referrals{st: d.Store, checker: d.Checker, now: d.Now, log: d.Log, lifecycle: newLifecycle(d), engine: engineSync}
+}
+
+func mountReferrals(api fiber.Router, doc *apiDoc, r *referrals) {
 	api.Post("/requests/:id/referrals", r.create)
 	api.Get("/requests/:id/referrals", r.ofRequest)
 	api.Get("/requests/:id/audit", r.audit)
@@ -68,7 +71,7 @@ func mountReferrals(api fiber.Router, doc *apiDoc, d Deps, engineSync *optionSyn
 	doc.add(op{method: http.MethodGet, path: "/api/v1/requests/{id}/referrals", tag: tag, summary: "The referrals of a request",
 		params: idParam{}, resp: []care.Referral{}, errors: []int{http.StatusNotFound}})
 	doc.add(op{method: http.MethodGet, path: "/api/v1/requests/{id}/audit", tag: tag,
-		summary: "Every state change of the request's referrals, oldest first (append-only)", params: idParam{}, resp: []care.Transition{}, errors: []int{http.StatusNotFound}})
+		summary: "Every state change of the request and of its referrals, oldest first, with who made it and on whose behalf (append-only)", params: idParam{}, resp: []care.Transition{}, errors: []int{http.StatusNotFound}})
 	doc.add(op{method: http.MethodGet, path: "/api/v1/referrals/{id}", tag: tag, summary: "Read a referral", params: referralParams{}, resp: care.Referral{}, errors: []int{http.StatusNotFound}})
 	doc.add(op{method: http.MethodPost, path: "/api/v1/referrals/{id}/transitions", tag: tag,
 		summary: "Move a referral: accepted (claims a place), declined (reason), expired, waitlisted, started, completed (outcome), ended (reason). Ending or completing an accepted or started referral frees its place, which goes to the first referral on the waiting list of the same option and occurrence (audit reason \"promoted from the waiting list\"; both sides get a notification). Starting sets follow-ups at 4 and 12 weeks. 409 names the current state when the move is not allowed, or says the option is full.",
@@ -205,8 +208,10 @@ func (r *referrals) loadReferral(c *fiber.Ctx) (care.Referral, error) {
 // only one of two concurrent moves of a referral through.
 func (r *referrals) record(ctx context.Context, ref care.Referral, step int, from, to string, m care.Move) error {
 	now := r.now().UTC().Truncate(time.Millisecond)
+	a := actorOf(ctx)
 	t := care.Transition{Meta: care.Meta{ID: stepID(ref.ID, step), Version: 1, CreatedAt: now, UpdatedAt: now},
-		ReferralID: ref.ID, RequestID: ref.RequestID, From: from, To: to, Reason: m.Reason, Outcome: m.Outcome}
+		Kind: care.AuditReferral, ReferralID: ref.ID, RequestID: ref.RequestID, From: from, To: to, Reason: m.Reason, Outcome: m.Outcome,
+		By: a.ID, ByRole: a.Role, OnBehalfOf: a.OnBehalfOf}
 	err := r.st.Transitions().Insert(ctx, t)
 	if errors.Is(err, store.ErrConflict) {
 		return errConcurrentChange()
@@ -233,6 +238,9 @@ func (r *referrals) move(c *fiber.Ctx) error {
 	}
 	ref, err := r.loadReferral(c)
 	if err != nil {
+		return err
+	}
+	if err := r.checkLine(c.UserContext(), ref, m); err != nil {
 		return err
 	}
 	if !care.CanMove(ref.State, m.To) {
@@ -416,7 +424,8 @@ func (r *referrals) ofRequest(c *fiber.Ctx) error {
 	return c.JSON(append(out, page...))
 }
 
-// audit lists every state change of a request's referrals, oldest first.
+// audit lists every state change of a request and its referrals, oldest
+// first.
 func (r *referrals) audit(c *fiber.Ctx) error {
 	req, err := r.loadRequest(c)
 	if err != nil {

@@ -71,7 +71,8 @@ func TestReferralLifecycle(t *testing.T) {
 	}
 	var audit []struct{ From, To string }
 	e.do(http.MethodGet, "/api/v1/requests/"+e.reqID+"/audit", "").json(t, &audit)
-	want := "->proposed proposed->accepted accepted->started started->completed"
+	// The request's own moves are interleaved with the referral's.
+	want := "->proposed open->referred proposed->accepted accepted->started referred->in_progress started->completed"
 	var got []string
 	for _, a := range audit {
 		got = append(got, a.From+"->"+a.To)

@@ -60,10 +60,12 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	followCtx, stopFollow := context.WithCancel(ctx)
 	defer stopFollow()
 	go engineSync.follow(followCtx, cfg.PollInterval, 6*time.Hour)
-	app, err := NewApp(Deps{Store: st, Checker: care.NewChecker(bounds, areas), Engine: eng, Bounds: bounds, Log: log, BodyLimit: cfg.BodyLimit})
+	app, err := NewApp(Deps{Store: st, Checker: care.NewChecker(bounds, areas), Engine: eng, Bounds: bounds, Log: log, BodyLimit: cfg.BodyLimit,
+		ProposalExpiry: cfg.ProposalExpiry})
 	if err != nil {
 		return err
 	}
+	go app.MaintainEvery(followCtx, cfg.MaintenanceInterval)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("server: listen on %s (DICHTBIJ_ADDR): %w", cfg.Addr, err)

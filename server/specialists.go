@@ -19,22 +19,25 @@ type specialists struct {
 	st      *store.Store
 	checker *care.Checker
 	now     func() time.Time
+	// refs ends the zero-line referrals still pending when the request
+	// closes for specialist care.
+	refs *referrals
 }
 
-func mountSpecialists(api fiber.Router, doc *apiDoc, d Deps) {
-	s := &specialists{st: d.Store, checker: d.Checker, now: d.Now}
+func mountSpecialists(api fiber.Router, doc *apiDoc, d Deps, refs *referrals) {
+	s := &specialists{st: d.Store, checker: d.Checker, now: d.Now, refs: refs}
 	api.Post("/requests/:id/specialist-referrals", s.create)
 	api.Get("/specialist-referrals/:id", s.get)
 	api.Post("/specialist-referrals/:id/end", s.end)
 	tag := "specialist care"
 	doc.add(op{method: http.MethodPost, path: "/api/v1/requests/{id}/specialist-referrals", tag: tag,
-		summary: "Refer to specialist care. Refused with 409 listing what is missing unless a zero-line search ran after the needs last changed and every covered need has a reason, or a safety override with a written reason is given.",
+		summary: "Refer to specialist care. Refused with 409 listing what is missing unless a zero-line search ran after the needs last changed and every covered need has a reason, or a safety override with a written reason is given. The request closes; its zero-line referrals that did not start yet expire or end (started ones go on).",
 		params:  idParam{}, body: care.SpecialistFields{}, resp: care.Specialist{}, status: http.StatusCreated,
 		errors: []int{http.StatusBadRequest, http.StatusNotFound, http.StatusConflict, http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity}})
 	doc.add(op{method: http.MethodGet, path: "/api/v1/specialist-referrals/{id}", tag: tag, summary: "Read a specialist referral",
 		params: referralParams{}, resp: care.Specialist{}, errors: []int{http.StatusNotFound}})
 	doc.add(op{method: http.MethodPost, path: "/api/v1/specialist-referrals/{id}/end", tag: tag,
-		summary: "End specialist care: the request reopens for a new zero-line search (step-down)",
+		summary: "End specialist care: the request reopens for a new zero-line search (step-down), with follow-ups 4 and 12 weeks on",
 		params:  referralParams{}, body: care.SpecialistEnd{}, resp: care.Specialist{},
 		errors: []int{http.StatusBadRequest, http.StatusNotFound, http.StatusConflict, http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity}})
 }
@@ -90,6 +93,10 @@ func (s *specialists) create(c *fiber.Ctx) error {
 		}
 		return err
 	}
+	if err := s.refs.endOpen(ctx, req.ID, care.ClosureSpecialist); err != nil {
+		// The request is closed; the maintenance sweep ends what is left.
+		s.refs.log.Error("ending the referrals of a closed request", "request", req.ID, "err", err)
+	}
 	c.Location("/api/v1/specialist-referrals/" + sp.ID)
 	return c.Status(fiber.StatusCreated).JSON(sp)
 }
@@ -139,6 +146,7 @@ func (s *specialists) end(c *fiber.Ctx) error {
 	now := s.now().UTC().Truncate(time.Millisecond)
 	next := sp
 	next.EndedAt, next.Outcome = &now, e.Outcome
+	next.FollowUps = care.FollowUpsFrom(now)
 	next.Version++
 	next.UpdatedAt = now
 	if err := s.st.Specialists().Replace(ctx, sp.Version, next); err != nil {

@@ -50,3 +50,16 @@ func (l *Locks) Drop(ctx context.Context, name, holder string) error {
 	}
 	return nil
 }
+
+// Sweep removes the claims taken before cutoff. A claim guards one
+// version of a record while a writer replaces it, which takes
+// milliseconds; once the version is replaced, the claim only keeps
+// a stale writer out, and the version check of Replace does that too.
+// So claims older than any request's time limit can go.
+func (l *Locks) Sweep(ctx context.Context, cutoff time.Time) (int64, error) {
+	res, err := l.c.DeleteMany(ctx, bson.D{{Key: "taken", Value: bson.D{{Key: "$lt", Value: cutoff.UTC()}}}})
+	if err != nil {
+		return 0, fmt.Errorf("store: sweep locks: %w", err)
+	}
+	return res.DeletedCount, nil
+}

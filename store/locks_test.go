@@ -61,3 +61,26 @@ func TestLockTakenOnce(t *testing.T) {
 		t.Errorf("Take after the holder's Drop = %v; want nil", err)
 	}
 }
+
+func TestLocksSweep(t *testing.T) {
+	ctx := context.Background()
+	st := openTemp(t, t.TempDir())
+	defer st.Close(ctx)
+	l := st.Locks()
+	t0 := time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
+	for i, at := range []time.Time{t0, t0.Add(time.Hour), t0.Add(2 * time.Hour)} {
+		if err := l.Take(ctx, fmt.Sprintf("n%d", i), "h", at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n, err := l.Sweep(ctx, t0.Add(90*time.Minute))
+	if err != nil || n != 2 {
+		t.Fatalf("Sweep = %d, %v; want 2 removed", n, err)
+	}
+	if err := l.Take(ctx, "n0", "h2", t0); err != nil {
+		t.Errorf("n0 after the sweep: %v; want free", err)
+	}
+	if err := l.Take(ctx, "n2", "h2", t0); !errors.Is(err, ErrConflict) {
+		t.Errorf("n2 after the sweep: %v; want still taken", err)
+	}
+}
