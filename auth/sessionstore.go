@@ -1,0 +1,136 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
+
+	"github.com/dichtbij/dichtbij/store"
+)
+
+// sessionOpTimeout bounds each storage call: fiber.Storage has no
+// context, and a request must not hang on a stuck store.
+const sessionOpTimeout = 10 * time.Second
+
+// SessionStorage keeps Fiber's sessions (middleware/session) in the
+// store, so that they survive a restart and are shared by processes on
+// one store. The embedded store has no TTL indexes: expired sessions are
+// never returned, and Sweep removes them.
+type SessionStorage struct {
+	c   *mongo.Collection
+	now func() time.Time
+}
+
+var _ fiber.Storage = (*SessionStorage)(nil)
+
+// sessionDoc is one stored session; Exp zero means it does not expire.
+type sessionDoc struct {
+	Key string    `bson:"_id"`
+	Val []byte    `bson:"val"`
+	Exp time.Time `bson:"exp"`
+}
+
+// NewSessionStorage returns the session storage in st, reading the time
+// from now (time.Now if nil).
+func NewSessionStorage(st *store.Store, now func() time.Time) *SessionStorage {
+	if now == nil {
+		now = time.Now
+	}
+	return &SessionStorage{c: st.Raw(sessionsName), now: now}
+}
+
+func (s *SessionStorage) clock() time.Time { return s.now().UTC().Truncate(time.Millisecond) }
+
+// Get returns the value stored under key, or nil, nil when there is none
+// or it has expired.
+func (s *SessionStorage) Get(key string) ([]byte, error) {
+	if key == "" {
+		return nil, nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), sessionOpTimeout)
+	defer cancel()
+	var doc sessionDoc
+	err := s.c.FindOne(ctx, bson.D{{Key: "_id", Value: key}}).Decode(&doc)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("auth: get session: %w", err)
+	}
+	if !doc.Exp.IsZero() && !s.clock().Before(doc.Exp) {
+		return nil, nil
+	}
+	return doc.Val, nil
+}
+
+// Set stores val under key for exp (0: no expiry). As fiber.Storage asks,
+// an empty key or value is ignored.
+func (s *SessionStorage) Set(key string, val []byte, exp time.Duration) error {
+	if key == "" || len(val) == 0 {
+		return nil
+	}
+	doc := sessionDoc{Key: key, Val: val}
+	if exp > 0 {
+		doc.Exp = s.clock().Add(exp)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), sessionOpTimeout)
+	defer cancel()
+	filter := bson.D{{Key: "_id", Value: key}}
+	opts := options.Replace().SetUpsert(true)
+	_, err := s.c.ReplaceOne(ctx, filter, doc, opts)
+	if mongo.IsDuplicateKeyError(err) {
+		// Two first saves of one session raced (the embedded store's
+		// upsert is find, then insert); the other inserted, so replace.
+		_, err = s.c.ReplaceOne(ctx, filter, doc, opts)
+	}
+	if err != nil {
+		return fmt.Errorf("auth: set session: %w", err)
+	}
+	return nil
+}
+
+// Delete removes the session under key; a missing one is not an error.
+func (s *SessionStorage) Delete(key string) error {
+	if key == "" {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), sessionOpTimeout)
+	defer cancel()
+	if _, err := s.c.DeleteOne(ctx, bson.D{{Key: "_id", Value: key}}); err != nil {
+		return fmt.Errorf("auth: delete session: %w", err)
+	}
+	return nil
+}
+
+// Reset removes every session: everyone is logged out.
+func (s *SessionStorage) Reset() error {
+	ctx, cancel := context.WithTimeout(context.Background(), sessionOpTimeout)
+	defer cancel()
+	if _, err := s.c.DeleteMany(ctx, bson.D{}); err != nil {
+		return fmt.Errorf("auth: reset sessions: %w", err)
+	}
+	return nil
+}
+
+// Close does nothing: the store belongs to whoever opened it.
+func (s *SessionStorage) Close() error { return nil }
+
+// Sweep removes the expired sessions and returns how many; run it now
+// and then, since nothing else does.
+func (s *SessionStorage) Sweep(ctx context.Context) (int, error) {
+	expired := bson.D{{Key: "exp", Value: bson.D{
+		{Key: "$gt", Value: time.Time{}},
+		{Key: "$lte", Value: s.clock()},
+	}}}
+	res, err := s.c.DeleteMany(ctx, expired)
+	if err != nil {
+		return 0, fmt.Errorf("auth: sweep sessions: %w", err)
+	}
+	return int(res.DeletedCount), nil
+}
