@@ -15,6 +15,18 @@ type Meta struct {
 	// CreatedAt and UpdatedAt are UTC.
 	CreatedAt time.Time `json:"created_at" bson:"created_at"`
 	UpdatedAt time.Time `json:"updated_at" bson:"updated_at"`
+	// Municipality is the CBS code of the municipality the record
+	// belongs to, set on creation from the account that made it; no
+	// account reaches a record of another municipality.
+	Municipality string `json:"municipality,omitempty" bson:"municipality,omitempty"`
+	// OwnerID is the account that owns the record: the resident behind a
+	// volunteer offer, the organiser of an initiative, provision or
+	// activity, the owner of the option a referral goes to. Empty when a
+	// social worker registered it on someone's behalf.
+	OwnerID string `json:"owner_id,omitempty" bson:"owner_id,omitempty"`
+	// Team is the social team a support request (and its referrals)
+	// belongs to; only that team's workers open it.
+	Team string `json:"team,omitempty" bson:"team,omitempty"`
 }
 
 // Header returns the record's metadata; it is promoted to every record type.

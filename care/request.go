@@ -46,6 +46,13 @@ type RequestFields struct {
 	// lower-case letters, digits and hyphens: a 24-hex id or a label
 	// chosen by the worker. Use an opaque label, never a name or address.
 	HouseholdID string `json:"household_id,omitempty" bson:"household_id,omitempty" validate:"max=40"`
+	// Consents are the purposes the resident agreed to, recorded at the
+	// kitchen table and withdrawn by removing them: share_volunteer (a
+	// volunteer may learn the first name or alias after accepting),
+	// share_provision (the same for initiatives, provisions and
+	// activities), monitoring (counted in anonymous aggregates). Every
+	// change is kept in consent_history.
+	Consents []string `json:"consents,omitempty" bson:"consents,omitempty" validate:"max=3,unique,dive,oneof=share_volunteer share_provision monitoring"`
 }
 
 // Request is a stored support request.
@@ -77,9 +84,49 @@ type Request struct {
 	// StepDowns counts how often specialist care ended and the request
 	// came back to the neighbourhood.
 	StepDowns int `json:"step_downs,omitempty" bson:"step_downs,omitempty"`
+	// ConsentHistory lists every consent given or withdrawn, oldest first.
+	ConsentHistory []ConsentChange `json:"consent_history,omitempty" bson:"consent_history,omitempty"`
 	// Timeliness is derived when the request is read (GET and lists),
 	// never stored; absent from write responses.
 	Timeliness *Timeliness `json:"timeliness,omitempty" bson:"-"`
+}
+
+// Consent purposes.
+const (
+	ConsentShareVolunteer = "share_volunteer"
+	ConsentShareProvision = "share_provision"
+	ConsentMonitoring     = "monitoring"
+)
+
+// ConsentChange is one consent given or withdrawn.
+type ConsentChange struct {
+	Purpose string    `json:"purpose" bson:"purpose"`
+	Given   bool      `json:"given" bson:"given"`
+	At      time.Time `json:"at" bson:"at"`
+}
+
+// ConsentChanges returns the changes from the consents before to after,
+// at the given moment, in a stable order.
+func ConsentChanges(before, after []string, at time.Time) []ConsentChange {
+	var out []ConsentChange
+	for _, p := range []string{ConsentShareVolunteer, ConsentShareProvision, ConsentMonitoring} {
+		was, is := slices.Contains(before, p), slices.Contains(after, p)
+		if was != is {
+			out = append(out, ConsentChange{Purpose: p, Given: is, At: at})
+		}
+	}
+	return out
+}
+
+// HasConsent reports whether the request holds consent for purpose.
+func (r Request) HasConsent(purpose string) bool { return slices.Contains(r.Consents, purpose) }
+
+// ConsentFor names the consent that sharing with an option kind needs.
+func ConsentFor(optionKind string) string {
+	if optionKind == "volunteer" {
+		return ConsentShareVolunteer
+	}
+	return ConsentShareProvision
 }
 
 // RequestStatuses are the lifecycle states a request can be in so far:

@@ -8,13 +8,19 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/cors"
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
+	"github.com/gofiber/fiber/v2/middleware/helmet"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
+	"github.com/gofiber/fiber/v2/middleware/session"
 
+	"github.com/dichtbij/dichtbij/accesslog"
+	"github.com/dichtbij/dichtbij/auth"
 	"github.com/dichtbij/dichtbij/care"
 	"github.com/dichtbij/dichtbij/frontend"
 	"github.com/dichtbij/dichtbij/geo"
@@ -36,7 +42,32 @@ type Deps struct {
 	// ProposalExpiry is how long a proposed referral waits for an
 	// answer; 0 means DefaultProposalExpiry.
 	ProposalExpiry time.Duration
+	// PasswordParams are the argon2id costs; zero means auth.DefaultParams.
+	PasswordParams auth.Params
+	// SessionTTL is how long an idle session lives; 0 means 12 hours.
+	SessionTTL time.Duration
+	// CookieSecure marks the session and CSRF cookies Secure (HTTPS only;
+	// browsers treat http://localhost as secure too).
+	CookieSecure bool
+	// BaseURL is the portal's public address, for links in mail.
+	BaseURL string
+	// LoginLimit is how many sign-in and reset attempts one client
+	// address may make per minute; 0 means 10.
+	LoginLimit int
+	// CORSOrigins lists the other origins allowed to call the API with
+	// credentials, comma-separated; empty keeps CORS closed.
+	CORSOrigins string
+	// Mail sends the outbox; nil leaves the messages for an admin to read.
+	Mail auth.Sender
+
+	// cases guards support requests; NewApp sets it.
+	cases *cases
 }
+
+// contentSecurityPolicy allows only the app's own scripts and styles: no
+// inline code, no other origin (the portal is one built bundle).
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
+	"connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 
 // NewApp builds the Fiber app with every route and its maintenance jobs.
 // It does not listen and does not run the jobs.
@@ -46,6 +77,15 @@ func NewApp(d Deps) (*App, error) {
 	}
 	if d.ProposalExpiry == 0 {
 		d.ProposalExpiry = DefaultProposalExpiry
+	}
+	if d.PasswordParams == (auth.Params{}) {
+		d.PasswordParams = auth.DefaultParams()
+	}
+	if d.SessionTTL == 0 {
+		d.SessionTTL = 12 * time.Hour
+	}
+	if d.LoginLimit == 0 {
+		d.LoginLimit = 10
 	}
 	app := fiber.New(fiber.Config{
 		AppName:               "dichtbij",
@@ -59,15 +99,31 @@ func NewApp(d Deps) (*App, error) {
 	app.Use(recover.New())
 	app.Use(requestid.New())
 	app.Use(accessLog(d.Log))
+	app.Use(helmet.New(helmet.Config{ContentSecurityPolicy: contentSecurityPolicy, ReferrerPolicy: "same-origin",
+		CrossOriginEmbedderPolicy: "require-corp", HSTSMaxAge: 31536000}))
+	if d.CORSOrigins != "" {
+		app.Use(cors.New(cors.Config{AllowOrigins: d.CORSOrigins, AllowCredentials: true,
+			AllowHeaders: "Content-Type, Authorization, If-Match, " + CSRFHeader, ExposeHeaders: "ETag, Location"}))
+	}
+
+	accounts := auth.NewAccounts(d.Store, d.PasswordParams, d.Now)
+	tokens := auth.NewTokens(accounts, func(s string) bool { return slices.Contains(scopes(), s) })
+	sessionStorage := auth.NewSessionStorage(d.Store, d.Now)
+	sessions := session.New(session.Config{Storage: sessionStorage, Expiration: d.SessionTTL, KeyLookup: "cookie:" + sessionCookie,
+		CookieSecure: d.CookieSecure, CookieHTTPOnly: true, CookieSameSite: "Strict"})
+	alog := accesslog.New(d.Store, d.Now)
+	d.cases = &cases{st: d.Store, log: alog}
+	an := &authn{accounts: accounts, tokens: tokens, sessions: sessions, baseURL: d.BaseURL, log: d.Log}
 
 	doc := newAPIDoc()
-	app.Get("/healthz", func(c *fiber.Ctx) error { return c.JSON(health{Status: "ok"}) })
-	app.Get("/readyz", readyz(d.Store))
+	top := &routes{r: app, needs: map[string]perm{}, guard: guard(rolePerms())}
+	top.get("/healthz", permPublic, func(c *fiber.Ctx) error { return c.JSON(health{Status: "ok"}) })
+	top.get("/readyz", permPublic, readyz(d.Store))
 	doc.add(op{method: http.MethodGet, path: "/healthz", tag: "health", summary: "The process is alive", resp: health{}})
 	doc.add(op{method: http.MethodGet, path: "/readyz", tag: "health", summary: "The store answers", resp: health{}, errors: []int{http.StatusServiceUnavailable}})
 
-	api := app.Group("/api/v1")
-	api.Get("/taxonomy", func(c *fiber.Ctx) error { return c.JSON(care.Codes()) })
+	api := &routes{r: app.Group("/api/v1", an.authenticate, csrfProtection(sessions, d.CookieSecure)), prefix: "/api/v1", needs: top.needs, guard: top.guard}
+	api.get("/taxonomy", permPublic, func(c *fiber.Ctx) error { return c.JSON(care.Codes()) })
 	doc.add(op{method: http.MethodGet, path: "/api/v1/taxonomy", tag: "taxonomy", summary: "Help types, ZRM life domains and other code lists with Dutch and English labels", resp: care.Taxonomy{}})
 
 	engineSync := newOptionSync(d.Engine, d.Store, d.Log, d.Now)
@@ -75,16 +131,19 @@ func NewApp(d Deps) (*App, error) {
 	mountMatching(api, doc, d)
 	refs := newReferrals(d, engineSync)
 	mountReferrals(api, doc, refs)
+	mountOwners(api, doc, refs)
 	mountSpecialists(api, doc, d, refs)
 	mountLifecycle(api, doc, d, refs)
 	mountHouseholds(api, doc, d)
+	mountAuth(api, doc, an, d.LoginLimit)
+	mountAccounts(api, doc, &accountAdmin{accounts: accounts, tokens: tokens})
 
 	doc.add(op{method: http.MethodGet, path: "/api/openapi.json", tag: "meta", summary: "This OpenAPI document"})
 	spec, err := doc.json()
 	if err != nil {
 		return nil, err
 	}
-	app.Get("/api/openapi.json", func(c *fiber.Ctx) error {
+	top.get("/api/openapi.json", permPublic, func(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
 		return c.Send(spec)
 	})
@@ -94,13 +153,23 @@ func NewApp(d Deps) (*App, error) {
 	})
 	app.Use("/", filesystem.New(filesystem.Config{Root: http.FS(frontend.FS), NotFoundFile: "index.html"}))
 	jobs := []job{
+		{"sweep sessions", func(ctx context.Context) error {
+			_, err := sessionStorage.Sweep(ctx)
+			return err
+		}},
 		{"expire referrals", func(ctx context.Context) error { return refs.expireStale(ctx, d.ProposalExpiry) }},
 		{"sweep locks", func(ctx context.Context) error {
 			_, err := d.Store.Locks().Sweep(ctx, d.Now().Add(-lockTTL))
 			return err
 		}},
 	}
-	return &App{App: app, jobs: jobs, log: d.Log}, nil
+	if d.Mail != nil {
+		jobs = append(jobs, job{"send mail", func(ctx context.Context) error {
+			_, err := accounts.Outbox().Deliver(ctx, d.Mail)
+			return err
+		}})
+	}
+	return &App{App: app, jobs: jobs, log: d.Log, needs: top.needs}, nil
 }
 
 type health struct {
@@ -140,14 +209,14 @@ func accessLog(log *slog.Logger) fiber.Handler {
 	}
 }
 
-// mount registers a resource's six routes.
-func mount[F any, PF fieldsPtr[F], R store.Record](api fiber.Router, doc *apiDoc, tag string, r *resource[F, PF, R]) {
+// mount registers a resource's six routes: reads need read, writes write.
+func mount[F any, PF fieldsPtr[F], R store.Record](api *routes, doc *apiDoc, tag string, read, write perm, r *resource[F, PF, R]) {
 	base := "/" + r.path
-	api.Post(base, r.create)
-	api.Get(base, r.list)
-	api.Get(base+"/:id", r.get)
-	api.Put(base+"/:id", r.replace)
-	api.Patch(base+"/:id", r.patch)
-	api.Delete(base+"/:id", r.remove)
+	api.post(base, write, r.create)
+	api.get(base, read, r.list)
+	api.get(base+"/:id", read, r.get)
+	api.put(base+"/:id", write, r.replace)
+	api.patch(base+"/:id", write, r.patch)
+	api.delete(base+"/:id", write, r.remove)
 	describeResource[F, R](doc, r.path, tag, r.filters)
 }

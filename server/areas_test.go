@@ -20,6 +20,8 @@ func TestRecordArea(t *testing.T) {
 		// districts lists the code prefixes (WK + 2014 municipality) a
 		// district_code may start with.
 		districts []string
+		// who writes the record: a worker of its municipality.
+		who string
 	}{
 		{
 			name: "provision at the Dam", path: "/api/v1/provisions",
@@ -32,12 +34,16 @@ func TestRecordArea(t *testing.T) {
 			// them.
 			name: "request in Arkel, Molenlanden", path: "/api/v1/requests",
 			body:         editJSON(t, validRequest, "location", `{"lat":51.866,"lon":4.993}`),
-			municipality: "GM1978", districts: []string{"WK0689", "WK1927"},
+			municipality: "GM1978", districts: []string{"WK0689", "WK1927"}, who: asMolenlanden,
 		},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			r := e.do(http.MethodPost, tc.path, tc.body)
+			w := e
+			if tc.who != "" {
+				w = e.as(tc.who)
+			}
+			r := w.withT(t).do(http.MethodPost, tc.path, tc.body)
 			if r.status != http.StatusCreated {
 				t.Fatalf("POST %s = %d %s; want 201", tc.path, r.status, r.body)
 			}
@@ -58,7 +64,7 @@ func TestRecordArea(t *testing.T) {
 				t.Errorf("area neighbourhood = %q %q; want a code starting with %s, and a name", a.NeighbourhoodCode, a.NeighbourhoodName, wantPrefix)
 			}
 
-			g := e.do(http.MethodGet, tc.path+"/"+rec.ID, "")
+			g := w.withT(t).do(http.MethodGet, tc.path+"/"+rec.ID, "")
 			if g.status != http.StatusOK {
 				t.Fatalf("GET = %d %s; want 200", g.status, g.body)
 			}

@@ -483,7 +483,7 @@ func (b badEnv) doLive(t *testing.T, method, path, body string, headers ...strin
 // changed. It returns the problem.
 func (b badEnv) expectRefused(t *testing.T, method, coll, body string, headers []string, status int, field string) Problem {
 	t.Helper()
-	e := &testEnv{t: t, app: b.e.app, store: b.e.store}
+	e := b.e.withT(t)
 	if method == "" {
 		method = http.MethodPost
 	}
@@ -759,7 +759,7 @@ func TestCostlyRecurrenceIsRefusedQuickly(t *testing.T) {
 		{"never, daily", "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			e := &testEnv{t: t, app: e.app, store: e.store}
+			e := e.withT(t)
 			body := editJSON(t, validActivity(prov), "schedule.rrule", jsonString(tc.rule))
 			start := time.Now()
 			r := e.do(http.MethodPost, "/api/v1/activities", body)

@@ -39,6 +39,24 @@ func loadDemo(ctx context.Context, st *store.Store, areas *geo.Areas, code strin
 	if err != nil {
 		return fmt.Errorf("server: demo: %w", err)
 	}
+	// Every record belongs to the municipality it lies in; the demo's
+	// requests belong to the team "demo" (make a social worker of that
+	// team to open them).
+	for i := range ds.Volunteers {
+		ds.Volunteers[i].Municipality = ds.Volunteers[i].Area.MunicipalityCode
+	}
+	for i := range ds.Initiatives {
+		ds.Initiatives[i].Municipality = ds.Initiatives[i].Area.MunicipalityCode
+	}
+	for i := range ds.Provisions {
+		ds.Provisions[i].Municipality = ds.Provisions[i].Area.MunicipalityCode
+	}
+	for i := range ds.Activities {
+		ds.Activities[i].Municipality = ds.Activities[i].Area.MunicipalityCode
+	}
+	for i := range ds.Requests {
+		ds.Requests[i].Municipality, ds.Requests[i].Team = ds.Requests[i].Area.MunicipalityCode, "demo"
+	}
 	if err := st.Volunteers().InsertMany(ctx, ds.Volunteers); err != nil {
 		return err
 	}

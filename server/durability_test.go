@@ -16,7 +16,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dichtbij/dichtbij/auth"
 	"github.com/dichtbij/dichtbij/config"
+	"github.com/dichtbij/dichtbij/store"
 )
 
 // childEnv, when set, makes the test binary run the real server (embedded
@@ -126,8 +128,38 @@ func (c *child) wait(t *testing.T) error {
 
 var httpClient = &http.Client{Timeout: 30 * time.Second}
 
-func postJSON(base, path, body string) (int, string, error) {
-	res, err := httpClient.Post(base+path, "application/json", strings.NewReader(body))
+// childToken makes a social worker in Amsterdam on the store at uri (a
+// child's embedded store) and returns an API token for it.
+func childToken(t *testing.T, uri string) string {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, store.Options{URI: uri, Database: "dichtbij", Logger: quietLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close(ctx)
+	accounts := auth.NewAccounts(st, testParams, time.Now)
+	acc, err := accounts.Create(ctx, auth.NewAccount{Email: fmt.Sprintf("w%d@example.org", time.Now().UnixNano()), Password: "correct horse battery",
+		Role: auth.RoleSocialWorker, Municipality: "GM0363", Team: "noord", Name: "Test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret, _, err := auth.NewTokens(accounts, func(string) bool { return true }).Issue(ctx, acc.ID, "test",
+		[]string{string(permVolunteers), string(permSearch)}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return secret
+}
+
+func postJSON(base, path, body, token string) (int, string, error) {
+	req, err := http.NewRequest(http.MethodPost, base+path, strings.NewReader(body))
+	if err != nil {
+		return 0, "", err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := httpClient.Do(req)
 	if err != nil {
 		return 0, "", err
 	}
@@ -136,9 +168,14 @@ func postJSON(base, path, body string) (int, string, error) {
 	return res.StatusCode, string(b), err
 }
 
-func getStatus(t *testing.T, url string) (int, string) {
+func getStatus(t *testing.T, url, token string) (int, string) {
 	t.Helper()
-	res, err := httpClient.Get(url)
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := httpClient.Do(req)
 	if err != nil {
 		t.Fatalf("GET %s: %v", url, err)
 	}
@@ -159,10 +196,11 @@ func idFrom(body string) string {
 func TestRestartKeepsRecords(t *testing.T) {
 	dir := t.TempDir()
 	c := startChild(t, dir)
-	if code, body := getStatus(t, c.base+"/readyz"); code != http.StatusOK || !strings.Contains(body, "embedded") {
+	if code, body := getStatus(t, c.base+"/readyz", ""); code != http.StatusOK || !strings.Contains(body, "embedded") {
 		t.Fatalf("/readyz = %d %s; want 200 from the embedded store", code, body)
 	}
-	code, created, err := postJSON(c.base, "/api/v1/volunteers", validVolunteer)
+	token := childToken(t, c.uri)
+	code, created, err := postJSON(c.base, "/api/v1/volunteers", validVolunteer, token)
 	if err != nil || code != http.StatusCreated {
 		t.Fatalf("create = %d %s %v; want 201", code, created, err)
 	}
@@ -174,7 +212,7 @@ func TestRestartKeepsRecords(t *testing.T) {
 	}
 
 	c = startChild(t, dir)
-	code, got := getStatus(t, c.base+"/api/v1/volunteers/"+idFrom(created))
+	code, got := getStatus(t, c.base+"/api/v1/volunteers/"+idFrom(created), token)
 	if code != http.StatusOK || got != created {
 		t.Fatalf("after restart GET = %d %s; want 200 %s", code, got, created)
 	}
@@ -187,6 +225,7 @@ func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
 	const target = 200 // acknowledged writes before the kill
 	dir := t.TempDir()
 	c := startChild(t, dir)
+	token := childToken(t, c.uri)
 
 	var (
 		mu    sync.Mutex
@@ -206,7 +245,7 @@ func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
 					return
 				default:
 				}
-				code, body, err := postJSON(c.base, "/api/v1/volunteers", validVolunteer)
+				code, body, err := postJSON(c.base, "/api/v1/volunteers", validVolunteer, token)
 				if err != nil {
 					return // the server is gone
 				}
@@ -241,7 +280,7 @@ func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
 	c = startChild(t, dir)
 	missing := 0
 	for _, id := range ids {
-		if code, _ := getStatus(t, c.base+"/api/v1/volunteers/"+id); code != http.StatusOK {
+		if code, _ := getStatus(t, c.base+"/api/v1/volunteers/"+id, token); code != http.StatusOK {
 			missing++
 		}
 	}

@@ -21,34 +21,41 @@ func TestSecondProcessFollowsWrites(t *testing.T) {
 	b := startChild(t, t.TempDir(), childURIEnv+"="+a.uri)
 	nearby := "/api/v1/options/nearby?lat=52.3731&lon=4.8924&radius_m=3000&help_type=groceries&kind=volunteer"
 
-	code, created, err := postJSON(a.base, "/api/v1/volunteers", validVolunteer)
+	token := childToken(t, a.uri)
+	code, created, err := postJSON(a.base, "/api/v1/volunteers", validVolunteer, token)
 	if err != nil || code != http.StatusCreated {
 		t.Fatalf("create on A = %d %s %v", code, created, err)
 	}
 	id := idFrom(created)
-	seen := waitFor(t, b.base+nearby, func(ids []string) bool { return contains(ids, id) })
+	seen := waitFor(t, b.base+nearby, token, func(ids []string) bool { return contains(ids, id) })
 	t.Logf("B saw A's volunteer after %s", seen)
 
 	req, err := http.NewRequest(http.MethodDelete, b.base+"/api/v1/volunteers/"+id, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	req.Header.Set("Authorization", "Bearer "+token)
 	res, err := httpClient.Do(req)
 	if err != nil || res.StatusCode != http.StatusNoContent {
 		t.Fatalf("delete on B = %v %v", res, err)
 	}
 	res.Body.Close()
-	gone := waitFor(t, a.base+nearby, func(ids []string) bool { return !contains(ids, id) })
+	gone := waitFor(t, a.base+nearby, token, func(ids []string) bool { return !contains(ids, id) })
 	t.Logf("A saw B's delete after %s", gone)
 }
 
 // waitFor polls a nearby search until ok holds for the option ids, and
 // fails after 5 seconds.
-func waitFor(t *testing.T, url string, ok func(ids []string) bool) time.Duration {
+func waitFor(t *testing.T, url, token string, ok func(ids []string) bool) time.Duration {
 	t.Helper()
 	start := time.Now()
 	for {
-		res, err := httpClient.Get(url)
+		req, err := http.NewRequest(http.MethodGet, url, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer "+token)
+		res, err := httpClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}

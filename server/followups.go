@@ -10,6 +10,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/dichtbij/dichtbij/accesslog"
 	"github.com/dichtbij/dichtbij/care"
 )
 
@@ -43,12 +44,12 @@ type dueParams struct {
 
 // mountFollowUps adds follow-ups, no-shows and notifications to the
 // referral routes.
-func mountFollowUps(api fiber.Router, doc *apiDoc, r *referrals) {
-	api.Get("/follow-ups", r.openFollowUps)
-	api.Post("/referrals/:id/follow-ups/:n/done", r.followUpDone)
-	api.Post("/specialist-referrals/:id/follow-ups/:n/done", r.stepDownFollowUpDone)
-	api.Post("/referrals/:id/no-shows", r.noShow)
-	api.Get("/referrals/:id/notifications", r.notifications)
+func mountFollowUps(api *routes, doc *apiDoc, r *referrals) {
+	api.get("/follow-ups", permRequests, r.openFollowUps)
+	api.post("/referrals/:id/follow-ups/:n/done", permRequests, r.followUpDone)
+	api.post("/specialist-referrals/:id/follow-ups/:n/done", permRequests, r.stepDownFollowUpDone)
+	api.post("/referrals/:id/no-shows", permRequests, r.noShow)
+	api.get("/referrals/:id/notifications", permReferralRead, r.notifications)
 	tag := "referrals"
 	doc.add(op{method: http.MethodGet, path: "/api/v1/follow-ups", tag: tag,
 		summary: "Open follow-ups due before a moment, earliest first: a started referral gets one at 4 and one at 12 weeks, and so does a step-down when specialist care ends",
@@ -96,7 +97,11 @@ func (r *referrals) openFollowUps(c *fiber.Ctx) error {
 		return newProblem(fiber.StatusBadRequest, "invalid-query", "the query string is invalid", probs...)
 	}
 	out := []FollowUpItem{}
+	a := actorOf(c.UserContext())
 	err := r.st.Referrals().Each(c.UserContext(), func(ref care.Referral) error {
+		if requestAccess(a, ref.Meta) != ownTeam {
+			return nil
+		}
 		for i, f := range ref.FollowUps {
 			if f.DoneAt == nil && f.Due.Before(before) {
 				out = append(out, FollowUpItem{Kind: "referral", ReferralID: ref.ID, RequestID: ref.RequestID, OptionID: ref.OptionID,
@@ -109,6 +114,9 @@ func (r *referrals) openFollowUps(c *fiber.Ctx) error {
 		return err
 	}
 	err = r.st.Specialists().Each(c.UserContext(), func(sp care.Specialist) error {
+		if requestAccess(a, sp.Meta) != ownTeam {
+			return nil
+		}
 		for i, f := range sp.FollowUps {
 			if f.DoneAt == nil && f.Due.Before(before) {
 				out = append(out, FollowUpItem{Kind: "step_down", SpecialistID: sp.ID, RequestID: sp.RequestID, N: i + 1, Due: f.Due})
@@ -171,12 +179,8 @@ func (r *referrals) stepDownFollowUpDone(c *fiber.Ctx) error {
 	if err := bindJSON(c, &f, func() error { return r.checker.CheckTags(&f) }); err != nil {
 		return err
 	}
-	id := c.Params("id")
-	if !idPattern.MatchString(id) {
-		return newProblem(fiber.StatusNotFound, "not-found", "no specialist referral with id "+id)
-	}
 	ctx := c.UserContext()
-	sp, err := r.st.Specialists().Get(ctx, id)
+	sp, err := openSpecialist(c, r.st, r.cases, accesslog.ActionUpdate)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/dichtbij/dichtbij/accesslog"
 	"github.com/dichtbij/dichtbij/care"
 	"github.com/dichtbij/dichtbij/store"
 )
@@ -13,8 +14,9 @@ import (
 // households serves the one plan of a family: the requests of its members
 // with their referrals, side by side.
 type households struct {
-	st *store.Store
-	l  *lifecycle
+	st    *store.Store
+	l     *lifecycle
+	cases *cases
 }
 
 type householdParam struct {
@@ -62,9 +64,9 @@ type PlanSpecialist struct {
 	Ended          bool     `json:"ended"`
 }
 
-func mountHouseholds(api fiber.Router, doc *apiDoc, d Deps) {
-	h := &households{st: d.Store, l: newLifecycle(d)}
-	api.Get("/households/:id/plan", h.plan)
+func mountHouseholds(api *routes, doc *apiDoc, d Deps) {
+	h := &households{st: d.Store, l: newLifecycle(d), cases: d.cases}
+	api.get("/households/:id/plan", permRequests, h.plan)
 	doc.add(op{method: http.MethodGet, path: "/api/v1/households/{id}/plan", tag: "households",
 		summary: "One family, one plan: every request with this household_id, with its needs, status, timeliness, referrals and specialist referrals. 404 when no request belongs to the household.",
 		params:  householdParam{}, resp: HouseholdPlan{}, errors: []int{http.StatusBadRequest, http.StatusNotFound}})
@@ -81,8 +83,17 @@ func (h *households) plan(c *fiber.Ctx) error {
 			FieldProblem{Field: "id", Reason: "must be 3 to 40 lower-case letters, digits and hyphens"})
 	}
 	ctx := c.UserContext()
-	reqs, _, err := h.st.Requests().List(ctx, store.Query{Where: []store.Cond{{Field: "household_id", Value: id}}, Limit: planLimit})
+	// Only the team's own requests: a household's plan is one team's.
+	reqs, _, err := h.st.Requests().List(ctx, store.Query{Where: append(teamConds(actorOf(ctx)),
+		store.Cond{Field: "household_id", Value: id}), Limit: planLimit})
 	if err != nil {
+		return err
+	}
+	metas := make([]care.Meta, len(reqs))
+	for i, r := range reqs {
+		metas[i] = r.Meta
+	}
+	if err := h.cases.logged(c, accesslog.ActionRead, "", metas...); err != nil {
 		return err
 	}
 	if len(reqs) == 0 {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/dichtbij/dichtbij/accesslog"
 	"github.com/dichtbij/dichtbij/care"
 	"github.com/dichtbij/dichtbij/store"
 )
@@ -135,12 +136,12 @@ type codeParam struct {
 	Code string `path:"code" description:"CBS municipality code" pattern:"^GM[0-9]{4}$"`
 }
 
-func mountLifecycle(api fiber.Router, doc *apiDoc, d Deps, refs *referrals) {
+func mountLifecycle(api *routes, doc *apiDoc, d Deps, refs *referrals) {
 	l := newLifecycle(d)
 	l.refs = refs
-	api.Post("/requests/:id/close", l.close)
-	api.Get("/municipalities/:code/settings", l.settings)
-	api.Put("/municipalities/:code/settings", l.putSettings)
+	api.post("/requests/:id/close", permRequests, l.close)
+	api.get("/municipalities/:code/settings", permSettingsRead, l.settings)
+	api.put("/municipalities/:code/settings", permSettingsWrite, l.putSettings)
 	doc.add(op{method: http.MethodPost, path: "/api/v1/requests/{id}/close", tag: "support request",
 		summary: "Close a request: resolved_locally or withdrawn, with an optional note. Its referrals that did not start expire (proposed, waitlisted) or end (accepted), freeing their places; started ones end too when the request is withdrawn, and go on when it was resolved locally. 409 names the current status when it cannot close (already closed).",
 		params:  idParam{}, body: care.Close{}, resp: care.Request{},
@@ -159,11 +160,11 @@ func (l *lifecycle) close(c *fiber.Ctx) error {
 	if err := bindJSON(c, &x, func() error { return l.checker.CheckTags(&x) }); err != nil {
 		return err
 	}
-	id := c.Params("id")
-	if !idPattern.MatchString(id) {
-		return newProblem(fiber.StatusNotFound, "not-found", "no support request with id "+id)
+	cur, err := l.refs.cases.open(c, c.Params("id"), accesslog.ActionUpdate)
+	if err != nil {
+		return err
 	}
-	req, err := updateRequest(c.UserContext(), l.st, l.now, id, func(r *care.Request) error {
+	req, err := updateRequest(c.UserContext(), l.st, l.now, cur.ID, func(r *care.Request) error {
 		if r.Status == care.ReqClosed {
 			return illegalMove(*r, care.ReqClosed)
 		}
@@ -330,6 +331,10 @@ func municipalityParam(c *fiber.Ctx) (string, error) {
 	if !municipalityCode.MatchString(code) {
 		return "", newProblem(fiber.StatusBadRequest, "invalid-path", "code "+code+" is not a CBS municipality code",
 			FieldProblem{Field: "code", Reason: "must be a CBS municipality code: GM and four digits, e.g. GM0363"})
+	}
+	if mine := actorOf(c.UserContext()).Municipality; code != mine {
+		return "", newProblem(fiber.StatusForbidden, "other-municipality", "you work for "+mine+", not "+code,
+			FieldProblem{Field: "code", Reason: "is not your municipality"})
 	}
 	return code, nil
 }

@@ -201,7 +201,7 @@ func TestTimeliness(t *testing.T) {
 	}
 
 	// Amsterdam aims for three days: the same contact is now late.
-	r = e.do(http.MethodPut, "/api/v1/municipalities/GM0363/settings", `{"contact_target_days":3}`)
+	r = e.as(asCoordinator).do(http.MethodPut, "/api/v1/municipalities/GM0363/settings", `{"contact_target_days":3}`)
 	if r.status != http.StatusOK || !strings.Contains(string(r.body), `"version":1`) {
 		t.Fatalf("PUT settings = %d %s", r.status, r.body)
 	}
@@ -226,14 +226,15 @@ func TestTimeliness(t *testing.T) {
 	}
 
 	// Bad settings.
-	mustProblem(t, e.do(http.MethodPut, "/api/v1/municipalities/GM0363/settings", `{"contact_target_days":0}`), 422, "contact_target_days")
-	mustProblem(t, e.do(http.MethodPut, "/api/v1/municipalities/GM0363/settings", `{"contact_target_days":91}`), 422, "contact_target_days")
-	mustProblem(t, e.do(http.MethodPut, "/api/v1/municipalities/GM0363/settings", `{"contact_target_days":"3"}`), 400, "contact_target_days")
-	mustProblem(t, e.do(http.MethodPut, "/api/v1/municipalities/GM0363/settings", `{"contact_target_days":3,"x":1}`), 400, "x")
-	mustProblem(t, e.do(http.MethodPut, "/api/v1/municipalities/GM363/settings", `{"contact_target_days":3}`), 400, "code")
+	co := e.as(asCoordinator)
+	mustProblem(t, co.do(http.MethodPut, "/api/v1/municipalities/GM0363/settings", `{"contact_target_days":0}`), 422, "contact_target_days")
+	mustProblem(t, co.do(http.MethodPut, "/api/v1/municipalities/GM0363/settings", `{"contact_target_days":91}`), 422, "contact_target_days")
+	mustProblem(t, co.do(http.MethodPut, "/api/v1/municipalities/GM0363/settings", `{"contact_target_days":"3"}`), 400, "contact_target_days")
+	mustProblem(t, co.do(http.MethodPut, "/api/v1/municipalities/GM0363/settings", `{"contact_target_days":3,"x":1}`), 400, "x")
+	mustProblem(t, co.do(http.MethodPut, "/api/v1/municipalities/GM363/settings", `{"contact_target_days":3}`), 400, "code")
 	mustProblem(t, e.do(http.MethodGet, "/api/v1/municipalities/gm0363/settings", ""), 400, "code")
-	mustProblem(t, e.do(http.MethodPut, "/api/v1/municipalities/GM0363/settings", `{"contact_target_days":4}`, "If-Match", `"7"`), 412, "If-Match")
-	if r := e.do(http.MethodPut, "/api/v1/municipalities/GM0363/settings", `{"contact_target_days":4}`, "If-Match", `"1"`); r.status != http.StatusOK {
+	mustProblem(t, co.do(http.MethodPut, "/api/v1/municipalities/GM0363/settings", `{"contact_target_days":4}`, "If-Match", `"7"`), 412, "If-Match")
+	if r := co.do(http.MethodPut, "/api/v1/municipalities/GM0363/settings", `{"contact_target_days":4}`, "If-Match", `"1"`); r.status != http.StatusOK {
 		t.Errorf("PUT with the current If-Match = %d %s", r.status, r.body)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dichtbij/dichtbij/auth"
 	"github.com/dichtbij/dichtbij/care"
 	"github.com/dichtbij/dichtbij/geo"
 	"github.com/dichtbij/dichtbij/matching"
@@ -94,6 +95,85 @@ type testEnv struct {
 	engine *matching.Engine
 	// skew moves the app's clock forward (advance).
 	skew *atomic.Int64
+	// token is the API token do sends; tokens holds one per test account
+	// (as), ids their account ids.
+	token  string
+	tokens map[string]string
+	ids    map[string]string
+}
+
+// Test accounts: every role in Amsterdam (GM0363), a second team, and a
+// social worker of Utrecht (GM0344).
+const (
+	asWorker      = "social_worker"
+	asOtherTeam   = "social_worker_zuid"
+	asResident    = "resident"
+	asOrganiser   = "organiser"
+	asCoordinator = "coordinator"
+	asAdmin       = "admin"
+	asElsewhere   = "social_worker_utrecht"
+	asMolenlanden = "social_worker_molenlanden"
+)
+
+// testAccounts are the accounts every test env has: role, municipality, team.
+var testAccounts = map[string][3]string{
+	asWorker:      {"social_worker", "GM0363", "noord"},
+	asOtherTeam:   {"social_worker", "GM0363", "zuid"},
+	asResident:    {"resident", "GM0363", ""},
+	asOrganiser:   {"organiser", "GM0363", ""},
+	asCoordinator: {"coordinator", "GM0363", "stad"},
+	asAdmin:       {"admin", "GM0363", ""},
+	asElsewhere:   {"social_worker", "GM0344", "noord"},
+	asMolenlanden: {"social_worker", "GM1978", "noord"},
+}
+
+// testParams make password hashing cheap in tests.
+var testParams = auth.Params{Memory: 64, Time: 1, Threads: 1}
+
+// withT returns the env reporting to t (a subtest).
+func (e *testEnv) withT(t *testing.T) *testEnv {
+	c := *e
+	c.t = t
+	return &c
+}
+
+// as returns the env acting as another test account.
+func (e *testEnv) as(who string) *testEnv {
+	e.t.Helper()
+	tok, ok := e.tokens[who]
+	if !ok {
+		e.t.Fatalf("no test account %q", who)
+	}
+	c := *e
+	c.token = tok
+	return &c
+}
+
+// signInAccounts makes the test accounts with an API token each, holding
+// every perm of its role.
+func (e *testEnv) signInAccounts(now func() time.Time) {
+	e.t.Helper()
+	ctx := context.Background()
+	accounts := auth.NewAccounts(e.store, testParams, now)
+	tokens := auth.NewTokens(accounts, func(string) bool { return true })
+	e.tokens, e.ids = map[string]string{}, map[string]string{}
+	for who, a := range testAccounts {
+		acc, err := accounts.Create(ctx, auth.NewAccount{Email: who + "@example.org", Password: "correct horse battery", Role: a[0],
+			Municipality: a[1], Team: a[2], Name: who})
+		if err != nil {
+			e.t.Fatalf("account %s: %v", who, err)
+		}
+		var scopes []string
+		for _, p := range rolePerms()[a[0]] {
+			scopes = append(scopes, string(p))
+		}
+		secret, _, err := tokens.Issue(ctx, acc.ID, "test", scopes, nil)
+		if err != nil {
+			e.t.Fatalf("token %s: %v", who, err)
+		}
+		e.tokens[who], e.ids[who] = secret, acc.ID
+	}
+	e.token = e.tokens[asWorker]
 }
 
 // advance moves the app's clock forward by d.
@@ -129,11 +209,13 @@ func newTestEnv(t *testing.T) *testEnv {
 		return testNow.Add(time.Duration(ticks.Add(1))*time.Millisecond + time.Duration(skew.Load()))
 	}
 	app, err := NewApp(Deps{Store: st, Checker: care.NewChecker(bounds, areas), Engine: eng, Bounds: bounds, Log: log, BodyLimit: 64 << 10,
-		Now: clock})
+		Now: clock, PasswordParams: testParams, BaseURL: "http://dichtbij.test"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &testEnv{t: t, app: app, store: st, engine: eng, skew: &skew}
+	e := &testEnv{t: t, app: app, store: st, engine: eng, skew: &skew}
+	e.signInAccounts(clock)
+	return e
 }
 
 // response is what a test request returned.
@@ -162,7 +244,14 @@ func (e *testEnv) do(method, path, body string, headers ...string) response {
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	if e.token != "" {
+		req.Header.Set("Authorization", "Bearer "+e.token)
+	}
 	for i := 0; i+1 < len(headers); i += 2 {
+		if headers[i] == "Authorization" && headers[i+1] == "" {
+			req.Header.Del("Authorization")
+			continue
+		}
 		req.Header.Set(headers[i], headers[i+1])
 	}
 	// Generous: the concurrency tests send hundreds of requests at once,
@@ -244,7 +333,8 @@ const (
 		"life_domains":[{"domain":"social_network","intake_score":2},{"domain":"daily_living","intake_score":3}],
 		"location":{"lat":52.37,"lon":4.90},"constraints":{"max_distance_m":1500,
 		"time_windows":[{"day":"tue","start":"09:00","end":"12:00"}],"languages":["nl"],"mobility":"walking_aid"},
-		"own_strength":"Kookt zelf.","network":"Dochter woont ver weg.","urgency":"normal"}`
+		"own_strength":"Kookt zelf.","network":"Dochter woont ver weg.","urgency":"normal",
+		"consents":["share_volunteer","share_provision","monitoring"]}`
 )
 
 // validActivity returns an activity body owned by the given provision.

@@ -16,6 +16,8 @@ type App struct {
 	*fiber.App
 	jobs []job
 	log  *slog.Logger
+	// needs is every route with the perm it declared.
+	needs map[string]perm
 }
 
 // job is one maintenance task; it must be safe to run in several

@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/paulmach/orb"
 
+	"github.com/dichtbij/dichtbij/accesslog"
 	"github.com/dichtbij/dichtbij/care"
 	"github.com/dichtbij/dichtbij/geo"
 	"github.com/dichtbij/dichtbij/matching"
@@ -23,6 +24,7 @@ type matcher struct {
 	eng    *matching.Engine
 	bounds geo.Bounds
 	now    func() time.Time
+	cases  *cases
 }
 
 // SearchResult is the answer to a search for a stored request.
@@ -47,10 +49,10 @@ type matchParams struct {
 	Limit int    `query:"limit" minimum:"1" maximum:"50" default:"10" description:"options per need"`
 }
 
-func mountMatching(api fiber.Router, doc *apiDoc, d Deps) {
-	m := &matcher{st: d.Store, eng: d.Engine, bounds: d.Bounds, now: d.Now}
-	api.Post("/requests/:id/matches", m.match)
-	api.Get("/options/nearby", m.nearby)
+func mountMatching(api *routes, doc *apiDoc, d Deps) {
+	m := &matcher{st: d.Store, eng: d.Engine, bounds: d.Bounds, now: d.Now, cases: d.cases}
+	api.post("/requests/:id/matches", permRequests, m.match)
+	api.get("/options/nearby", permSearch, m.nearby)
 	doc.add(op{method: http.MethodPost, path: "/api/v1/requests/{id}/matches", tag: "matching",
 		summary: "Run the zero-line search for a stored request: per need, local options ranked with reasons, and why a need has none. The search is recorded.",
 		params:  matchParams{}, resp: SearchResult{}, status: http.StatusCreated, errors: []int{http.StatusBadRequest, http.StatusNotFound, http.StatusConflict}})
@@ -64,15 +66,12 @@ func (m *matcher) match(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id := c.Params("id")
-	if !idPattern.MatchString(id) {
-		return newProblem(fiber.StatusNotFound, "not-found", "no support request with id "+strconv.Quote(id))
-	}
 	ctx := c.UserContext()
-	req, err := m.st.Requests().Get(ctx, id)
+	req, err := m.cases.open(c, c.Params("id"), accesslog.ActionSearch)
 	if err != nil {
 		return err
 	}
+	id := req.ID
 	res := m.eng.Match(fromcare.Request(req), limit)
 	now := m.now().UTC().Truncate(time.Millisecond)
 	search := care.Search{Meta: care.Meta{ID: newID(), Version: 1, CreatedAt: now, UpdatedAt: now}, RequestID: id}

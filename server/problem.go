@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -90,6 +91,7 @@ func errorHandler(log *slog.Logger) fiber.ErrorHandler {
 			pe *problemError
 			ve *care.ValidationError
 			fe *fiber.Error
+			le *lockedError
 			p  Problem
 		)
 		switch {
@@ -101,6 +103,11 @@ func errorHandler(log *slog.Logger) fiber.ErrorHandler {
 				fields[i] = fieldProblem(vp.Field, vp.Reason)
 			}
 			p = newProblemDoc(fiber.StatusUnprocessableEntity, "validation", fmt.Sprintf("%d field(s) are invalid", len(fields)), fields)
+		case errors.As(err, &le):
+			c.Set(fiber.HeaderRetryAfter, retryAfter(le.until, time.Now()))
+			p = newProblemDoc(fiber.StatusTooManyRequests, "account-locked",
+				"too many failed sign-ins: the account is locked until "+le.until.UTC().Format(time.RFC3339),
+				[]FieldProblem{{Field: "password", Reason: "too many failed attempts"}})
 		case errors.Is(err, store.ErrNotFound):
 			p = newProblemDoc(fiber.StatusNotFound, "not-found", "no such record", nil)
 		case errors.Is(err, store.ErrConflict):

@@ -12,6 +12,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/dichtbij/dichtbij/accesslog"
+	"github.com/dichtbij/dichtbij/auth"
 	"github.com/dichtbij/dichtbij/care"
 	"github.com/dichtbij/dichtbij/store"
 )
@@ -29,6 +31,8 @@ type referrals struct {
 	// engine learns of every place taken or freed, so searches see the
 	// places left.
 	engine *optionSync
+	// cases guards the requests behind the referrals.
+	cases *cases
 }
 
 // placesChanged tells the matching engine (here and, through the change
@@ -40,6 +44,7 @@ func (r *referrals) placesChanged(ctx context.Context, ref care.Referral) {
 
 // option is what a referral needs to know of its target.
 type option struct {
+	meta      care.Meta
 	kind      string
 	active    bool
 	helpTypes []string
@@ -54,15 +59,15 @@ type referralParams struct {
 }
 
 func newReferrals(d Deps, engineSync *optionSync) *referrals {
-	return &referrals{st: d.Store, checker: d.Checker, now: d.Now, log: d.Log, lifecycle: newLifecycle(d), engine: engineSync}
+	return &referrals{st: d.Store, checker: d.Checker, now: d.Now, log: d.Log, lifecycle: newLifecycle(d), engine: engineSync, cases: d.cases}
 }
 
-func mountReferrals(api fiber.Router, doc *apiDoc, r *referrals) {
-	api.Post("/requests/:id/referrals", r.create)
-	api.Get("/requests/:id/referrals", r.ofRequest)
-	api.Get("/requests/:id/audit", r.audit)
-	api.Get("/referrals/:id", r.get)
-	api.Post("/referrals/:id/transitions", r.move)
+func mountReferrals(api *routes, doc *apiDoc, r *referrals) {
+	api.post("/requests/:id/referrals", permRequests, r.create)
+	api.get("/requests/:id/referrals", permRequests, r.ofRequest)
+	api.get("/requests/:id/audit", permRequests, r.audit)
+	api.get("/referrals/:id", permReferralRead, r.get)
+	api.post("/referrals/:id/transitions", permAnswer, r.move)
 	mountFollowUps(api, doc, r)
 	tag := "referrals"
 	doc.add(op{method: http.MethodPost, path: "/api/v1/requests/{id}/referrals", tag: tag,
@@ -86,17 +91,17 @@ func invalid(field, reason string) error {
 // lookupOption finds an option by id in the four option collections.
 func (r *referrals) lookupOption(ctx context.Context, id string) (option, error) {
 	if v, err := r.st.Volunteers().Get(ctx, id); err == nil {
-		return option{kind: collVolunteers, active: v.Status == "active", helpTypes: v.HelpTypes, capacity: v.Capacity}, nil
+		return option{meta: v.Meta, kind: collVolunteers, active: v.Status == "active", helpTypes: v.HelpTypes, capacity: v.Capacity}, nil
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return option{}, err
 	}
 	if i, err := r.st.Initiatives().Get(ctx, id); err == nil {
-		return option{kind: collInitiatives, active: i.Active == nil || *i.Active, helpTypes: i.HelpTypes, capacity: i.Capacity}, nil
+		return option{meta: i.Meta, kind: collInitiatives, active: i.Active == nil || *i.Active, helpTypes: i.HelpTypes, capacity: i.Capacity}, nil
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return option{}, err
 	}
 	if p, err := r.st.Provisions().Get(ctx, id); err == nil {
-		return option{kind: collProvisions, active: p.Active == nil || *p.Active, helpTypes: p.HelpTypes}, nil
+		return option{meta: p.Meta, kind: collProvisions, active: p.Active == nil || *p.Active, helpTypes: p.HelpTypes}, nil
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return option{}, err
 	}
@@ -104,7 +109,7 @@ func (r *referrals) lookupOption(ctx context.Context, id string) (option, error)
 	if err != nil {
 		return option{}, err
 	}
-	return option{kind: collActivities, active: a.Active == nil || *a.Active, helpTypes: a.HelpTypes, capacity: a.SpotsPerOccurrence, schedule: a.Schedule}, nil
+	return option{meta: a.Meta, kind: collActivities, active: a.Active == nil || *a.Active, helpTypes: a.HelpTypes, capacity: a.SpotsPerOccurrence, schedule: a.Schedule}, nil
 }
 
 // kindOf names an option collection as an option kind.
@@ -118,7 +123,7 @@ func (r *referrals) create(c *fiber.Ctx) error {
 		return err
 	}
 	ctx := c.UserContext()
-	req, err := r.loadRequest(c)
+	req, err := r.cases.open(c, c.Params("id"), accesslog.ActionUpdate)
 	if err != nil {
 		return err
 	}
@@ -126,6 +131,9 @@ func (r *referrals) create(c *fiber.Ctx) error {
 		return invalid("need", "is not a need of this request (needs: "+strings.Join(req.Needs, ", ")+")")
 	}
 	opt, err := r.lookupOption(ctx, f.OptionID)
+	if err == nil && opt.meta.Municipality != req.Municipality {
+		err = store.ErrNotFound // another municipality's option does not exist here
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		return invalid("option_id", "names no volunteer, initiative, provision or activity")
 	}
@@ -138,8 +146,14 @@ func (r *referrals) create(c *fiber.Ctx) error {
 	case !slices.Contains(opt.helpTypes, f.Need):
 		return invalid("option_id", "names an option that does not offer "+f.Need)
 	}
+	if need := care.ConsentFor(kindOf(opt.kind)); !req.HasConsent(need) {
+		return newProblem(fiber.StatusConflict, "consent-missing",
+			"the resident has not consented to sharing with a "+kindOf(opt.kind)+": record the consent "+need+" on the request first",
+			FieldProblem{Field: "consents", Reason: "lacks " + need})
+	}
 	now := r.now().UTC().Truncate(time.Millisecond)
-	ref := care.Referral{Meta: care.Meta{ID: newID(), Version: 1, CreatedAt: now, UpdatedAt: now}, ReferralFields: f,
+	ref := care.Referral{Meta: care.Meta{ID: newID(), Version: 1, CreatedAt: now, UpdatedAt: now,
+		Municipality: req.Municipality, Team: req.Team, OwnerID: opt.meta.OwnerID}, ReferralFields: f,
 		RequestID: req.ID, OptionKind: kindOf(opt.kind), State: care.RefProposed, Steps: []care.Step{{State: care.RefProposed, At: now}}}
 	if opt.kind == collActivities {
 		at, err := occurrenceOf(opt.schedule, f.Occurrence)
@@ -187,20 +201,45 @@ func occurrenceOf(s *care.Schedule, local string) (time.Time, error) {
 	return at, nil
 }
 
-func (r *referrals) loadRequest(c *fiber.Ctx) (care.Request, error) {
+// openReferral loads the referral in the path for the caller: a worker
+// of the request's team (logged as access to the request), or, when
+// ownerMay, the owner of the referral's option, who gets owner true.
+// Anyone else gets a 404.
+func (r *referrals) openReferral(c *fiber.Ctx, action string, ownerMay bool) (ref care.Referral, owner bool, err error) {
 	id := c.Params("id")
+	missing := newProblem(fiber.StatusNotFound, "not-found", "no referral with id "+id)
 	if !idPattern.MatchString(id) {
-		return care.Request{}, newProblem(fiber.StatusNotFound, "not-found", "no support request with id "+id)
+		return ref, false, missing
 	}
-	return r.st.Requests().Get(c.UserContext(), id)
+	ref, err = r.st.Referrals().Get(c.UserContext(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		return ref, false, missing
+	}
+	if err != nil {
+		return ref, false, err
+	}
+	a := actorOf(c.UserContext())
+	if a.Role != auth.RoleSocialWorker {
+		if ownerMay && ref.OwnerID != "" && ref.OwnerID == a.ID && sameMunicipality(a, ref.Meta) {
+			return ref, true, nil
+		}
+		return care.Referral{}, false, missing
+	}
+	req := care.Meta{ID: ref.RequestID, Municipality: ref.Municipality, Team: ref.Team}
+	reason, err := r.cases.check(c, req)
+	if err != nil {
+		if isProblem(err, "not-found") {
+			return care.Referral{}, false, missing
+		}
+		return care.Referral{}, false, err
+	}
+	return ref, false, r.cases.logged(c, action, reason, req)
 }
 
+// loadReferral opens the referral for a worker of its team only.
 func (r *referrals) loadReferral(c *fiber.Ctx) (care.Referral, error) {
-	id := c.Params("id")
-	if !idPattern.MatchString(id) {
-		return care.Referral{}, newProblem(fiber.StatusNotFound, "not-found", "no referral with id "+id)
-	}
-	return r.st.Referrals().Get(c.UserContext(), id)
+	ref, _, err := r.openReferral(c, accesslog.ActionUpdate, false)
+	return ref, err
 }
 
 // record appends the audit entry of a referral entering state to. Its id
@@ -236,11 +275,22 @@ func (r *referrals) move(c *fiber.Ctx) error {
 	if err := bindJSON(c, &m, func() error { return r.checker.CheckMove(&m) }); err != nil {
 		return err
 	}
-	ref, err := r.loadReferral(c)
+	ref, owner, err := r.openReferral(c, accesslog.ActionUpdate, true)
 	if err != nil {
 		return err
 	}
-	if err := r.checkLine(c.UserContext(), ref, m); err != nil {
+	if owner && (m.To == care.RefWaitlisted || m.To == care.RefExpired) {
+		return newProblem(fiber.StatusForbidden, "worker-only", "only the social worker puts a referral on the waiting list or lets it expire",
+			FieldProblem{Field: "to", Reason: "is not the owner's to choose"})
+	}
+	ctx := c.UserContext()
+	if !owner && ref.OwnerID != "" {
+		// A worker moving a referral acts for the option's owner.
+		a := actorOf(ctx)
+		a.OnBehalfOf = ref.OwnerID
+		ctx = withActor(ctx, a)
+	}
+	if err := r.checkLine(ctx, ref, m); err != nil {
 		return err
 	}
 	if !care.CanMove(ref.State, m.To) {
@@ -253,9 +303,12 @@ func (r *referrals) move(c *fiber.Ctx) error {
 			fmt.Sprintf("the referral is %s; it can move to %s", ref.State, allowed),
 			FieldProblem{Field: "to", Reason: fmt.Sprintf("cannot move from %s to %s", ref.State, m.To)})
 	}
-	next, err := r.apply(c.UserContext(), ref, m)
+	next, err := r.apply(ctx, ref, m)
 	if err != nil {
 		return err
+	}
+	if owner {
+		return r.ownerView(c, next)
 	}
 	return c.JSON(next)
 }
@@ -403,16 +456,19 @@ func firstNonEmpty(a, b string) string {
 }
 
 func (r *referrals) get(c *fiber.Ctx) error {
-	ref, err := r.loadReferral(c)
+	ref, owner, err := r.openReferral(c, accesslog.ActionRead, true)
 	if err != nil {
 		return err
+	}
+	if owner {
+		return r.ownerView(c, ref)
 	}
 	return c.JSON(ref)
 }
 
 // ofRequest lists a request's referrals in creation order.
 func (r *referrals) ofRequest(c *fiber.Ctx) error {
-	req, err := r.loadRequest(c)
+	req, err := r.cases.open(c, c.Params("id"), accesslog.ActionRead)
 	if err != nil {
 		return err
 	}
@@ -427,7 +483,7 @@ func (r *referrals) ofRequest(c *fiber.Ctx) error {
 // audit lists every state change of a request and its referrals, oldest
 // first.
 func (r *referrals) audit(c *fiber.Ctx) error {
-	req, err := r.loadRequest(c)
+	req, err := r.cases.open(c, c.Params("id"), accesslog.ActionRead)
 	if err != nil {
 		return err
 	}

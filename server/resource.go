@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -15,6 +16,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"go.mongodb.org/mongo-driver/bson/primitive"
 
+	"github.com/dichtbij/dichtbij/accesslog"
 	"github.com/dichtbij/dichtbij/care"
 	"github.com/dichtbij/dichtbij/store"
 )
@@ -53,7 +55,16 @@ type resource[F any, PF fieldsPtr[F], R store.Record] struct {
 	beforeDelete func(ctx context.Context, id string) error
 	// written is told of every successful write; optional.
 	written func(ctx context.Context, id string, deleted bool)
-	now     func() time.Time
+	// policy decides who reaches which record.
+	policy policy
+	// locField names the field that places the record, for the 422 when
+	// it lies outside the writer's municipality.
+	locField string
+	// cases, when set, guards the records as support requests: team
+	// access, break the glass, and an access-log entry per record read
+	// or written.
+	cases *cases
+	now   func() time.Time
 }
 
 func (r *resource[F, PF, R]) notify(ctx context.Context, id string, deleted bool) {
@@ -105,8 +116,13 @@ func (r *resource[F, PF, R]) create(c *fiber.Ctx) error {
 	if err := decodeStrict(c.Body(), &f); err != nil {
 		return err
 	}
-	rec, err := r.validated(c.UserContext(), f, care.Meta{ID: newID(), Version: 1}, nil)
+	meta := care.Meta{ID: newID(), Version: 1}
+	r.policy.stamp(actorOf(c.UserContext()), &meta)
+	rec, err := r.validated(c.UserContext(), f, meta, nil)
 	if err != nil {
+		return err
+	}
+	if err := r.trace(c, accesslog.ActionCreate, "", rec.Header()); err != nil {
 		return err
 	}
 	if err := r.records.Insert(c.UserContext(), rec); err != nil {
@@ -123,6 +139,9 @@ func (r *resource[F, PF, R]) validated(ctx context.Context, f F, meta care.Meta,
 	area, err := r.checker.Check(PF(&f))
 	if err != nil {
 		return zero, err
+	}
+	if area.MunicipalityCode != meta.Municipality {
+		return zero, outsideMunicipality(r.locField, area, meta.Municipality)
 	}
 	if r.verify != nil {
 		if err := r.verify(ctx, &f); err != nil {
@@ -144,15 +163,49 @@ func (r *resource[F, PF, R]) respond(c *fiber.Ctx, rec R) error {
 
 func etag(version int64) string { return `"` + strconv.FormatInt(version, 10) + `"` }
 
-// load reads the record named in the path, checking the id's form first
-// so that anything else is a plain 404.
-func (r *resource[F, PF, R]) load(c *fiber.Ctx) (R, error) {
+// load reads the record named in the path for reading (write false) or
+// writing, checking the id's form first so that anything else is a plain
+// 404, and so is a record the caller may not reach.
+func (r *resource[F, PF, R]) load(c *fiber.Ctx, write bool) (R, error) {
+	var zero R
 	id := c.Params("id")
 	if !idPattern.MatchString(id) {
-		var zero R
 		return zero, newProblem(fiber.StatusNotFound, "not-found", "no "+r.path+" record with id "+strconv.Quote(id))
 	}
-	return r.records.Get(c.UserContext(), id)
+	rec, err := r.records.Get(c.UserContext(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		return zero, notVisible(r.path, id)
+	}
+	if err != nil {
+		return zero, err
+	}
+	if r.cases != nil {
+		reason, err := r.cases.check(c, rec.Header())
+		if err != nil {
+			return zero, err
+		}
+		action := accesslog.ActionRead
+		if write {
+			action = accesslog.ActionUpdate
+		}
+		return rec, r.trace(c, action, reason, rec.Header())
+	}
+	a := actorOf(c.UserContext())
+	if !r.policy.see(a, rec.Header()) {
+		return zero, notVisible(r.path, id)
+	}
+	if write && !r.policy.edit(a, rec.Header()) {
+		return zero, newProblem(fiber.StatusForbidden, "not-yours", "you may read this "+r.path+" record but not change it: it is its owner's")
+	}
+	return rec, nil
+}
+
+// trace logs access to support requests; other records need none.
+func (r *resource[F, PF, R]) trace(c *fiber.Ctx, action, reason string, ms ...care.Meta) error {
+	if r.cases == nil {
+		return nil
+	}
+	return r.cases.logged(c, action, reason, ms...)
 }
 
 // checkIfMatch honours an If-Match header: a write based on an older
@@ -168,7 +221,7 @@ func checkIfMatch(c *fiber.Ctx, version int64) error {
 }
 
 func (r *resource[F, PF, R]) get(c *fiber.Ctx) error {
-	rec, err := r.load(c)
+	rec, err := r.load(c, false)
 	if err != nil {
 		return err
 	}
@@ -179,7 +232,7 @@ func (r *resource[F, PF, R]) replace(c *fiber.Ctx) error {
 	if err := requireJSON(c, fiber.MIMEApplicationJSON); err != nil {
 		return err
 	}
-	cur, err := r.load(c)
+	cur, err := r.load(c, true)
 	if err != nil {
 		return err
 	}
@@ -199,7 +252,7 @@ func (r *resource[F, PF, R]) patch(c *fiber.Ctx) error {
 	if err := requireJSON(c, "application/merge-patch+json", fiber.MIMEApplicationJSON); err != nil {
 		return err
 	}
-	cur, err := r.load(c)
+	cur, err := r.load(c, true)
 	if err != nil {
 		return err
 	}
@@ -241,7 +294,7 @@ func (r *resource[F, PF, R]) store(c *fiber.Ctx, cur R, f F) error {
 }
 
 func (r *resource[F, PF, R]) remove(c *fiber.Ctx) error {
-	cur, err := r.load(c)
+	cur, err := r.load(c, true)
 	if err != nil {
 		return err
 	}
@@ -266,8 +319,16 @@ func (r *resource[F, PF, R]) list(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	q.Where = append(q.Where, r.policy.list(actorOf(c.UserContext()))...)
 	items, more, err := r.records.List(c.UserContext(), q)
 	if err != nil {
+		return err
+	}
+	metas := make([]care.Meta, len(items))
+	for i, it := range items {
+		metas[i] = it.Header()
+	}
+	if err := r.trace(c, accesslog.ActionList, "", metas...); err != nil {
 		return err
 	}
 	page := Page[R]{Items: items}

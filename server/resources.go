@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -11,13 +12,14 @@ import (
 )
 
 // mountResources wires the five record types to their collections.
-func mountResources(api fiber.Router, doc *apiDoc, d Deps, engineSync *optionSync) {
+func mountResources(api *routes, doc *apiDoc, d Deps, engineSync *optionSync) {
 	s := d.Store
 	helpType := filter{param: "help_type", field: "help_types", doc: "only records offering this help type"}
 	municipality := filter{param: "municipality", field: "area.municipality_code", doc: "CBS municipality code, e.g. GM0363"}
 	active := filter{param: "active", field: "active", kind: filterBool, doc: "only active (true) or inactive (false) records"}
 
-	mount(api, doc, "volunteer", &resource[care.VolunteerFields, *care.VolunteerFields, care.Volunteer]{
+	mount(api, doc, "volunteer", permVolunteers, permVolunteers, &resource[care.VolunteerFields, *care.VolunteerFields, care.Volunteer]{
+		policy: volunteerPolicy(), locField: "home_location",
 		path: "volunteers", written: written(engineSync, collVolunteers), records: s.Volunteers(), checker: d.Checker, now: d.Now,
 		build: func(m care.Meta, f care.VolunteerFields, a care.Area, _ *care.Volunteer) care.Volunteer {
 			return care.Volunteer{Meta: m, VolunteerFields: f, Area: a, LocationPrecision: care.CoarsePrecision}
@@ -27,7 +29,8 @@ func mountResources(api fiber.Router, doc *apiDoc, d Deps, engineSync *optionSyn
 			{param: "status", field: "status", doc: "active or paused", allowed: []string{"active", "paused"}},
 			{param: "language", field: "languages", doc: "ISO 639-1 code the volunteer speaks"}},
 	})
-	mount(api, doc, "initiative", &resource[care.InitiativeFields, *care.InitiativeFields, care.Initiative]{
+	mount(api, doc, "initiative", permOptionsRead, permOptionsWrite, &resource[care.InitiativeFields, *care.InitiativeFields, care.Initiative]{
+		policy: optionPolicy(), locField: "service_area",
 		path: "initiatives", written: written(engineSync, collInitiatives), records: s.Initiatives(), checker: d.Checker, now: d.Now,
 		build: func(m care.Meta, f care.InitiativeFields, a care.Area, _ *care.Initiative) care.Initiative {
 			return care.Initiative{Meta: m, InitiativeFields: f, Area: a}
@@ -36,7 +39,8 @@ func mountResources(api fiber.Router, doc *apiDoc, d Deps, engineSync *optionSyn
 		filters:      []filter{helpType, municipality, active},
 		beforeDelete: refusedWhileOwning(s.Activities(), "initiative_id", "initiative"),
 	})
-	mount(api, doc, "provision", &resource[care.ProvisionFields, *care.ProvisionFields, care.Provision]{
+	mount(api, doc, "provision", permOptionsRead, permOptionsWrite, &resource[care.ProvisionFields, *care.ProvisionFields, care.Provision]{
+		policy: optionPolicy(), locField: "location",
 		path: "provisions", written: written(engineSync, collProvisions), records: s.Provisions(), checker: d.Checker, now: d.Now,
 		build: func(m care.Meta, f care.ProvisionFields, a care.Area, _ *care.Provision) care.Provision {
 			return care.Provision{Meta: m, ProvisionFields: f, Area: a}
@@ -46,7 +50,8 @@ func mountResources(api fiber.Router, doc *apiDoc, d Deps, engineSync *optionSyn
 			{param: "target_group", field: "target_groups", doc: "only provisions for this target group"}},
 		beforeDelete: refusedWhileOwning(s.Activities(), "provision_id", "provision"),
 	})
-	mount(api, doc, "activity", &resource[care.ActivityFields, *care.ActivityFields, care.Activity]{
+	mount(api, doc, "activity", permOptionsRead, permOptionsWrite, &resource[care.ActivityFields, *care.ActivityFields, care.Activity]{
+		policy: optionPolicy(), locField: "place.location",
 		path: "activities", written: written(engineSync, collActivities), records: s.Activities(), checker: d.Checker, now: d.Now,
 		build: func(m care.Meta, f care.ActivityFields, a care.Area, _ *care.Activity) care.Activity {
 			return care.Activity{Meta: m, ActivityFields: f, Area: a}
@@ -58,7 +63,8 @@ func mountResources(api fiber.Router, doc *apiDoc, d Deps, engineSync *optionSyn
 			{param: "initiative_id", field: "initiative_id", kind: filterID, doc: "only activities of this initiative"}},
 		verify: ownerExists(s.Provisions(), s.Initiatives()),
 	})
-	mount(api, doc, "support request", &resource[care.RequestFields, *care.RequestFields, care.Request]{
+	mount(api, doc, "support request", permRequests, permRequests, &resource[care.RequestFields, *care.RequestFields, care.Request]{
+		policy: requestPolicy(), locField: "location", cases: d.cases,
 		path: "requests", records: timedRequests{s.Requests(), newLifecycle(d)}, checker: d.Checker, now: d.Now,
 		build: func(m care.Meta, f care.RequestFields, a care.Area, prev *care.Request) care.Request {
 			r := care.Request{Meta: m, RequestFields: f, Area: a, LocationPrecision: care.CoarsePrecision, Status: care.ReqOpen, NeedsChangedAt: m.UpdatedAt,
@@ -75,6 +81,11 @@ func mountResources(api fiber.Router, doc *apiDoc, d Deps, engineSync *optionSyn
 					r.NeedsChangedAt = prev.NeedsChangedAt
 				}
 			}
+			var before []string
+			if prev != nil {
+				before, r.ConsentHistory = prev.Consents, slices.Clone(prev.ConsentHistory)
+			}
+			r.ConsentHistory = append(r.ConsentHistory, care.ConsentChanges(before, f.Consents, m.UpdatedAt)...)
 			return r
 		},
 		editable: care.Request.Editable,

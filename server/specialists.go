@@ -9,6 +9,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/dichtbij/dichtbij/accesslog"
 	"github.com/dichtbij/dichtbij/care"
 	"github.com/dichtbij/dichtbij/store"
 )
@@ -24,11 +25,11 @@ type specialists struct {
 	refs *referrals
 }
 
-func mountSpecialists(api fiber.Router, doc *apiDoc, d Deps, refs *referrals) {
+func mountSpecialists(api *routes, doc *apiDoc, d Deps, refs *referrals) {
 	s := &specialists{st: d.Store, checker: d.Checker, now: d.Now, refs: refs}
-	api.Post("/requests/:id/specialist-referrals", s.create)
-	api.Get("/specialist-referrals/:id", s.get)
-	api.Post("/specialist-referrals/:id/end", s.end)
+	api.post("/requests/:id/specialist-referrals", permRequests, s.create)
+	api.get("/specialist-referrals/:id", permRequests, s.get)
+	api.post("/specialist-referrals/:id/end", permRequests, s.end)
 	tag := "specialist care"
 	doc.add(op{method: http.MethodPost, path: "/api/v1/requests/{id}/specialist-referrals", tag: tag,
 		summary: "Refer to specialist care. Refused with 409 listing what is missing unless a zero-line search ran after the needs last changed and every covered need has a reason, or a safety override with a written reason is given. The request closes; its zero-line referrals that did not start yet expire or end (started ones go on).",
@@ -47,12 +48,8 @@ func (s *specialists) create(c *fiber.Ctx) error {
 	if err := bindJSON(c, &f, func() error { return s.checker.CheckTags(&f) }); err != nil {
 		return err
 	}
-	id := c.Params("id")
-	if !idPattern.MatchString(id) {
-		return newProblem(fiber.StatusNotFound, "not-found", "no support request with id "+id)
-	}
 	ctx := c.UserContext()
-	req, err := s.st.Requests().Get(ctx, id)
+	req, err := s.refs.cases.open(c, c.Params("id"), accesslog.ActionUpdate)
 	if err != nil {
 		return err
 	}
@@ -68,7 +65,8 @@ func (s *specialists) create(c *fiber.Ctx) error {
 		return gateRefused(missing)
 	}
 	now := s.now().UTC().Truncate(time.Millisecond)
-	sp := care.Specialist{Meta: care.Meta{ID: newID(), Version: 1, CreatedAt: now, UpdatedAt: now}, SpecialistFields: f,
+	sp := care.Specialist{Meta: care.Meta{ID: newID(), Version: 1, CreatedAt: now, UpdatedAt: now,
+		Municipality: req.Municipality, Team: req.Team}, SpecialistFields: f,
 		RequestID: req.ID, SafetyOverride: f.Override != nil}
 	if req.LastSearch != nil {
 		sp.SearchID = req.LastSearch.ID
@@ -111,16 +109,38 @@ func gateRefused(missing []care.Problem) error {
 		fmt.Sprintf("specialist care is refused until the neighbourhood was tried: %d thing(s) missing", len(fields)), fields...)
 }
 
-func (s *specialists) load(c *fiber.Ctx) (care.Specialist, error) {
+func (s *specialists) load(c *fiber.Ctx, action string) (care.Specialist, error) {
+	return openSpecialist(c, s.st, s.refs.cases, action)
+}
+
+// openSpecialist loads the specialist referral in the path for a worker
+// of its request's team, logging the access.
+func openSpecialist(c *fiber.Ctx, st *store.Store, cs *cases, action string) (care.Specialist, error) {
 	id := c.Params("id")
+	missing := newProblem(fiber.StatusNotFound, "not-found", "no specialist referral with id "+id)
 	if !idPattern.MatchString(id) {
-		return care.Specialist{}, newProblem(fiber.StatusNotFound, "not-found", "no specialist referral with id "+id)
+		return care.Specialist{}, missing
 	}
-	return s.st.Specialists().Get(c.UserContext(), id)
+	sp, err := st.Specialists().Get(c.UserContext(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		return sp, missing
+	}
+	if err != nil {
+		return sp, err
+	}
+	req := care.Meta{ID: sp.RequestID, Municipality: sp.Municipality, Team: sp.Team}
+	reason, err := cs.check(c, req)
+	if isProblem(err, "not-found") {
+		return care.Specialist{}, missing
+	}
+	if err != nil {
+		return care.Specialist{}, err
+	}
+	return sp, cs.logged(c, action, reason, req)
 }
 
 func (s *specialists) get(c *fiber.Ctx) error {
-	sp, err := s.load(c)
+	sp, err := s.load(c, accesslog.ActionRead)
 	if err != nil {
 		return err
 	}
@@ -135,7 +155,7 @@ func (s *specialists) end(c *fiber.Ctx) error {
 	if err := bindJSON(c, &e, func() error { return s.checker.CheckTags(&e) }); err != nil {
 		return err
 	}
-	sp, err := s.load(c)
+	sp, err := s.load(c, accesslog.ActionUpdate)
 	if err != nil {
 		return err
 	}

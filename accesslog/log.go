@@ -1,0 +1,180 @@
+package accesslog
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"go.mongodb.org/mongo-driver/bson"
+
+	"github.com/dichtbij/dichtbij/store"
+)
+
+// Log appends to and reads the access log. Each process should hold one;
+// it is safe for concurrent use.
+type Log struct {
+	entries *store.Ledger[Entry]
+	raw     *store.Ledger[bson.Raw]
+	now     func() time.Time
+
+	mu       sync.Mutex // serialises appends; guards the fields below
+	loaded   bool       // head and headHash are known
+	head     int64      // highest sequence number known to exist
+	headHash string     // its Hash
+
+	conflicts atomic.Int64 // numbers found taken by another process, for tests
+}
+
+// New returns the access log of st. now is the clock; nil means time.Now.
+func New(st *store.Store, now func() time.Time) *Log {
+	if now == nil {
+		now = time.Now
+	}
+	return &Log{
+		entries: store.NewLedger[Entry](st, CollectionName),
+		raw:     store.NewLedger[bson.Raw](st, CollectionName),
+		now:     now,
+	}
+}
+
+// maxAttempts bounds the numbers one Append tries, besides its context.
+// Each failed attempt means another process appended meanwhile, so only a
+// writer starved by busy ones for seconds reaches it.
+const maxAttempts = 10_000
+
+// Append validates e, chains it onto the newest entry and stores it. It
+// sets e's ID, Seq, At, HashVersion, PrevHash and Hash (whatever the
+// caller put there is overwritten) and returns the entry as stored.
+//
+// Appends of one Log run one at a time. Between processes, a number goes
+// to whoever inserts it first; the one that finds it taken reads the new
+// head before it tries the next. While another process appends back to
+// back, that read makes it late every time, so it waits until the other
+// pauses (on the embedded store: a pause of a few milliseconds), or until
+// ctx ends.
+func (l *Log) Append(ctx context.Context, e Entry) (Entry, error) {
+	if err := check(e); err != nil {
+		return Entry{}, err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.loaded {
+		if err := l.loadHead(ctx, 0); err != nil {
+			return Entry{}, err
+		}
+	}
+	for attempt := 1; ; attempt++ {
+		e.Seq = l.head + 1
+		e.ID = EntryID(e.Seq)
+		e.At = l.now().UTC().Truncate(time.Millisecond)
+		e.HashVersion = HashVersion
+		e.PrevHash = l.headHash
+		e.Hash = ComputeHash(e)
+		err := l.entries.Insert(ctx, e.ID, e)
+		if err == nil {
+			l.head, l.headHash = e.Seq, e.Hash
+			return e, nil
+		}
+		if !errors.Is(err, store.ErrConflict) {
+			// The insert may still have happened; then the next append
+			// meets its number taken and reloads.
+			return Entry{}, fmt.Errorf("accesslog: append: %w", err)
+		}
+		if attempt == maxAttempts {
+			return Entry{}, fmt.Errorf("accesslog: append: no free sequence number after %d attempts", maxAttempts)
+		}
+		if err := ctx.Err(); err != nil {
+			return Entry{}, fmt.Errorf("accesslog: append: %w", err)
+		}
+		// Another process took e.Seq. The first time, it may have taken
+		// many numbers since this process last looked: find the head.
+		// After that this process is racing a busy writer, whose entry
+		// e.Seq is most likely the head: read just that, to be back as
+		// fast as it can.
+		l.conflicts.Add(1)
+		if attempt == 1 {
+			err = l.loadHead(ctx, e.Seq)
+		} else {
+			err = l.readHead(ctx, e.Seq)
+		}
+		if err != nil {
+			return Entry{}, err
+		}
+	}
+}
+
+// loadHead finds the newest entry, from is an existing sequence number (or
+// 0), and caches its number and hash. Callers hold l.mu.
+func (l *Log) loadHead(ctx context.Context, from int64) error {
+	head, err := l.findHead(ctx, from)
+	if err != nil {
+		return err
+	}
+	if head == 0 {
+		l.head, l.headHash, l.loaded = 0, "", true
+		return nil
+	}
+	return l.readHead(ctx, head)
+}
+
+// readHead caches entry seq, which exists, as the head. Callers hold l.mu.
+func (l *Log) readHead(ctx context.Context, seq int64) error {
+	e, err := l.entries.Get(ctx, EntryID(seq))
+	if err != nil {
+		return fmt.Errorf("accesslog: read head %d: %w", seq, err)
+	}
+	l.head, l.headHash, l.loaded = seq, e.Hash, true
+	return nil
+}
+
+// findHead returns the highest existing sequence number, at least from,
+// with O(log n) _id lookups: double the step until a number is free, then
+// bisect. It assumes no gaps; in a log where entries were deleted it may
+// stop at one, and the entry appended there is then reported by Verify as
+// a broken link of its successor.
+func (l *Log) findHead(ctx context.Context, from int64) (int64, error) {
+	exists := func(seq int64) (bool, error) {
+		ok, err := l.entries.Has(ctx, EntryID(seq))
+		if err != nil {
+			return false, fmt.Errorf("accesslog: find head: %w", err)
+		}
+		return ok, nil
+	}
+	lo, step := from, int64(1)
+	for {
+		ok, err := exists(lo + step)
+		if err != nil {
+			return 0, err
+		}
+		if !ok {
+			break
+		}
+		lo += step
+		step *= 2
+	}
+	hi := lo + step // free
+	for hi-lo > 1 {
+		mid := lo + (hi-lo)/2
+		ok, err := exists(mid)
+		if err != nil {
+			return 0, err
+		}
+		if ok {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return lo, nil
+}
+
+// knownHead returns the highest sequence number this Log has written or
+// found, 0 when it has not looked yet.
+func (l *Log) knownHead() int64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.head
+}

@@ -1,0 +1,146 @@
+package accesslog
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"regexp"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
+
+	"github.com/dichtbij/dichtbij/store"
+)
+
+// One embedded store for the package's tests; each test gets its own
+// database on it. raw is a plain driver client on the same server, with
+// which tests tamper with the log as an intruder with database access
+// would.
+var (
+	sharedURI string
+	raw       *mongo.Client
+)
+
+func TestMain(m *testing.M) { os.Exit(runTests(m)) }
+
+func runTests(m *testing.M) int {
+	dir, err := os.MkdirTemp("", "dichtbij-accesslog-test")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	ctx := context.Background()
+	st, err := store.Open(ctx, store.Options{Database: "bootstrap", DataDir: dir, Logger: quiet()})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer st.Close(ctx)
+	sharedURI = st.URI()
+	raw, err = mongo.Connect(ctx, options.Client().ApplyURI(sharedURI).SetMaxPoolSize(8))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer raw.Disconnect(ctx)
+	return m.Run()
+}
+
+func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+var dbSeq atomic.Int64
+
+// newDB returns the name of a fresh database for tb.
+func newDB(tb testing.TB) string {
+	name := fmt.Sprintf("t%d_%s", dbSeq.Add(1), regexp.MustCompile(`[^A-Za-z0-9]+`).ReplaceAllString(tb.Name(), "_"))
+	if len(name) > 60 {
+		name = name[:60]
+	}
+	return name
+}
+
+// openStore connects to database name, as one process would.
+func openStore(tb testing.TB, name string) *store.Store {
+	tb.Helper()
+	st, err := store.Open(context.Background(), store.Options{URI: sharedURI, Database: name, Logger: quiet()})
+	if err != nil {
+		tb.Fatalf("open store: %v", err)
+	}
+	tb.Cleanup(func() { _ = st.Close(context.Background()) })
+	return st
+}
+
+// rawLog is the access log collection of database name, bypassing the
+// package.
+func rawLog(name string) *mongo.Collection {
+	return raw.Database(name).Collection(CollectionName)
+}
+
+// clock returns a clock that starts at start and advances by step on
+// every reading.
+func clock(start time.Time, step time.Duration) func() time.Time {
+	var ticks atomic.Int64
+	return func() time.Time { return start.Add(time.Duration(ticks.Add(1)-1) * step) }
+}
+
+var t0 = time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
+
+// access is a valid entry for actor touching request req.
+func access(actor, req string) Entry {
+	return Entry{
+		Actor: actor, ActorRole: "social_worker", ActorTeam: "wijkteam-noord", Municipality: "GM0363",
+		RequestID: req, Action: ActionRead, Route: "GET /api/v1/requests/{id}",
+	}
+}
+
+// appendN appends n entries of actor to l, each about its own request.
+func appendN(tb testing.TB, l *Log, actor string, n int) []Entry {
+	tb.Helper()
+	out := make([]Entry, 0, n)
+	for i := range n {
+		e, err := l.Append(context.Background(), access(actor, fmt.Sprintf("req-%s-%d", actor, i)))
+		if err != nil {
+			tb.Fatalf("Append #%d: %v", i, err)
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// chain builds n chained entries in memory, as Append would have, from
+// seq first on after prevHash.
+func chain(first int64, prevHash string, n int) []Entry {
+	out := make([]Entry, 0, n)
+	for i := range n {
+		e := access(fmt.Sprintf("acct-%d", i%50), fmt.Sprintf("req-%d", i%700))
+		e.Seq = first + int64(i)
+		e.ID = EntryID(e.Seq)
+		e.At = t0.Add(time.Duration(i) * time.Second)
+		e.HashVersion = HashVersion
+		e.PrevHash = prevHash
+		e.Hash = ComputeHash(e)
+		prevHash = e.Hash
+		out = append(out, e)
+	}
+	return out
+}
+
+// seed stores entries straight into database name, 1,000 per insert.
+func seed(tb testing.TB, name string, entries []Entry) {
+	tb.Helper()
+	for start := 0; start < len(entries); start += 1000 {
+		docs := []any{}
+		for _, e := range entries[start:min(start+1000, len(entries))] {
+			docs = append(docs, e)
+		}
+		if _, err := rawLog(name).InsertMany(context.Background(), docs); err != nil {
+			tb.Fatalf("seed: %v", err)
+		}
+	}
+}
