@@ -3,6 +3,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -12,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 	_ "time/tzdata" // activity schedules name IANA zones; do not depend on the host's
@@ -21,8 +23,15 @@ import (
 )
 
 func main() {
-	if len(os.Args) > 1 && os.Args[1] == "healthcheck" {
-		os.Exit(healthcheck(os.Args[2:]))
+	if len(os.Args) > 1 {
+		switch os.Args[1] {
+		case "healthcheck":
+			os.Exit(healthcheck(os.Args[2:]))
+		case "create-admin":
+			os.Exit(createAdmin(os.Args[2:]))
+		case "verify-access-log":
+			os.Exit(verifyAccessLog())
+		}
 	}
 	cfg, err := config.Load(os.Args[1:], os.Getenv, os.Stderr)
 	if errors.Is(err, flag.ErrHelp) {
@@ -64,6 +73,65 @@ func healthcheck(args []string) int {
 		fmt.Fprintln(os.Stderr, "healthcheck:", url, res.Status)
 		return 1
 	}
+	return 0
+}
+
+// createAdmin makes the first admin account. The password comes from
+// DICHTBIJ_ADMIN_PASSWORD or, when that is empty, the first line of
+// standard input; never from a flag, which other users could see in ps.
+func createAdmin(args []string) int {
+	fs := flag.NewFlagSet("create-admin", flag.ContinueOnError)
+	email := fs.String("email", "", "the admin's e-mail address")
+	name := fs.String("name", "Beheerder", "the admin's name")
+	municipality := fs.String("municipality", "", "CBS code of the admin's municipality, e.g. GM0363")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	password := os.Getenv("DICHTBIJ_ADMIN_PASSWORD")
+	if password == "" {
+		line, err := bufio.NewReader(os.Stdin).ReadString('\n')
+		if err != nil && line == "" {
+			fmt.Fprintln(os.Stderr, "create-admin: give the password in DICHTBIJ_ADMIN_PASSWORD or on standard input")
+			return 2
+		}
+		password = strings.TrimRight(line, "\r\n")
+	}
+	cfg, err := config.Load(nil, os.Getenv, os.Stderr)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 2
+	}
+	id, err := server.CreateAdmin(context.Background(), cfg, newLogger("warn"), *email, *name, *municipality, password)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	fmt.Println("admin account", id, "created for", *municipality)
+	return 0
+}
+
+// verifyAccessLog checks the access log's hash chain and reports every
+// changed, relinked or missing entry; exit status 1 when it is not clean.
+func verifyAccessLog() int {
+	cfg, err := config.Load(nil, os.Getenv, os.Stderr)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 2
+	}
+	rep, err := server.VerifyAccessLog(context.Background(), cfg, newLogger("warn"))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	fmt.Printf("checked %d entries, head %d\n", rep.Checked, rep.Head)
+	for _, p := range rep.Problems {
+		fmt.Printf("entry %d: %s %s\n", p.Seq, p.Kind, p.Detail)
+	}
+	if !rep.Clean() {
+		fmt.Println("the access log was tampered with")
+		return 1
+	}
+	fmt.Println("the access log is intact")
 	return 0
 }
 

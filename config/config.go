@@ -49,6 +49,10 @@ type Config struct {
 	ProposalExpiry time.Duration
 	// MaintenanceInterval is how often the maintenance jobs run.
 	MaintenanceInterval time.Duration
+	// CookieSecure marks session and CSRF cookies Secure.
+	CookieSecure bool
+	// BaseURL is the portal's public address, for links in mail.
+	BaseURL string
 }
 
 // durationIn returns a setter for a duration between lo and hi.
@@ -136,6 +140,21 @@ func settings() []setting {
 			durationIn(time.Hour, 90*24*time.Hour, "336h", func(c *Config) *time.Duration { return &c.ProposalExpiry })},
 		{"DICHTBIJ_MAINTENANCE_INTERVAL", "maintenance-interval", "1m", "how often maintenance runs (expiry, sweeps, mail, retention)",
 			durationIn(time.Second, 24*time.Hour, "1m", func(c *Config) *time.Duration { return &c.MaintenanceInterval })},
+		{"DICHTBIJ_COOKIE_SECURE", "cookie-secure", "true", "mark session and CSRF cookies Secure (HTTPS only; browsers count http://localhost and 127.0.0.1 as secure)", func(c *Config, v string) error {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return errors.New("must be true or false")
+			}
+			c.CookieSecure = b
+			return nil
+		}},
+		{"DICHTBIJ_BASE_URL", "base-url", "http://127.0.0.1:8080", "the portal's public address, used in links sent by mail", func(c *Config, v string) error {
+			if !strings.HasPrefix(v, "http://") && !strings.HasPrefix(v, "https://") {
+				return errors.New(`must start with "http://" or "https://"`)
+			}
+			c.BaseURL = strings.TrimRight(v, "/")
+			return nil
+		}},
 		{"DICHTBIJ_DEMO", "demo", "", `load generated demo records into an empty store, in the municipality with this CBS code (e.g. GM0344 Utrecht), or "nl" for the whole country`, func(c *Config, v string) error {
 			if v != "" && v != "nl" && !regexp.MustCompile(`^GM[0-9]{4}$`).MatchString(v) {
 				return errors.New(`must be a CBS municipality code such as "GM0344", or "nl"`)

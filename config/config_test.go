@@ -16,7 +16,7 @@ func TestDefaultsNeedNoConfiguration(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Config{Addr: "127.0.0.1:8080", DataDir: "./data", Database: "dichtbij", Bounds: "nl", BodyLimit: 1 << 20, ShutdownTimeout: 15 * time.Second, LogLevel: "info", PollInterval: time.Second, DemoOptions: 3000,
-		ProposalExpiry: 14 * 24 * time.Hour, MaintenanceInterval: time.Minute}
+		ProposalExpiry: 14 * 24 * time.Hour, MaintenanceInterval: time.Minute, CookieSecure: true, BaseURL: "http://127.0.0.1:8080"}
 	if c != want {
 		t.Errorf("Load() = %+v; want %+v", c, want)
 	}

@@ -61,7 +61,7 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	defer stopFollow()
 	go engineSync.follow(followCtx, cfg.PollInterval, 6*time.Hour)
 	app, err := NewApp(Deps{Store: st, Checker: care.NewChecker(bounds, areas), Engine: eng, Bounds: bounds, Log: log, BodyLimit: cfg.BodyLimit,
-		ProposalExpiry: cfg.ProposalExpiry})
+		ProposalExpiry: cfg.ProposalExpiry, CookieSecure: cfg.CookieSecure, BaseURL: cfg.BaseURL})
 	if err != nil {
 		return err
 	}
