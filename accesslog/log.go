@@ -136,39 +136,13 @@ func (l *Log) readHead(ctx context.Context, seq int64) error {
 // stop at one, and the entry appended there is then reported by Verify as
 // a broken link of its successor.
 func (l *Log) findHead(ctx context.Context, from int64) (int64, error) {
-	exists := func(seq int64) (bool, error) {
+	return store.FindHead(from, func(seq int64) (bool, error) {
 		ok, err := l.entries.Has(ctx, EntryID(seq))
 		if err != nil {
 			return false, fmt.Errorf("accesslog: find head: %w", err)
 		}
 		return ok, nil
-	}
-	lo, step := from, int64(1)
-	for {
-		ok, err := exists(lo + step)
-		if err != nil {
-			return 0, err
-		}
-		if !ok {
-			break
-		}
-		lo += step
-		step *= 2
-	}
-	hi := lo + step // free
-	for hi-lo > 1 {
-		mid := lo + (hi-lo)/2
-		ok, err := exists(mid)
-		if err != nil {
-			return 0, err
-		}
-		if ok {
-			lo = mid
-		} else {
-			hi = mid
-		}
-	}
-	return lo, nil
+	})
 }
 
 // knownHead returns the highest sequence number this Log has written or

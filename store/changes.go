@@ -55,12 +55,20 @@ func (l *ChangeLog) exists(ctx context.Context, seq int64) (bool, error) {
 	return n > 0, nil
 }
 
-// findHead returns the highest existing sequence number, at least from,
-// with O(log n) lookups: double until a number is free, then bisect.
+// findHead returns the highest existing sequence number, at least from.
 func (l *ChangeLog) findHead(ctx context.Context, from int64) (int64, error) {
+	return FindHead(from, func(seq int64) (bool, error) { return l.exists(ctx, seq) })
+}
+
+// FindHead returns the highest sequence number of a gapless log that
+// exists, given that from exists (or is 0), with O(log n) calls of
+// exists: double the step until a number is free, then bisect. Logs that
+// claim numbers by inserting under them (the change log, the access log)
+// find their head this way with _id lookups only.
+func FindHead(from int64, exists func(seq int64) (bool, error)) (int64, error) {
 	lo, step := from, int64(1)
 	for {
-		ok, err := l.exists(ctx, lo+step)
+		ok, err := exists(lo + step)
 		if err != nil {
 			return 0, err
 		}
@@ -73,7 +81,7 @@ func (l *ChangeLog) findHead(ctx context.Context, from int64) (int64, error) {
 	hi := lo + step // free
 	for hi-lo > 1 {
 		mid := lo + (hi-lo)/2
-		ok, err := l.exists(ctx, mid)
+		ok, err := exists(mid)
 		if err != nil {
 			return 0, err
 		}
