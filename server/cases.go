@@ -78,21 +78,63 @@ func (cs *cases) check(c *fiber.Ctx, m care.Meta) (reason string, err error) {
 // open loads request id for the caller of c, checks access and logs
 // action; a request the caller may not see is a plain 404.
 func (cs *cases) open(c *fiber.Ctx, id, action string) (care.Request, error) {
-	if !idPattern.MatchString(id) {
-		return care.Request{}, newProblem(fiber.StatusNotFound, "not-found", "no support request with id "+id)
-	}
-	req, err := cs.st.Requests().Get(c.UserContext(), id)
-	if errors.Is(err, store.ErrNotFound) {
-		return req, newProblem(fiber.StatusNotFound, "not-found", "no support request with id "+id)
-	}
+	req, err := loadByID(c, id, "support request", cs.st.Requests().Get)
 	if err != nil {
 		return req, err
 	}
-	reason, err := cs.check(c, req.Meta)
+	return req, cs.admit(c, req.Meta, action)
+}
+
+// openPart loads a record that belongs to a request (a referral, a
+// specialist referral), named by the path's id, for a worker of the
+// request's team, and logs action on that request.
+func openPart[R store.Record](c *fiber.Ctx, cs *cases, kind, action string, get func(context.Context, string) (R, error), requestID func(R) string) (R, error) {
+	rec, err := loadByID(c, c.Params("id"), kind, get)
 	if err != nil {
-		return care.Request{}, err
+		return rec, err
 	}
-	return req, cs.logged(c, action, reason, req.Meta)
+	if err := cs.admit(c, partOf(rec.Header(), requestID(rec)), action); err != nil {
+		var zero R
+		if isProblem(err, "not-found") {
+			err = notFound(kind, rec.Header().ID)
+		}
+		return zero, err
+	}
+	return rec, nil
+}
+
+// partOf is the meta of the request that a record with meta m belongs to:
+// its municipality and team are the request's.
+func partOf(m care.Meta, requestID string) care.Meta {
+	return care.Meta{ID: requestID, Municipality: m.Municipality, Team: m.Team}
+}
+
+// admit lets the caller of c at the request with meta req (check) and
+// logs action on it.
+func (cs *cases) admit(c *fiber.Ctx, req care.Meta, action string) error {
+	reason, err := cs.check(c, req)
+	if err != nil {
+		return err
+	}
+	return cs.logged(c, action, reason, req)
+}
+
+// loadByID reads record id with get; a malformed id or a missing record
+// is the 404 naming kind.
+func loadByID[R any](c *fiber.Ctx, id, kind string, get func(context.Context, string) (R, error)) (R, error) {
+	var zero R
+	if !idPattern.MatchString(id) {
+		return zero, notFound(kind, id)
+	}
+	rec, err := get(c.UserContext(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		return zero, notFound(kind, id)
+	}
+	return rec, err
+}
+
+func notFound(kind, id string) error {
+	return newProblem(fiber.StatusNotFound, "not-found", "no "+kind+" with id "+id)
 }
 
 // logged appends one access-log entry per request to the log, before

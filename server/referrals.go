@@ -205,35 +205,20 @@ func occurrenceOf(s *care.Schedule, local string) (time.Time, error) {
 // of the request's team (logged as access to the request), or, when
 // ownerMay, the owner of the referral's option, who gets owner true.
 // Anyone else gets a 404.
-func (r *referrals) openReferral(c *fiber.Ctx, action string, ownerMay bool) (ref care.Referral, owner bool, err error) {
-	id := c.Params("id")
-	missing := newProblem(fiber.StatusNotFound, "not-found", "no referral with id "+id)
-	if !idPattern.MatchString(id) {
-		return ref, false, missing
+func (r *referrals) openReferral(c *fiber.Ctx, action string, ownerMay bool) (care.Referral, bool, error) {
+	a := actorOf(c.UserContext())
+	if a.Role == auth.RoleSocialWorker {
+		ref, err := openPart(c, r.cases, "referral", action, r.st.Referrals().Get, func(ref care.Referral) string { return ref.RequestID })
+		return ref, false, err
 	}
-	ref, err = r.st.Referrals().Get(c.UserContext(), id)
-	if errors.Is(err, store.ErrNotFound) {
-		return ref, false, missing
-	}
+	ref, err := loadByID(c, c.Params("id"), "referral", r.st.Referrals().Get)
 	if err != nil {
 		return ref, false, err
 	}
-	a := actorOf(c.UserContext())
-	if a.Role != auth.RoleSocialWorker {
-		if ownerMay && ref.OwnerID != "" && ref.OwnerID == a.ID && sameMunicipality(a, ref.Meta) {
-			return ref, true, nil
-		}
-		return care.Referral{}, false, missing
+	if ownerMay && ref.OwnerID != "" && ref.OwnerID == a.ID && sameMunicipality(a, ref.Meta) {
+		return ref, true, nil
 	}
-	req := care.Meta{ID: ref.RequestID, Municipality: ref.Municipality, Team: ref.Team}
-	reason, err := r.cases.check(c, req)
-	if err != nil {
-		if isProblem(err, "not-found") {
-			return care.Referral{}, false, missing
-		}
-		return care.Referral{}, false, err
-	}
-	return ref, false, r.cases.logged(c, action, reason, req)
+	return care.Referral{}, false, notFound("referral", ref.ID)
 }
 
 // loadReferral opens the referral for a worker of its team only.

@@ -116,27 +116,7 @@ func (s *specialists) load(c *fiber.Ctx, action string) (care.Specialist, error)
 // openSpecialist loads the specialist referral in the path for a worker
 // of its request's team, logging the access.
 func openSpecialist(c *fiber.Ctx, st *store.Store, cs *cases, action string) (care.Specialist, error) {
-	id := c.Params("id")
-	missing := newProblem(fiber.StatusNotFound, "not-found", "no specialist referral with id "+id)
-	if !idPattern.MatchString(id) {
-		return care.Specialist{}, missing
-	}
-	sp, err := st.Specialists().Get(c.UserContext(), id)
-	if errors.Is(err, store.ErrNotFound) {
-		return sp, missing
-	}
-	if err != nil {
-		return sp, err
-	}
-	req := care.Meta{ID: sp.RequestID, Municipality: sp.Municipality, Team: sp.Team}
-	reason, err := cs.check(c, req)
-	if isProblem(err, "not-found") {
-		return care.Specialist{}, missing
-	}
-	if err != nil {
-		return care.Specialist{}, err
-	}
-	return sp, cs.logged(c, action, reason, req)
+	return openPart(c, cs, "specialist referral", action, st.Specialists().Get, func(sp care.Specialist) string { return sp.RequestID })
 }
 
 func (s *specialists) get(c *fiber.Ctx) error {
