@@ -3,12 +3,14 @@ package server
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/dichtbij/dichtbij/auth"
+	"github.com/dichtbij/dichtbij/store"
 )
 
 // accountAdmin serves an admin's management of the accounts of their
@@ -115,7 +117,7 @@ func (a *accountAdmin) issueToken(c *fiber.Ctx) error {
 	me := actorOf(c.UserContext())
 	held := rolePerms()[me.Role]
 	for i, s := range n.Scopes {
-		if !containsPerm(held, s) {
+		if !slices.Contains(held, perm(s)) {
 			return invalid("scopes["+strconv.Itoa(i)+"]", "is not a perm of the role "+me.Role)
 		}
 	}
@@ -124,15 +126,6 @@ func (a *accountAdmin) issueToken(c *fiber.Ctx) error {
 		return authError(err)
 	}
 	return c.Status(fiber.StatusCreated).JSON(IssuedToken{Secret: secret, Token: tok})
-}
-
-func containsPerm(ps []perm, s string) bool {
-	for _, p := range ps {
-		if string(p) == s {
-			return true
-		}
-	}
-	return false
 }
 
 func (a *accountAdmin) revokeToken(c *fiber.Ctx) error {
@@ -148,19 +141,35 @@ func (a *accountAdmin) revokeToken(c *fiber.Ctx) error {
 
 func (a *accountAdmin) list(c *fiber.Ctx) error {
 	out := []AccountView{}
+	err := eachPage(func(after string) ([]auth.Account, bool, error) {
+		return a.accounts.List(c.UserContext(), actorOf(c.UserContext()).Municipality, after, 1000)
+	}, func(acc auth.Account) error {
+		out = append(out, viewAccount(acc))
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
+}
+
+// eachPage walks a paged list from its start, calling fn for every item.
+func eachPage[T store.Record](list func(after string) ([]T, bool, error), fn func(T) error) error {
 	after := ""
 	for {
-		page, more, err := a.accounts.List(c.UserContext(), actorOf(c.UserContext()).Municipality, after, 1000)
+		page, more, err := list(after)
 		if err != nil {
 			return err
 		}
-		for _, acc := range page {
-			out = append(out, viewAccount(acc))
+		for _, it := range page {
+			if err := fn(it); err != nil {
+				return err
+			}
 		}
 		if !more || len(page) == 0 {
-			return c.JSON(out)
+			return nil
 		}
-		after = page[len(page)-1].ID
+		after = page[len(page)-1].Header().ID
 	}
 }
 
@@ -217,28 +226,25 @@ func (a *accountAdmin) change(c *fiber.Ctx) error {
 
 func (a *accountAdmin) outbox(c *fiber.Ctx) error {
 	out := []OutboxMessage{}
-	after := ""
-	for {
-		page, more, err := a.accounts.Outbox().List(c.UserContext(), after, 1000)
+	mine := actorOf(c.UserContext()).Municipality
+	err := eachPage(func(after string) ([]auth.Message, bool, error) {
+		return a.accounts.Outbox().List(c.UserContext(), after, 1000)
+	}, func(m auth.Message) error {
+		// Only mail to accounts of the admin's own municipality.
+		acc, err := a.accounts.ByEmail(c.UserContext(), m.To)
+		if errors.Is(err, auth.ErrNotFound) {
+			return nil
+		}
 		if err != nil {
 			return err
 		}
-		for _, m := range page {
-			// Only mail to accounts of the admin's own municipality.
-			acc, err := a.accounts.ByEmail(c.UserContext(), m.To)
-			if errors.Is(err, auth.ErrNotFound) {
-				continue
-			}
-			if err != nil {
-				return err
-			}
-			if acc.Municipality == actorOf(c.UserContext()).Municipality {
-				out = append(out, OutboxMessage{Message: m, Body: m.Body})
-			}
+		if acc.Municipality == mine {
+			out = append(out, OutboxMessage{Message: m, Body: m.Body})
 		}
-		if !more || len(page) == 0 {
-			return c.JSON(out)
-		}
-		after = page[len(page)-1].ID
+		return nil
+	})
+	if err != nil {
+		return err
 	}
+	return c.JSON(out)
 }

@@ -196,7 +196,7 @@ func authError(err error) error {
 		return newProblem(fiber.StatusConflict, "email-taken", "an account with this e-mail address exists",
 			FieldProblem{Field: "email", Reason: "is taken"})
 	case errors.As(err, &le):
-		return lockedProblem(le.Until)
+		return &lockedError{until: le.Until}
 	case errors.Is(err, auth.ErrInvalidCredentials):
 		return newProblem(fiber.StatusUnauthorized, "invalid-credentials", "the e-mail address or password is wrong",
 			FieldProblem{Field: "password", Reason: "does not match the e-mail address"})
@@ -205,10 +205,6 @@ func authError(err error) error {
 			FieldProblem{Field: "token", Reason: "is unknown, used or expired"})
 	}
 	return err
-}
-
-func lockedProblem(until time.Time) error {
-	return &lockedError{until: until}
 }
 
 // lockedError is the 429 of a locked account, with Retry-After.
