@@ -3,10 +3,8 @@ package accesslog
 import (
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
-	"regexp"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -15,6 +13,7 @@ import (
 	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"github.com/dichtbij/dichtbij/store"
+	"github.com/dichtbij/dichtbij/store/storetest"
 )
 
 // One embedded store for the package's tests; each test gets its own
@@ -22,58 +21,29 @@ import (
 // which tests tamper with the log as an intruder with database access
 // would.
 var (
-	sharedURI string
-	raw       *mongo.Client
+	shared *storetest.Server
+	raw    *mongo.Client
 )
 
-func TestMain(m *testing.M) { os.Exit(runTests(m)) }
-
-func runTests(m *testing.M) int {
-	dir, err := os.MkdirTemp("", "dichtbij-accesslog-test")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer os.RemoveAll(dir)
-	ctx := context.Background()
-	st, err := store.Open(ctx, store.Options{Database: "bootstrap", DataDir: dir, Logger: quiet()})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer st.Close(ctx)
-	sharedURI = st.URI()
-	raw, err = mongo.Connect(ctx, options.Client().ApplyURI(sharedURI).SetMaxPoolSize(8))
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer raw.Disconnect(ctx)
-	return m.Run()
+func TestMain(m *testing.M) {
+	os.Exit(storetest.Run(m, "dichtbij-accesslog-test", func(s *storetest.Server) {
+		shared = s
+		var err error
+		if raw, err = mongo.Connect(context.Background(), options.Client().ApplyURI(s.URI).SetMaxPoolSize(8)); err != nil {
+			panic(err)
+		}
+	}))
 }
 
-func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
-
-var dbSeq atomic.Int64
+func quiet() *slog.Logger { return storetest.Quiet() }
 
 // newDB returns the name of a fresh database for tb.
-func newDB(tb testing.TB) string {
-	name := fmt.Sprintf("t%d_%s", dbSeq.Add(1), regexp.MustCompile(`[^A-Za-z0-9]+`).ReplaceAllString(tb.Name(), "_"))
-	if len(name) > 60 {
-		name = name[:60]
-	}
-	return name
-}
+func newDB(tb testing.TB) string { return shared.DBName(tb) }
 
 // openStore connects to database name, as one process would.
 func openStore(tb testing.TB, name string) *store.Store {
 	tb.Helper()
-	st, err := store.Open(context.Background(), store.Options{URI: sharedURI, Database: name, Logger: quiet()})
-	if err != nil {
-		tb.Fatalf("open store: %v", err)
-	}
-	tb.Cleanup(func() { _ = st.Close(context.Background()) })
-	return st
+	return shared.Open(tb, name)
 }
 
 // rawLog is the access log collection of database name, bypassing the

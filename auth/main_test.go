@@ -2,60 +2,30 @@ package auth
 
 import (
 	"context"
-	"fmt"
-	"io"
 	"log/slog"
 	"os"
-	"regexp"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/dichtbij/dichtbij/store"
+	"github.com/dichtbij/dichtbij/store/storetest"
 )
 
-// sharedURI is one embedded store for the package's tests; each test gets
+// shared is one embedded store for the package's tests; each test gets
 // a database of its own on it.
-var sharedURI string
+var shared *storetest.Server
 
-func TestMain(m *testing.M) { os.Exit(runTests(m)) }
-
-func runTests(m *testing.M) int {
-	dir, err := os.MkdirTemp("", "dichtbij-auth-test")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer os.RemoveAll(dir)
-	ctx := context.Background()
-	st, err := store.Open(ctx, store.Options{Database: "bootstrap", DataDir: dir, Logger: quietLogger()})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer st.Close(ctx)
-	sharedURI = st.URI()
-	return m.Run()
+func TestMain(m *testing.M) {
+	os.Exit(storetest.Run(m, "dichtbij-auth-test", func(s *storetest.Server) { shared = s }))
 }
 
-func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
-
-var dbSeq atomic.Int64
+func quietLogger() *slog.Logger { return storetest.Quiet() }
 
 // openStore opens a fresh database for t on the shared server.
 func openStore(t testing.TB) *store.Store {
 	t.Helper()
-	name := fmt.Sprintf("a%d_%s", dbSeq.Add(1), regexp.MustCompile(`[^A-Za-z0-9]+`).ReplaceAllString(t.Name(), "_"))
-	if len(name) > 60 {
-		name = name[:60]
-	}
-	st, err := store.Open(context.Background(), store.Options{URI: sharedURI, Database: name, Logger: quietLogger()})
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	t.Cleanup(func() { _ = st.Close(context.Background()) })
-	return st
+	return shared.Open(t, shared.DBName(t))
 }
 
 // testParams keep argon2 cheap in tests; one test uses DefaultParams.

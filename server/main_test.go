@@ -3,13 +3,11 @@ package server
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -22,43 +20,22 @@ import (
 	"github.com/dichtbij/dichtbij/matching"
 	"github.com/dichtbij/dichtbij/matching/fromcare"
 	"github.com/dichtbij/dichtbij/store"
+	"github.com/dichtbij/dichtbij/store/storetest"
 )
 
-// sharedURI is one embedded store for the package's tests; each test gets
+// shared is one embedded store for the package's tests; each test gets
 // its own database on it, so tests stay independent without paying for a
 // server start each.
-var sharedURI string
+var shared *storetest.Server
 
 func TestMain(m *testing.M) {
 	if os.Getenv(childEnv) != "" {
 		os.Exit(runChild())
 	}
-	os.Exit(runTests(m))
+	os.Exit(storetest.Run(m, "dichtbij-server-test", func(s *storetest.Server) { shared = s }))
 }
 
-func runTests(m *testing.M) int {
-	dir, err := os.MkdirTemp("", "dichtbij-server-test")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer os.RemoveAll(dir)
-	ctx := context.Background()
-	st, err := store.Open(ctx, store.Options{Database: "bootstrap", DataDir: dir, Logger: quietLogger()})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer st.Close(ctx)
-	sharedURI = st.URI()
-	return m.Run()
-}
-
-func quietLogger() *slog.Logger {
-	return slog.New(slog.NewTextHandler(io.Discard, nil))
-}
-
-var dbSeq atomic.Int64
+func quietLogger() *slog.Logger { return storetest.Quiet() }
 
 // loadAreas parses the embedded boundaries once per test process; a
 // LoadAreas per test would cost about 0.2 s each.
@@ -185,16 +162,7 @@ var testNow = time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
 
 func newTestEnv(t *testing.T) *testEnv {
 	t.Helper()
-	ctx := context.Background()
-	name := fmt.Sprintf("t%d_%s", dbSeq.Add(1), regexp.MustCompile(`[^A-Za-z0-9]+`).ReplaceAllString(t.Name(), "_"))
-	if len(name) > 60 {
-		name = name[:60]
-	}
-	st, err := store.Open(ctx, store.Options{URI: sharedURI, Database: name, Logger: quietLogger()})
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	t.Cleanup(func() { _ = st.Close(context.Background()) })
+	st := shared.Open(t, shared.DBName(t))
 	areas, bounds := testAreas(t)
 	// Server errors (500s) show up in the test's output.
 	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
