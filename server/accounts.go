@@ -94,11 +94,7 @@ func mountAccounts(api *routes, doc *apiDoc, a *accountAdmin) {
 }
 
 func (a *accountAdmin) me(c *fiber.Ctx) error {
-	acc, err := a.accounts.Get(c.UserContext(), actorOf(c.UserContext()).ID)
-	if err != nil {
-		return err
-	}
-	return c.JSON(viewAccount(acc))
+	return c.JSON(viewAccount(principalOf(c).account))
 }
 
 func (a *accountAdmin) listTokens(c *fiber.Ctx) error {

@@ -12,6 +12,13 @@ import (
 func TestAdminListsAccountsAndOutbox(t *testing.T) {
 	e := newTestEnv(t)
 	admin := e.as(asAdmin)
+	for _, path := range []string{"/api/v1/me", "/api/v1/session"} {
+		var me AccountView
+		admin.do(http.MethodGet, path, "").json(t, &me)
+		if me.ID != e.ids[asAdmin] || me.Email != asAdmin+"@example.org" || me.Role != "admin" {
+			t.Errorf("GET %s = %+v; want the admin's own account", path, me)
+		}
+	}
 	var accounts []AccountView
 	r := admin.do(http.MethodGet, "/api/v1/accounts", "")
 	if r.status != http.StatusOK {

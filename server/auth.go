@@ -21,6 +21,8 @@ import (
 // principal is the authenticated caller of one request.
 type principal struct {
 	actor actor
+	// account is the caller's account as authenticate read it.
+	account auth.Account
 	// token is true for an API token, whose scopes narrow the role's
 	// perms and which needs no CSRF token.
 	token  bool
@@ -73,7 +75,7 @@ func (a *authn) authenticate(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		c.Locals(localPrincipal, principal{actor: actorOfAccount(acc), token: true, scopes: tok.Scopes})
+		c.Locals(localPrincipal, principal{actor: actorOfAccount(acc), account: acc, token: true, scopes: tok.Scopes})
 		return c.Next()
 	}
 	if c.Cookies(sessionCookie) == "" {
@@ -98,7 +100,7 @@ func (a *authn) authenticate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	c.Locals(localPrincipal, principal{actor: actorOfAccount(acc)})
+	c.Locals(localPrincipal, principal{actor: actorOfAccount(acc), account: acc})
 	return c.Next()
 }
 
@@ -240,11 +242,7 @@ func (a *authn) current(c *fiber.Ctx) error {
 	if pr.actor.ID == "" {
 		return newProblem(fiber.StatusUnauthorized, "sign-in-required", "nobody is signed in")
 	}
-	acc, err := a.accounts.Get(c.UserContext(), pr.actor.ID)
-	if err != nil {
-		return err
-	}
-	return c.JSON(viewAccount(acc))
+	return c.JSON(viewAccount(pr.account))
 }
 
 func (a *authn) login(c *fiber.Ctx) error {
