@@ -394,3 +394,6 @@ func boolOr(b *bool, def bool) *bool {
 	}
 	return b
 }
+
+// Areas returns the areas the Checker assigns records to.
+func (c *Checker) Areas() *geo.Areas { return c.areas }

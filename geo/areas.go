@@ -583,3 +583,19 @@ func (g *cellGrid) cell(p orb.Point) []int32 {
 	c := y*g.nx + x
 	return g.items[g.start[c]:g.start[c+1]]
 }
+
+// DistrictGeometry returns the polygons of the 2014 district with code
+// code. They are shared, not copied: the caller must not change them.
+func (a *Areas) DistrictGeometry(code string) (orb.MultiPolygon, bool) {
+	i, ok := a.districtByCode[code]
+	if !ok {
+		return nil, false
+	}
+	var out orb.MultiPolygon
+	for _, p := range a.parts {
+		if p.district == i {
+			out = append(out, p.poly)
+		}
+	}
+	return out, true
+}

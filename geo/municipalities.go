@@ -327,3 +327,18 @@ func inBound(b orb.Bound, p orb.Point) bool {
 func finite(x float64) bool {
 	return !math.IsNaN(x) && !math.IsInf(x, 0)
 }
+
+// Geometry returns the outline of the municipality with code code as it
+// was loaded (simplified to about 0.001°). The polygons are shared, not
+// copied: the caller must not change them.
+func (m *Municipalities) Geometry(code string) (orb.MultiPolygon, bool) {
+	i, ok := m.byCode[code]
+	if !ok {
+		return nil, false
+	}
+	out := make(orb.MultiPolygon, len(m.areas[i].polys))
+	for j, p := range m.areas[i].polys {
+		out[j] = p.poly
+	}
+	return out, true
+}
