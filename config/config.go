@@ -10,6 +10,9 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/mail"
+	"net/url"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -53,6 +56,16 @@ type Config struct {
 	CookieSecure bool
 	// BaseURL is the portal's public address, for links in mail.
 	BaseURL string
+	// SMTPURL is the mail server ("smtp://user:pass@host:587"); empty
+	// leaves mail in the outbox for an admin. MailFrom is the sender.
+	SMTPURL  string
+	MailFrom string
+	// CORSOrigins are other origins allowed to call the API with
+	// credentials, comma-separated; empty keeps CORS closed.
+	CORSOrigins string
+	// Retention is how long a closed support request keeps its personal
+	// data before maintenance anonymises it.
+	Retention time.Duration
 }
 
 // durationIn returns a setter for a duration between lo and hi.
@@ -155,6 +168,37 @@ func settings() []setting {
 			c.BaseURL = strings.TrimRight(v, "/")
 			return nil
 		}},
+		{"DICHTBIJ_SMTP_URL", "smtp-url", "", "mail server for password-reset mail, e.g. smtp://user:pass@mail.example.org:587 (STARTTLS) or smtps://…; empty keeps mail in the outbox an admin reads (a secret: prefer DICHTBIJ_SMTP_URL_FILE)", func(c *Config, v string) error {
+			if v != "" && !strings.HasPrefix(v, "smtp://") && !strings.HasPrefix(v, "smtps://") {
+				return errors.New(`must start with "smtp://" or "smtps://"`)
+			}
+			c.SMTPURL = v
+			return nil
+		}},
+		{"DICHTBIJ_MAIL_FROM", "mail-from", "dichtbij <noreply@localhost>", "sender of the mail dichtbij sends", func(c *Config, v string) error {
+			if _, err := mail.ParseAddress(v); err != nil {
+				return errors.New(`must be an address such as "dichtbij <noreply@example.org>"`)
+			}
+			c.MailFrom = v
+			return nil
+		}},
+		{"DICHTBIJ_CORS_ORIGINS", "cors-origins", "", "other origins allowed to call the API with cookies, comma-separated (e.g. https://portal.example.org); empty keeps CORS closed", func(c *Config, v string) error {
+			if v == "" {
+				c.CORSOrigins = ""
+				return nil
+			}
+			for _, o := range strings.Split(v, ",") {
+				o = strings.TrimSpace(o)
+				u, err := url.Parse(o)
+				if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" || u.RawQuery != "" || u.User != nil {
+					return fmt.Errorf("%q must be an origin such as https://portal.example.org (no path, no *)", o)
+				}
+			}
+			c.CORSOrigins = v
+			return nil
+		}},
+		{"DICHTBIJ_RETENTION", "retention", "17520h", "how long a closed support request keeps its personal data before it is anonymised (17520h = 24 months)",
+			durationIn(24*time.Hour, 10*365*24*time.Hour, "17520h", func(c *Config) *time.Duration { return &c.Retention })},
 		{"DICHTBIJ_DEMO", "demo", "", `load generated demo records into an empty store, in the municipality with this CBS code (e.g. GM0344 Utrecht), or "nl" for the whole country`, func(c *Config, v string) error {
 			if v != "" && v != "nl" && !regexp.MustCompile(`^GM[0-9]{4}$`).MatchString(v) {
 				return errors.New(`must be a CBS municipality code such as "GM0344", or "nl"`)
@@ -192,6 +236,14 @@ func Load(args []string, getenv func(string) string, usageOut io.Writer) (Config
 		v := s.def
 		if e := getenv(s.env); e != "" {
 			v = e
+		} else if f := getenv(s.env + "_FILE"); f != "" {
+			// Secrets come from files (Docker and Kubernetes secrets),
+			// so they need not sit in the environment.
+			b, err := os.ReadFile(f)
+			if err != nil {
+				return Config{}, fmt.Errorf("config: %s_FILE: %w", s.env, err)
+			}
+			v = strings.TrimRight(string(b), "\r\n")
 		}
 		vals[s.flag] = fs.String(s.flag, v, fmt.Sprintf("%s (env %s)", s.usage, s.env))
 	}
@@ -204,10 +256,20 @@ func Load(args []string, getenv func(string) string, usageOut io.Writer) (Config
 	var c Config
 	for _, s := range settings() {
 		if err := s.set(&c, *vals[s.flag]); err != nil {
-			return Config{}, fmt.Errorf("config: %s (-%s) = %q: %w", s.env, s.flag, *vals[s.flag], err)
+			shown := strconv.Quote(*vals[s.flag])
+			if secret(s.env) {
+				shown = "(not shown: it may hold a password)"
+			}
+			return Config{}, fmt.Errorf("config: %s (-%s) = %s: %w", s.env, s.flag, shown, err)
 		}
 	}
 	return c, nil
+}
+
+// secret reports whether a setting may hold a password, so that an error
+// about it must not repeat its value into a log.
+func secret(env string) bool {
+	return env == "MONGODB_URI" || env == "DICHTBIJ_SMTP_URL"
 }
 
 // Table returns the settings as rows of variable, flag, default and meaning,

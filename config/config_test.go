@@ -16,7 +16,8 @@ func TestDefaultsNeedNoConfiguration(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Config{Addr: "127.0.0.1:8080", DataDir: "./data", Database: "dichtbij", Bounds: "nl", BodyLimit: 1 << 20, ShutdownTimeout: 15 * time.Second, LogLevel: "info", PollInterval: time.Second, DemoOptions: 3000,
-		ProposalExpiry: 14 * 24 * time.Hour, MaintenanceInterval: time.Minute, CookieSecure: true, BaseURL: "http://127.0.0.1:8080"}
+		ProposalExpiry: 14 * 24 * time.Hour, MaintenanceInterval: time.Minute, CookieSecure: true, BaseURL: "http://127.0.0.1:8080",
+		MailFrom: "dichtbij <noreply@localhost>", Retention: 730 * 24 * time.Hour}
 	if c != want {
 		t.Errorf("Load() = %+v; want %+v", c, want)
 	}
@@ -42,6 +43,11 @@ func TestBadValuesNameTheVariable(t *testing.T) {
 		{"DICHTBIJ_LOG_LEVEL", "loud"},
 		{"DICHTBIJ_PROPOSAL_EXPIRY", "5m"},
 		{"DICHTBIJ_MAINTENANCE_INTERVAL", "soon"},
+		{"DICHTBIJ_SMTP_URL", "http://mail"},
+		{"DICHTBIJ_MAIL_FROM", "nobody"},
+		{"DICHTBIJ_CORS_ORIGINS", "*"},
+		{"DICHTBIJ_CORS_ORIGINS", "https://a.example, https://b.example/path"},
+		{"DICHTBIJ_RETENTION", "1h"},
 	} {
 		_, err := Load(nil, env(map[string]string{tc.name: tc.value}), io.Discard)
 		if err == nil || !strings.Contains(err.Error(), tc.name) {
@@ -60,6 +66,31 @@ func TestREADMEListsEverySetting(t *testing.T) {
 		line := "| `" + row[0] + "` | `" + row[1] + "` |"
 		if !strings.Contains(string(readme), line) {
 			t.Errorf("README.md lacks the row starting %q", line)
+		}
+	}
+}
+
+func TestSecretsFromFilesAndNeverEchoed(t *testing.T) {
+	dir := t.TempDir()
+	f := dir + "/smtp"
+	if err := os.WriteFile(f, []byte("smtp://u:s3cret@mail.example.org:587\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(nil, env(map[string]string{"DICHTBIJ_SMTP_URL_FILE": f, "DICHTBIJ_CORS_ORIGINS": "https://a.example, http://localhost:5173"}), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.SMTPURL != "smtp://u:s3cret@mail.example.org:587" || c.CORSOrigins != "https://a.example, http://localhost:5173" {
+		t.Errorf("Load = %+v", c)
+	}
+	_, err = Load(nil, env(map[string]string{"DICHTBIJ_SMTP_URL_FILE": dir + "/missing"}), io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "DICHTBIJ_SMTP_URL_FILE") {
+		t.Errorf("missing secret file: error %v; want one naming DICHTBIJ_SMTP_URL_FILE", err)
+	}
+	for _, name := range []string{"DICHTBIJ_SMTP_URL", "MONGODB_URI"} {
+		_, err = Load(nil, env(map[string]string{name: "ftp://u:s3cret@x"}), io.Discard)
+		if err == nil || strings.Contains(err.Error(), "s3cret") {
+			t.Errorf("%s: error %v; want one that does not repeat the password", name, err)
 		}
 	}
 }

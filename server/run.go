@@ -8,6 +8,7 @@ import (
 	"net"
 	"time"
 
+	"github.com/dichtbij/dichtbij/auth"
 	"github.com/dichtbij/dichtbij/care"
 	"github.com/dichtbij/dichtbij/config"
 	"github.com/dichtbij/dichtbij/geo"
@@ -60,8 +61,18 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	followCtx, stopFollow := context.WithCancel(ctx)
 	defer stopFollow()
 	go engineSync.follow(followCtx, cfg.PollInterval, 6*time.Hour)
-	app, err := NewApp(Deps{Store: st, Checker: care.NewChecker(bounds, areas), Engine: eng, Bounds: bounds, Log: log, BodyLimit: cfg.BodyLimit,
-		ProposalExpiry: cfg.ProposalExpiry, CookieSecure: cfg.CookieSecure, BaseURL: cfg.BaseURL})
+	d := Deps{Store: st, Checker: care.NewChecker(bounds, areas), Engine: eng, Bounds: bounds, Log: log, BodyLimit: cfg.BodyLimit,
+		ProposalExpiry: cfg.ProposalExpiry, CookieSecure: cfg.CookieSecure, BaseURL: cfg.BaseURL,
+		CORSOrigins: cfg.CORSOrigins, Retention: cfg.Retention}
+	if cfg.SMTPURL != "" {
+		mail, err := auth.ParseSMTPURL(cfg.SMTPURL, cfg.MailFrom)
+		if err != nil {
+			return fmt.Errorf("server: DICHTBIJ_SMTP_URL: %w", err)
+		}
+		d.Mail = mail
+		log.Info("mail goes out over SMTP", "host", mail.Host)
+	}
+	app, err := NewApp(d)
 	if err != nil {
 		return err
 	}
