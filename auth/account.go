@@ -329,6 +329,9 @@ func (a *Accounts) Delete(ctx context.Context, id string) error {
 	if _, err := a.resets.DeleteMany(ctx, byAccount); err != nil {
 		return fmt.Errorf("auth: delete account %s: reset links: %w", id, err)
 	}
+	if err := a.outbox.Forget(ctx, acc.Email); err != nil {
+		return fmt.Errorf("auth: delete account %s: %w", id, err)
+	}
 	if err := a.accounts.Delete(ctx, id); err != nil {
 		return fmt.Errorf("auth: delete account: %w", err)
 	}

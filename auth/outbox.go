@@ -109,6 +109,25 @@ func (o *Outbox) List(ctx context.Context, after string, limit int) ([]Message, 
 	return page, more, nil
 }
 
+// To returns the messages queued for address to, oldest first, for the
+// addressee's data export.
+func (o *Outbox) To(ctx context.Context, to string) ([]Message, error) {
+	out, err := o.msgs.All(ctx, store.Cond{Field: "to", Value: to})
+	if err != nil {
+		return nil, fmt.Errorf("auth: outbox to an address: %w", err)
+	}
+	return out, nil
+}
+
+// Forget deletes every message to address to, sent or not: the address
+// and reset links are the addressee's personal data.
+func (o *Outbox) Forget(ctx context.Context, to string) error {
+	if _, err := o.raw.DeleteMany(ctx, bson.D{{Key: "to", Value: to}}); err != nil {
+		return fmt.Errorf("auth: forget outbox messages: %w", err)
+	}
+	return nil
+}
+
 // Deliver sends up to 100 unsent messages that have had fewer than
 // MaxAttempts tries, oldest first, and records on each its SentAt or its
 // LastError. It returns how many were sent, and the failures (sending and

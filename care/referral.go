@@ -84,6 +84,10 @@ type Referral struct {
 	FollowUps []FollowUp `json:"follow_ups,omitempty" bson:"follow_ups,omitempty"`
 	// NoShows are recorded while accepted or started, oldest first.
 	NoShows []NoShow `json:"no_shows,omitempty" bson:"no_shows,omitempty"`
+	// AnonymisedAt is when the referral lost its free text (and its owner,
+	// when the owner erased their account); it stays as a trace for
+	// statistics.
+	AnonymisedAt *time.Time `json:"anonymised_at,omitempty" bson:"anonymised_at,omitempty"`
 }
 
 // EnteredAt returns when the referral last entered state s, and whether

@@ -86,6 +86,9 @@ type Request struct {
 	StepDowns int `json:"step_downs,omitempty" bson:"step_downs,omitempty"`
 	// ConsentHistory lists every consent given or withdrawn, oldest first.
 	ConsentHistory []ConsentChange `json:"consent_history,omitempty" bson:"consent_history,omitempty"`
+	// AnonymisedAt is when the retention job stripped the closed request
+	// of its personal data; what is left serves statistics only.
+	AnonymisedAt *time.Time `json:"anonymised_at,omitempty" bson:"anonymised_at,omitempty"`
 	// Timeliness is derived when the request is read (GET and lists),
 	// never stored; absent from write responses.
 	Timeliness *Timeliness `json:"timeliness,omitempty" bson:"-"`

@@ -59,6 +59,11 @@ type Deps struct {
 	CORSOrigins string
 	// Mail sends the outbox; nil leaves the messages for an admin to read.
 	Mail auth.Sender
+	// Retention is how long a closed request keeps its personal data;
+	// 0 means DefaultRetention.
+	Retention time.Duration
+	// Postcodes turn a postcode into a point; nil loads the embedded ones.
+	Postcodes *geo.Postcodes
 
 	// cases guards support requests; NewApp sets it.
 	cases *cases
@@ -86,6 +91,16 @@ func NewApp(d Deps) (*App, error) {
 	}
 	if d.LoginLimit == 0 {
 		d.LoginLimit = 10
+	}
+	if d.Retention == 0 {
+		d.Retention = DefaultRetention
+	}
+	if d.Postcodes == nil {
+		pcs, err := geo.LoadPostcodes()
+		if err != nil {
+			return nil, err
+		}
+		d.Postcodes = pcs
 	}
 	app := fiber.New(fiber.Config{
 		AppName:               "dichtbij",
@@ -137,6 +152,12 @@ func NewApp(d Deps) (*App, error) {
 	mountHouseholds(api, doc, d)
 	mountAuth(api, doc, an, d.LoginLimit)
 	mountAccounts(api, doc, &accountAdmin{accounts: accounts, tokens: tokens})
+	mountAreas(api, doc, &boundaries{areas: d.Checker.Areas(), postcodes: d.Postcodes})
+	priv := &privacy{st: d.Store, accounts: accounts, tokens: tokens, log: alog, refs: refs, engine: engineSync, now: d.Now}
+	mountPrivacy(api, doc, priv)
+	mountReview(api, doc, &review{log: alog, now: d.Now})
+	mountAggregates(api, doc, &aggregator{st: d.Store, now: d.Now})
+	keep := &retention{st: d.Store, privacy: priv, keep: d.Retention, now: d.Now}
 
 	doc.add(op{method: http.MethodGet, path: "/api/openapi.json", tag: "meta", summary: "This OpenAPI document"})
 	spec, err := doc.json()
@@ -158,6 +179,10 @@ func NewApp(d Deps) (*App, error) {
 			return err
 		}},
 		{"expire referrals", func(ctx context.Context) error { return refs.expireStale(ctx, d.ProposalExpiry) }},
+		{"anonymise closed requests", func(ctx context.Context) error {
+			_, err := keep.run(ctx)
+			return err
+		}},
 		{"sweep locks", func(ctx context.Context) error {
 			_, err := d.Store.Locks().Sweep(ctx, d.Now().Add(-lockTTL))
 			return err

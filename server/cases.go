@@ -154,6 +154,27 @@ func (cs *cases) logged(c *fiber.Ctx, action, reason string, reqs ...care.Meta) 
 	return nil
 }
 
+// loggedAbout logs access by a to the personal records ms of other
+// accounts (their owners), such as a volunteer's offer read by a social
+// worker, so that the owner can see who looked (GET /me/access-log).
+// An owner's access to their own record is not logged.
+func (cs *cases) loggedAbout(c *fiber.Ctx, action string, ms ...care.Meta) error {
+	ctx := c.UserContext()
+	a := actorOf(ctx)
+	route := c.Method() + " " + c.Route().Path
+	for _, m := range ms {
+		if m.OwnerID == "" || m.OwnerID == a.ID {
+			continue
+		}
+		e := accesslog.Entry{Actor: a.ID, ActorRole: a.Role, ActorTeam: a.Team, OnBehalfOf: a.OnBehalfOf,
+			Municipality: m.Municipality, Subject: m.OwnerID, Action: action, Route: route}
+		if _, err := cs.log.Append(ctx, e); err != nil {
+			return fmt.Errorf("server: access log: %w", err)
+		}
+	}
+	return nil
+}
+
 // teamConds limits a list of requests (or their referrals) to the
 // actor's municipality and team.
 func teamConds(a actor) []store.Cond {

@@ -64,6 +64,9 @@ type resource[F any, PF fieldsPtr[F], R store.Record] struct {
 	// access, break the glass, and an access-log entry per record read
 	// or written.
 	cases *cases
+	// about, when set, logs other accounts' access to the records, which
+	// are their owners' personal data (volunteer offers).
+	about *cases
 	now   func() time.Time
 }
 
@@ -196,6 +199,15 @@ func (r *resource[F, PF, R]) load(c *fiber.Ctx, write bool) (R, error) {
 	}
 	if write && !r.policy.edit(a, rec.Header()) {
 		return zero, newProblem(fiber.StatusForbidden, "not-yours", "you may read this "+r.path+" record but not change it: it is its owner's")
+	}
+	if r.about != nil {
+		action := accesslog.ActionRead
+		if write {
+			action = accesslog.ActionUpdate
+		}
+		if err := r.about.loggedAbout(c, action, rec.Header()); err != nil {
+			return zero, err
+		}
 	}
 	return rec, nil
 }
@@ -330,6 +342,11 @@ func (r *resource[F, PF, R]) list(c *fiber.Ctx) error {
 	}
 	if err := r.trace(c, accesslog.ActionList, "", metas...); err != nil {
 		return err
+	}
+	if r.about != nil {
+		if err := r.about.loggedAbout(c, accesslog.ActionList, metas...); err != nil {
+			return err
+		}
 	}
 	page := Page[R]{Items: items}
 	if more && len(items) > 0 {

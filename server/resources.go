@@ -19,7 +19,7 @@ func mountResources(api *routes, doc *apiDoc, d Deps, engineSync *optionSync) {
 	active := filter{param: "active", field: "active", kind: filterBool, doc: "only active (true) or inactive (false) records"}
 
 	mount(api, doc, "volunteer", permVolunteers, permVolunteers, &resource[care.VolunteerFields, *care.VolunteerFields, care.Volunteer]{
-		policy: volunteerPolicy(), locField: "home_location",
+		policy: volunteerPolicy(), locField: "home_location", about: d.cases,
 		path: "volunteers", written: written(engineSync, collVolunteers), records: s.Volunteers(), checker: d.Checker, now: d.Now,
 		build: func(m care.Meta, f care.VolunteerFields, a care.Area, _ *care.Volunteer) care.Volunteer {
 			return care.Volunteer{Meta: m, VolunteerFields: f, Area: a, LocationPrecision: care.CoarsePrecision}

@@ -217,6 +217,25 @@ func (c *Collection[T]) Exists(ctx context.Context, where ...Cond) (bool, error)
 	return n > 0, nil
 }
 
+// All returns every record matching where, in _id order, reading a page
+// of 1000 at a time. Use it where the matches are known to be few (one
+// account's records); it holds them all in memory.
+func (c *Collection[T]) All(ctx context.Context, where ...Cond) ([]T, error) {
+	var out []T
+	q := Query{Where: where, Limit: 1000}
+	for {
+		page, more, err := c.List(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page...)
+		if !more || len(page) == 0 {
+			return out, nil
+		}
+		q.After = page[len(page)-1].Header().ID
+	}
+}
+
 // Each streams every record of the collection to fn in one pass, in _id
 // order, stopping at fn's first error. Loading the engine uses it: one
 // scan, where paging with cursors would scan the collection once per page

@@ -1,0 +1,310 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/dichtbij/dichtbij/accesslog"
+	"github.com/dichtbij/dichtbij/auth"
+	"github.com/dichtbij/dichtbij/care"
+	"github.com/dichtbij/dichtbij/store"
+)
+
+// privacy serves the AVG rights of an account holder: to see who looked
+// at their data, to take all of it along, and to be forgotten.
+type privacy struct {
+	st       *store.Store
+	accounts *auth.Accounts
+	tokens   *auth.Tokens
+	log      *accesslog.Log
+	refs     *referrals
+	engine   *optionSync
+	now      func() time.Time
+}
+
+// DataExport is everything dichtbij holds about one account, as its
+// holder downloads it (AVG article 15 and 20).
+type DataExport struct {
+	ExportedAt  time.Time         `json:"exported_at"`
+	Account     AccountView       `json:"account"`
+	Tokens      []auth.Token      `json:"api_tokens"`
+	Volunteers  []care.Volunteer  `json:"volunteer_offers"`
+	Initiatives []care.Initiative `json:"initiatives"`
+	Provisions  []care.Provision  `json:"provisions"`
+	Activities  []care.Activity   `json:"activities"`
+	// Referrals are those to the holder's offers and options, in the
+	// minimised form the holder sees them in.
+	Referrals []OwnerReferral `json:"referrals"`
+	// Mail is what was sent or queued to the holder's address, without
+	// bodies (a reset link in a file is as good as a password).
+	Mail []auth.Message `json:"mail"`
+	// AccessLog is who read or changed the holder's data.
+	AccessLog []AccessView `json:"access_log"`
+}
+
+// AccessView is one access to the holder's data as they see it: who (by
+// name and role), when, what, and why if it was outside the team.
+type AccessView struct {
+	At        time.Time `json:"at"`
+	ActorName string    `json:"actor_name"`
+	ActorRole string    `json:"actor_role"`
+	ActorTeam string    `json:"actor_team,omitempty"`
+	Action    string    `json:"action"`
+	Route     string    `json:"route"`
+	Reason    string    `json:"reason,omitempty"`
+}
+
+// Erasure confirms the erasing of one's own account with the password, so
+// that a session left open on a shared computer cannot do it.
+type Erasure struct {
+	Password string `json:"password" validate:"required,max=1024"`
+}
+
+// erasable are the roles that may erase their own account. Professional
+// accounts carry the access log's accountability: an admin disables them.
+var erasable = []string{auth.RoleResident, auth.RoleOrganiser}
+
+func mountPrivacy(api *routes, doc *apiDoc, p *privacy) {
+	api.get("/me/export", permSelf, p.export)
+	api.get("/me/access-log", permSelf, p.accessLog)
+	api.delete("/me", permSelf, p.erase)
+	tag := "privacy"
+	doc.add(op{method: http.MethodGet, path: "/api/v1/me/export", tag: tag,
+		summary: "Download everything dichtbij holds about one's account as JSON: account, tokens, offers and options, referrals to them (minimised), mail, and who accessed the data",
+		resp:    DataExport{}, errors: []int{http.StatusUnauthorized}})
+	doc.add(op{method: http.MethodGet, path: "/api/v1/me/access-log", tag: tag,
+		summary: "Who read or changed one's data (one's volunteer offer, for instance), newest first",
+		resp:    []AccessView{}, errors: []int{http.StatusUnauthorized}})
+	doc.add(op{method: http.MethodDelete, path: "/api/v1/me", tag: tag,
+		summary: "Erase one's own account (residents and organisers), confirmed with the password: offers and options are deleted, their open referrals end, and the referrals keep only an anonymous trace for statistics",
+		body:    Erasure{}, status: http.StatusNoContent,
+		errors: []int{http.StatusBadRequest, http.StatusUnauthorized, http.StatusForbidden, http.StatusConflict, http.StatusTooManyRequests, http.StatusUnprocessableEntity}})
+}
+
+func (p *privacy) export(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	acc := principalOf(c).account
+	owned := store.Cond{Field: "owner_id", Value: acc.ID}
+	out := DataExport{ExportedAt: p.now().UTC(), Account: viewAccount(acc)}
+	var err error
+	if out.Tokens, err = p.tokens.List(ctx, acc.ID); err != nil {
+		return err
+	}
+	if out.Volunteers, err = p.st.Volunteers().All(ctx, owned); err != nil {
+		return err
+	}
+	if out.Initiatives, err = p.st.Initiatives().All(ctx, owned); err != nil {
+		return err
+	}
+	if out.Provisions, err = p.st.Provisions().All(ctx, owned); err != nil {
+		return err
+	}
+	if out.Activities, err = p.st.Activities().All(ctx, owned); err != nil {
+		return err
+	}
+	refs, err := p.st.Referrals().All(ctx, owned)
+	if err != nil {
+		return err
+	}
+	for _, ref := range refs {
+		v, err := p.refs.ownerRead(c, ref)
+		if err != nil {
+			return err
+		}
+		out.Referrals = append(out.Referrals, v)
+	}
+	if out.Mail, err = p.accounts.Outbox().To(ctx, acc.Email); err != nil {
+		return err
+	}
+	if out.AccessLog, err = p.accesses(ctx, acc.ID, 0); err != nil {
+		return err
+	}
+	out.Initiatives, out.Provisions, out.Activities = orEmpty(out.Initiatives), orEmpty(out.Provisions), orEmpty(out.Activities)
+	out.Volunteers, out.Referrals, out.Mail, out.Tokens = orEmpty(out.Volunteers), orEmpty(out.Referrals), orEmpty(out.Mail), orEmpty(out.Tokens)
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="dichtbij-export.json"`)
+	return c.JSON(out)
+}
+
+// orEmpty makes an absent list an empty one, so the JSON says [] and not
+// null.
+func orEmpty[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+func (p *privacy) accessLog(c *fiber.Ctx) error {
+	vs, err := p.accesses(c.UserContext(), actorOf(c.UserContext()).ID, 1000)
+	if err != nil {
+		return err
+	}
+	return c.JSON(vs)
+}
+
+// accesses returns the access-log entries about account id, newest
+// first, at most limit of them (0: all), with the actors' names.
+func (p *privacy) accesses(ctx context.Context, id string, limit int) ([]AccessView, error) {
+	var entries []accesslog.Entry
+	after := ""
+	for {
+		page, more, err := p.log.ForSubject(ctx, id, after, 1000)
+		if err != nil {
+			return nil, err
+		}
+		entries = append(entries, page...)
+		if !more || len(page) == 0 {
+			break
+		}
+		after = page[len(page)-1].ID
+	}
+	names := map[string]string{}
+	out := make([]AccessView, 0, len(entries))
+	for i := len(entries) - 1; i >= 0 && (limit == 0 || len(out) < limit); i-- {
+		e := entries[i]
+		name, ok := names[e.Actor]
+		if !ok {
+			acc, err := p.accounts.Get(ctx, e.Actor)
+			switch {
+			case errors.Is(err, store.ErrNotFound):
+				name = "(account removed)"
+			case err != nil:
+				return nil, err
+			default:
+				name = acc.Name
+			}
+			names[e.Actor] = name
+		}
+		out = append(out, AccessView{At: e.At, ActorName: name, ActorRole: e.ActorRole, ActorTeam: e.ActorTeam,
+			Action: e.Action, Route: e.Route, Reason: e.Reason})
+	}
+	return out, nil
+}
+
+func (p *privacy) erase(c *fiber.Ctx) error {
+	var e Erasure
+	if err := bindJSON(c, &e, func() error {
+		if e.Password == "" {
+			return invalid("password", "is required: erasing the account is confirmed with its password")
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	acc := principalOf(c).account
+	if !slices.Contains(erasable, acc.Role) {
+		return newProblem(fiber.StatusConflict, "not-erasable",
+			"a "+acc.Role+" account is erased by an admin of the municipality (it carries the access log's accountability)")
+	}
+	if _, err := p.accounts.Authenticate(ctx, acc.Email, e.Password); err != nil {
+		return authError(err)
+	}
+	if err := p.eraseAccount(ctx, acc); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// eraseReason is what the referrals of an erased account's options say.
+const eraseReason = "the helper left dichtbij"
+
+// eraseAccount deletes acc and everything it owns. Open referrals to its
+// options end first (freeing their places and telling the workers by the
+// state), then each referral keeps only an anonymous trace: state, steps,
+// need and kind, with no owner and no free text. The account goes last,
+// so that a failure half-way leaves it in place and a second DELETE
+// finishes the job. The access-log entries about it stay (they hold only
+// ids and are needed to account for past access), and so do the audit
+// entries of the moves it made.
+func (p *privacy) eraseAccount(ctx context.Context, acc auth.Account) error {
+	owned := store.Cond{Field: "owner_id", Value: acc.ID}
+	refs, err := p.st.Referrals().All(ctx, owned)
+	if err != nil {
+		return err
+	}
+	for _, ref := range refs {
+		if to := endTarget(ref.State, care.ClosureWithdrawn); to != "" {
+			if err := p.refs.moveFrom(ctx, ref.ID, ref.State, to, eraseReason); err != nil {
+				return fmt.Errorf("server: erase %s: end referral %s: %w", acc.ID, ref.ID, err)
+			}
+		}
+		if err := p.anonymiseReferral(ctx, ref.ID, true); err != nil {
+			return fmt.Errorf("server: erase %s: %w", acc.ID, err)
+		}
+	}
+	// Activities before the provisions and initiatives they belong to.
+	if err := deleteOwned(ctx, p.st.Volunteers(), owned, p.engine, collVolunteers); err != nil {
+		return err
+	}
+	if err := deleteOwned(ctx, p.st.Activities(), owned, p.engine, collActivities); err != nil {
+		return err
+	}
+	if err := deleteOwned(ctx, p.st.Initiatives(), owned, p.engine, collInitiatives); err != nil {
+		return err
+	}
+	if err := deleteOwned(ctx, p.st.Provisions(), owned, p.engine, collProvisions); err != nil {
+		return err
+	}
+	return p.accounts.Delete(ctx, acc.ID)
+}
+
+// deleteOwned deletes the records of coll matching owned and tells the
+// matching engine.
+func deleteOwned[T store.Record](ctx context.Context, coll *store.Collection[T], owned store.Cond, engine *optionSync, name string) error {
+	recs, err := coll.All(ctx, owned)
+	if err != nil {
+		return err
+	}
+	for _, r := range recs {
+		id := r.Header().ID
+		if err := coll.Delete(ctx, id); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("server: erase: delete %s %s: %w", name, id, err)
+		}
+		engine.written(ctx, name, id, true)
+	}
+	return nil
+}
+
+// anonymiseReferral strips a referral of what could point to a person:
+// the free text (note, reason, outcome) and, when owner is true, the
+// owner. State, steps, need, option kind and area stay for statistics.
+// It retries while a concurrent move changes the referral.
+func (p *privacy) anonymiseReferral(ctx context.Context, id string, owner bool) error {
+	for attempt := 0; ; attempt++ {
+		ref, err := p.st.Referrals().Get(ctx, id)
+		if err != nil {
+			return fmt.Errorf("anonymise referral %s: %w", id, err)
+		}
+		next := ref
+		next.Note, next.Reason, next.Outcome = "", "", ""
+		next.FollowUps, next.NoShows = slices.Clone(ref.FollowUps), slices.Clone(ref.NoShows)
+		for i := range next.FollowUps {
+			next.FollowUps[i].Note = ""
+		}
+		for i := range next.NoShows {
+			next.NoShows[i].Note = ""
+		}
+		if owner {
+			next.OwnerID = ""
+		}
+		if next.AnonymisedAt == nil {
+			at := p.now().UTC().Truncate(time.Millisecond)
+			next.AnonymisedAt = &at
+		}
+		next.Version, next.UpdatedAt = ref.Version+1, p.now().UTC().Truncate(time.Millisecond)
+		err = p.st.Referrals().Replace(ctx, ref.Version, next)
+		if !errors.Is(err, store.ErrConflict) || attempt >= 50 {
+			if err != nil {
+				return fmt.Errorf("anonymise referral %s: %w", id, err)
+			}
+			return nil
+		}
+	}
+}

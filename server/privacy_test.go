@@ -1,0 +1,111 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestExportAccessLogAndErase follows a volunteer through the AVG rights:
+// they see that a social worker read their offer, download everything,
+// and erase their account, after which their offer is gone, the referral
+// to it ended and kept only as an anonymous trace, and their token dead.
+func TestExportAccessLogAndErase(t *testing.T) {
+	e := newTestEnv(t)
+	res := e.as(asResident)
+	volID := res.create("/api/v1/volunteers", validVolunteer)
+
+	// A worker reads the offer and refers a request's need to it.
+	if r := e.do(http.MethodGet, "/api/v1/volunteers/"+volID, ""); r.status != http.StatusOK {
+		t.Fatalf("worker reads offer = %d %s", r.status, r.body)
+	}
+	reqID := e.create("/api/v1/requests", validRequest)
+	refID := e.create("/api/v1/requests/"+reqID+"/referrals", `{"need":"groceries","option_id":"`+volID+`"}`)
+	if r := res.do(http.MethodPost, "/api/v1/referrals/"+refID+"/transitions", `{"to":"accepted"}`); r.status != http.StatusOK {
+		t.Fatalf("accept = %d %s", r.status, r.body)
+	}
+
+	// The resident's own reads are not logged; the worker's are.
+	var seen []AccessView
+	res.do(http.MethodGet, "/api/v1/me/access-log", "").json(t, &seen)
+	if len(seen) == 0 || seen[len(seen)-1].ActorName != asWorker || seen[len(seen)-1].ActorRole != "social_worker" || seen[len(seen)-1].Action != "read" {
+		t.Fatalf("access log = %+v; want the worker's read first", seen)
+	}
+	for _, v := range seen {
+		if v.ActorName == asResident {
+			t.Errorf("the resident's own access was logged: %+v", v)
+		}
+	}
+
+	r := res.do(http.MethodGet, "/api/v1/me/export", "")
+	if r.status != http.StatusOK || !strings.Contains(r.header.Get("Content-Disposition"), "attachment") {
+		t.Fatalf("export = %d %q", r.status, r.header.Get("Content-Disposition"))
+	}
+	var ex DataExport
+	r.json(t, &ex)
+	if ex.Account.Email != asResident+"@example.org" || len(ex.Volunteers) != 1 || ex.Volunteers[0].ID != volID ||
+		len(ex.Referrals) != 1 || ex.Referrals[0].State != "accepted" || len(ex.Tokens) != 1 || len(ex.AccessLog) != len(seen) {
+		t.Fatalf("export = %s", r.body)
+	}
+	// After acceptance, with consent, the helper knows the alias.
+	if ex.Referrals[0].ResidentName != "Mevr. J." || !strings.Contains(string(r.body), `"initiatives":[]`) {
+		t.Errorf("export referral = %+v", ex.Referrals[0])
+	}
+	for _, forbidden := range []string{"correct horse", "password_hash", "own_strength", "life_domains", "hash"} {
+		if strings.Contains(string(r.body), forbidden) {
+			t.Errorf("export holds %q: %s", forbidden, r.body)
+		}
+	}
+
+	// Erasing needs the password; a professional account is not erased
+	// this way.
+	mustProblem(t, res.do(http.MethodDelete, "/api/v1/me", `{"password":"wrong password"}`), http.StatusUnauthorized, "password")
+	mustProblem(t, res.do(http.MethodDelete, "/api/v1/me", `{}`), http.StatusUnprocessableEntity, "password")
+	mustProblem(t, e.do(http.MethodDelete, "/api/v1/me", `{"password":"correct horse battery"}`), http.StatusConflict, "")
+	if r := res.do(http.MethodGet, "/api/v1/me", ""); r.status != http.StatusOK {
+		t.Fatalf("after refused erasures /me = %d", r.status)
+	}
+
+	if r := res.do(http.MethodDelete, "/api/v1/me", `{"password":"correct horse battery"}`); r.status != http.StatusNoContent {
+		t.Fatalf("erase = %d %s", r.status, r.body)
+	}
+	mustProblem(t, res.do(http.MethodGet, "/api/v1/me", ""), http.StatusUnauthorized, "")
+	mustProblem(t, e.do(http.MethodGet, "/api/v1/volunteers/"+volID, ""), http.StatusNotFound, "")
+	var ref struct {
+		State        string     `json:"state"`
+		OwnerID      string     `json:"owner_id"`
+		Reason       string     `json:"reason"`
+		Need         string     `json:"need"`
+		AnonymisedAt *time.Time `json:"anonymised_at"`
+	}
+	e.do(http.MethodGet, "/api/v1/referrals/"+refID, "").json(t, &ref)
+	if ref.State != "ended" || ref.OwnerID != "" || ref.Reason != "" || ref.Need != "groceries" || ref.AnonymisedAt == nil {
+		t.Errorf("referral after erasure = %+v; want ended, anonymous, need kept", ref)
+	}
+	taken, err := e.store.Places().Taken(context.Background(), "volunteer:"+volID, 2)
+	if err != nil || len(taken) != 0 {
+		t.Errorf("places still taken after erasure: %v %v", taken, err)
+	}
+	var near []struct {
+		ID string `json:"id"`
+	}
+	e.do(http.MethodGet, "/api/v1/options/nearby?lat=52.3731&lon=4.8924&radius_m=2000", "").json(t, &near)
+	for _, o := range near {
+		if o.ID == volID {
+			t.Error("the erased offer is still found by the search")
+		}
+	}
+	if n, err := e.store.Raw("accounts").CountDocuments(context.Background(), map[string]string{"email": asResident + "@example.org"}); err != nil || n != 0 {
+		t.Errorf("accounts with the erased address: %d %v", n, err)
+	}
+	// The audit trail of the request still has the moves, by account id.
+	var audit []struct {
+		To string `json:"to"`
+	}
+	e.do(http.MethodGet, "/api/v1/requests/"+reqID+"/audit", "").json(t, &audit)
+	if len(audit) < 2 {
+		t.Errorf("audit after erasure = %+v", audit)
+	}
+}
