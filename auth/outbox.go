@@ -34,10 +34,10 @@ type Message struct {
 	LastError string     `json:"last_error,omitempty" bson:"last_error,omitempty"`
 }
 
-// LogValue makes slog log a message without its body.
+// LogValue makes slog log a message without its body or its address,
+// which are personal data.
 func (m Message) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("id", m.ID), slog.String("to", m.To),
-		slog.String("subject", m.Subject), slog.Int("attempts", m.Attempts))
+	return slog.GroupValue(slog.String("id", m.ID), slog.String("subject", m.Subject), slog.Int("attempts", m.Attempts))
 }
 
 // Sender delivers one message, e.g. SMTPSender.
@@ -192,7 +192,9 @@ func (o *Outbox) deliverOne(ctx context.Context, s Sender, m Message) (bool, err
 		return sendErr == nil, errors.Join(sendErr, fmt.Errorf("record attempt %d: %w", attempt, err))
 	}
 	if sendErr != nil {
-		return false, fmt.Errorf("attempt %d: %w", attempt, sendErr)
+		// The error goes to the log, where no address belongs: mail
+		// servers often repeat the recipient in their refusal.
+		return false, fmt.Errorf("attempt %d: %s", attempt, strings.ReplaceAll(sendErr.Error(), m.To, "<recipient>"))
 	}
 	return true, nil
 }

@@ -162,6 +162,13 @@ var testNow = time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
 
 func newTestEnv(t *testing.T) *testEnv {
 	t.Helper()
+	return newTestEnvWith(t, nil)
+}
+
+// newTestEnvWith is newTestEnv with the app's dependencies changed by
+// edit first (a logger to read, say).
+func newTestEnvWith(t *testing.T, edit func(*Deps)) *testEnv {
+	t.Helper()
 	st := shared.Open(t, shared.DBName(t))
 	areas, bounds := testAreas(t)
 	// Server errors (500s) show up in the test's output.
@@ -176,8 +183,12 @@ func newTestEnv(t *testing.T) *testEnv {
 	clock := func() time.Time {
 		return testNow.Add(time.Duration(ticks.Add(1))*time.Millisecond + time.Duration(skew.Load()))
 	}
-	app, err := NewApp(Deps{Store: st, Checker: care.NewChecker(bounds, areas), Engine: eng, Bounds: bounds, Log: log, BodyLimit: 64 << 10,
-		Now: clock, PasswordParams: testParams, BaseURL: "http://dichtbij.test"})
+	d := Deps{Store: st, Checker: care.NewChecker(bounds, areas), Engine: eng, Bounds: bounds, Log: log, BodyLimit: 64 << 10,
+		Now: clock, PasswordParams: testParams, BaseURL: "http://dichtbij.test"}
+	if edit != nil {
+		edit(&d)
+	}
+	app, err := NewApp(d)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,131 @@
+package server
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// browser keeps cookies across requests the way a browser does, and sends
+// the CSRF header when asked.
+type browser struct {
+	e       *testEnv
+	cookies map[string]string
+}
+
+func newBrowser(e *testEnv) *browser { return &browser{e: e, cookies: map[string]string{}} }
+
+func (b *browser) do(method, path, body string, csrf bool) response {
+	b.e.t.Helper()
+	var pairs []string
+	for k, v := range b.cookies {
+		pairs = append(pairs, k+"="+v)
+	}
+	h := []string{"Authorization", "", "Cookie", strings.Join(pairs, "; ")}
+	if csrf {
+		h = append(h, CSRFHeader, b.cookies[csrfCookie])
+	}
+	r := b.e.do(method, path, body, h...)
+	for _, sc := range r.header.Values("Set-Cookie") {
+		pair, attrs, _ := strings.Cut(sc, ";")
+		name, val, _ := strings.Cut(pair, "=")
+		if val == "" || strings.Contains(strings.ToLower(attrs), "max-age=0") || strings.Contains(attrs, "expires=Thu, 01 Jan 1970") {
+			delete(b.cookies, name)
+			continue
+		}
+		b.cookies[name] = val
+	}
+	return r
+}
+
+const signIn = `{"email":"resident@example.org","password":"correct horse battery"}`
+
+// TestSessionFixation plants a session id in a browser before sign-in and
+// checks that signing in issues a new one and the planted id never
+// becomes a signed-in session.
+func TestSessionFixation(t *testing.T) {
+	e := newTestEnv(t)
+	attacker := newBrowser(e)
+	attacker.do(http.MethodGet, "/api/v1/session", "", false)
+	planted := attacker.cookies[sessionCookie]
+	if planted == "" {
+		t.Fatal("an anonymous visit got no session cookie to plant")
+	}
+	victim := newBrowser(e)
+	victim.cookies[sessionCookie] = planted
+	victim.cookies[csrfCookie] = attacker.cookies[csrfCookie]
+	if r := victim.do(http.MethodPost, "/api/v1/session", signIn, true); r.status != http.StatusOK {
+		t.Fatalf("sign in = %d %s", r.status, r.body)
+	}
+	if got := victim.cookies[sessionCookie]; got == "" || got == planted {
+		t.Fatalf("session id after sign-in = %q; want a new one, not the planted %q", got, planted)
+	}
+	if r := victim.do(http.MethodGet, "/api/v1/me", "", false); r.status != http.StatusOK {
+		t.Errorf("victim /me = %d", r.status)
+	}
+	mustProblem(t, attacker.do(http.MethodGet, "/api/v1/me", "", false), http.StatusUnauthorized, "")
+
+	// Signing out ends the session on the server, not only the cookie.
+	old := victim.cookies[sessionCookie]
+	if r := victim.do(http.MethodDelete, "/api/v1/session", "", true); r.status != http.StatusNoContent {
+		t.Fatalf("sign out = %d %s", r.status, r.body)
+	}
+	replay := newBrowser(e)
+	replay.cookies[sessionCookie] = old
+	mustProblem(t, replay.do(http.MethodGet, "/api/v1/me", "", false), http.StatusUnauthorized, "")
+}
+
+// TestCSRF checks that a browser session's unsafe requests need the CSRF
+// token from the cookie in the header, and that safe ones do not.
+func TestCSRF(t *testing.T) {
+	e := newTestEnv(t)
+	b := newBrowser(e)
+	b.do(http.MethodGet, "/api/v1/session", "", false)
+	if r := b.do(http.MethodPost, "/api/v1/session", signIn, true); r.status != http.StatusOK {
+		t.Fatalf("sign in = %d %s", r.status, r.body)
+	}
+	b.do(http.MethodGet, "/api/v1/session", "", false) // the token of the signed-in session
+	body := `{"name":"script","scopes":["self"]}`
+	mustProblem(t, b.do(http.MethodPost, "/api/v1/me/tokens", body, false), http.StatusForbidden, CSRFHeader)
+	good := b.cookies[csrfCookie]
+	b.cookies[csrfCookie] = "0123456789abcdef0123456789abcdef"
+	mustProblem(t, b.do(http.MethodPost, "/api/v1/me/tokens", body, true), http.StatusForbidden, CSRFHeader)
+	b.cookies[csrfCookie] = good
+	if r := b.do(http.MethodPost, "/api/v1/me/tokens", body, true); r.status != http.StatusCreated {
+		t.Fatalf("with the token = %d %s", r.status, r.body)
+	}
+	if r := b.do(http.MethodGet, "/api/v1/me/tokens", "", false); r.status != http.StatusOK {
+		t.Errorf("a safe request without the token = %d", r.status)
+	}
+	// Without a cookie jar, even the sign-in form is refused.
+	mustProblem(t, e.do(http.MethodPost, "/api/v1/session", signIn, "Authorization", ""), http.StatusForbidden, CSRFHeader)
+}
+
+// TestLoginLockout guesses a password five times: the account locks for
+// 15 minutes, even for the right password, and opens again after.
+func TestLoginLockout(t *testing.T) {
+	e := newTestEnv(t)
+	b := newBrowser(e)
+	b.do(http.MethodGet, "/api/v1/session", "", false)
+	wrong := `{"email":"resident@example.org","password":"not the password"}`
+	for range 4 {
+		mustProblem(t, b.do(http.MethodPost, "/api/v1/session", wrong, true), http.StatusUnauthorized, "password")
+	}
+	// The fifth failure locks the account, and says so.
+	mustProblem(t, b.do(http.MethodPost, "/api/v1/session", wrong, true), http.StatusTooManyRequests, "password")
+	r := b.do(http.MethodPost, "/api/v1/session", signIn, true)
+	mustProblem(t, r, http.StatusTooManyRequests, "")
+	if ra := r.header.Get("Retry-After"); ra == "" || ra == "0" {
+		t.Errorf("Retry-After = %q", ra)
+	}
+	if b.cookies[sessionCookie] != "" {
+		if me := b.do(http.MethodGet, "/api/v1/me", "", false); me.status == http.StatusOK {
+			t.Fatal("a locked account signed in")
+		}
+	}
+	e.advance(16 * time.Minute)
+	if r := b.do(http.MethodPost, "/api/v1/session", signIn, true); r.status != http.StatusOK {
+		t.Fatalf("after the lock = %d %s", r.status, r.body)
+	}
+}
