@@ -18,6 +18,9 @@ import (
 type accountAdmin struct {
 	accounts *auth.Accounts
 	tokens   *auth.Tokens
+	// teams are checked: an account's team must be one of its
+	// municipality's.
+	teams *teams
 }
 
 // NewAccountFields is what an admin sends to make an account.
@@ -171,7 +174,7 @@ func eachPage[T store.Record](list func(after string) ([]T, bool, error), fn fun
 
 func (a *accountAdmin) create(c *fiber.Ctx) error {
 	var n NewAccountFields
-	if err := bindJSON(c, &n, func() error { return nil }); err != nil {
+	if err := bindJSON(c, &n, func() error { return a.teams.checkTeam(c.UserContext(), actorOf(c.UserContext()).Municipality, n.Team) }); err != nil {
 		return err
 	}
 	acc, err := a.accounts.Create(c.UserContext(), auth.NewAccount{Email: n.Email, Password: n.Password, Name: n.Name, Role: n.Role,
@@ -195,6 +198,11 @@ func (a *accountAdmin) change(c *fiber.Ctx) error {
 	}
 	if err != nil {
 		return err
+	}
+	if ch.Team != nil {
+		if err := a.teams.checkTeam(c.UserContext(), me.Municipality, *ch.Team); err != nil {
+			return err
+		}
 	}
 	if id == me.ID && (ch.Role != nil || ch.Disabled != nil) {
 		return invalid("role", "an admin cannot change their own role or lock themselves out; ask another admin")

@@ -151,7 +151,9 @@ func NewApp(d Deps) (*App, error) {
 	mountLifecycle(api, doc, d, refs)
 	mountHouseholds(api, doc, d)
 	mountAuth(api, doc, an, d.LoginLimit)
-	mountAccounts(api, doc, &accountAdmin{accounts: accounts, tokens: tokens})
+	socialTeams := newTeams(d, accounts)
+	mountTeams(api, doc, socialTeams)
+	mountAccounts(api, doc, &accountAdmin{accounts: accounts, tokens: tokens, teams: socialTeams})
 	mountAreas(api, doc, &boundaries{areas: d.Checker.Areas(), postcodes: d.Postcodes})
 	priv := &privacy{st: d.Store, accounts: accounts, tokens: tokens, log: alog, refs: refs, engine: engineSync, now: d.Now}
 	mountPrivacy(api, doc, priv)

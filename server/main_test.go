@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -134,6 +135,18 @@ func (e *testEnv) signInAccounts(now func() time.Time) {
 	accounts := auth.NewAccounts(e.store, testParams, now)
 	tokens := auth.NewTokens(accounts, func(string) bool { return true })
 	e.tokens, e.ids = map[string]string{}, map[string]string{}
+	teams := store.NewCollection[care.Team](e.store, teamsColl)
+	for _, a := range testAccounts {
+		if a[2] == "" {
+			continue
+		}
+		at := now()
+		team := care.Team{Meta: care.Meta{ID: teamID(a[1], a[2]), Version: 1, CreatedAt: at, UpdatedAt: at, Municipality: a[1]},
+			Code: a[2], TeamFields: care.TeamFields{Name: "Team " + a[2], Districts: []string{}}}
+		if err := teams.Insert(ctx, team); err != nil && !errors.Is(err, store.ErrConflict) {
+			e.t.Fatalf("team %s: %v", a[2], err)
+		}
+	}
 	for who, a := range testAccounts {
 		acc, err := accounts.Create(ctx, auth.NewAccount{Email: who + "@example.org", Password: "correct horse battery", Role: a[0],
 			Municipality: a[1], Team: a[2], Name: who})

@@ -87,6 +87,9 @@ var matrixRoutes = map[string]matrixRoute{
 		body: `{"email":"nieuw@example.org","password":"een lang wachtwoord","name":"Nieuw","role":"social_worker","team":"noord"}`,
 		want: "401 403 403 403 201 403 403 403"},
 	"PATCH /api/v1/accounts/:id": {path: "/api/v1/accounts/{acct}", body: `{"name":"Anna"}`, want: "401 403 403 403 200 403 403 403"},
+	"GET /api/v1/teams":          {path: "/api/v1/teams", want: "401 403 403 200 200 200 200 200"},
+	"PUT /api/v1/teams/:code":    {path: "/api/v1/teams/west", body: `{"name":"Team West","districts":[]}`, fresh: true, want: "401 403 403 403 201 403 403 403"},
+	"DELETE /api/v1/teams/:code": {path: "/api/v1/teams/noord", want: "401 403 403 403 409 403 403 403"},
 	"GET /api/v1/outbox":         {path: "/api/v1/outbox", want: "401 403 403 403 200 403 403 403"},
 
 	// Volunteer offers: the resident's own, and the workers'.
