@@ -2,10 +2,12 @@ package server
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
 
+	"github.com/dichtbij/dichtbij/care"
 	"github.com/dichtbij/dichtbij/geo"
 	"github.com/dichtbij/dichtbij/store"
 	"github.com/dichtbij/dichtbij/synth"
@@ -71,6 +73,21 @@ func loadDemo(ctx context.Context, st *store.Store, areas *geo.Areas, code strin
 	}
 	if err := st.Requests().InsertMany(ctx, ds.Requests); err != nil {
 		return err
+	}
+	// The team "demo" of each municipality with requests covers all its
+	// districts, so that an admin can put a social worker in it.
+	teams := store.NewCollection[care.Team](st, teamsColl)
+	seen := map[string]bool{}
+	for _, r := range ds.Requests {
+		if seen[r.Municipality] {
+			continue
+		}
+		seen[r.Municipality] = true
+		team := care.Team{Meta: care.Meta{ID: teamID(r.Municipality, "demo"), Version: 1, CreatedAt: now, UpdatedAt: now, Municipality: r.Municipality},
+			Code: "demo", TeamFields: care.TeamFields{Name: "Demo", Districts: orEmpty(areas.DistrictsOf(r.Municipality))}}
+		if err := teams.Insert(ctx, team); err != nil && !errors.Is(err, store.ErrConflict) {
+			return err
+		}
 	}
 	log.Info("demo data loaded", "municipality", code, "volunteers", len(ds.Volunteers), "initiatives", len(ds.Initiatives),
 		"provisions", len(ds.Provisions), "activities", len(ds.Activities), "requests", len(ds.Requests), "took", time.Since(start).String())
