@@ -339,3 +339,35 @@ func TestRequestOnAMunicipalBorder(t *testing.T) {
 		t.Fatalf("options = %+v; want one from each municipality", got)
 	}
 }
+
+// TestMunicipalityKeepsForeignVolunteersOut checks that a search limited
+// to a municipality shows no volunteer of another one, nor counts them in
+// the diagnosis, while a provision across the border stays.
+func TestMunicipalityKeepsForeignVolunteersOut(t *testing.T) {
+	e := newEngine(t)
+	here := volunteer("here", east(utrecht, 500), 3000, "groceries")
+	here.Municipality = "GM0344"
+	there := volunteer("there", east(utrecht, 200), 3000, "groceries", "garden")
+	there.Municipality = "GM0307"
+	prov := Option{ID: "prov", Kind: KindProvision, Name: "Buurthuis", Location: east(utrecht, 300), HelpTypes: []string{"groceries"},
+		Active: true, Municipality: "GM0307"}
+	mustUpsert(t, e, here, there, prov)
+
+	req := request("groceries", "garden")
+	all := e.Match(req, 10)
+	if got := ids(all.Needs[0].Options); strings.Join(got, ",") != "there,here,prov" {
+		t.Fatalf("unlimited search = %v", got)
+	}
+	req.Municipality = "GM0344"
+	res := e.Match(req, 10)
+	if got := ids(res.Needs[0].Options); strings.Join(got, ",") != "here,prov" {
+		t.Errorf("limited search = %v; want the provision across the border and our volunteer", got)
+	}
+	if g := res.Needs[1]; g.Coverage.Covered || g.Coverage.Reason != "none_of_type" {
+		t.Errorf("garden, offered only by a foreign volunteer = %+v; want none_of_type, not counting them", g.Coverage)
+	}
+	near := e.Nearby(NearbyQuery{Location: utrecht, RadiusM: 2000, Limit: 10, Municipality: "GM0344"})
+	if got := ids(near); strings.Join(got, ",") != "prov,here" {
+		t.Errorf("limited nearby = %v", got)
+	}
+}

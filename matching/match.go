@@ -106,6 +106,9 @@ type query struct {
 // It returns the first failing filter and, for activities, the next
 // suitable occurrence.
 func (e *Engine) check(en *entry, q *query, d float64) (reason, *time.Time) {
+	if elsewhere(en, q) {
+		return outOfReach, nil
+	}
 	switch en.Kind {
 	case KindVolunteer:
 		if d > en.TravelM {
@@ -419,6 +422,12 @@ func joinAnd(s []string) string {
 	return strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
 }
 
+// elsewhere reports a volunteer of another municipality than the one the
+// query is limited to (Request.Municipality).
+func elsewhere(en *entry, q *query) bool {
+	return en.Kind == KindVolunteer && q.req.Municipality != "" && en.Municipality != q.req.Municipality
+}
+
 // diagnose explains why a need has no option: it looks at every option of
 // that help type around the resident and reports the first filter that
 // left none.
@@ -440,6 +449,9 @@ func (e *Engine) diagnose(q *query, need string, bit uint64) Coverage {
 		}
 		src.Within(q.rd, radius, e.indexMask(bit, Week{}), func(id uint32, d float64) bool {
 			en := e.entries[id]
+			if elsewhere(en, q) {
+				return true // not even counted: their number is not this municipality's business
+			}
 			r, _ := e.check(en, q, d)
 			counts[r]++
 			total++
@@ -468,6 +480,9 @@ type NearbyQuery struct {
 	HelpTypes []string // empty means all
 	Kinds     []Kind   // empty means all
 	Limit     int
+	// Municipality, when set, leaves out volunteers of other
+	// municipalities (see Request.Municipality).
+	Municipality string
 }
 
 // Nearby lists active options within the radius that offer one of the
@@ -485,7 +500,7 @@ func (e *Engine) Nearby(nq NearbyQuery) []Candidate {
 	} else if mask == 0 {
 		return []Candidate{}
 	}
-	q := &query{req: Request{Location: nq.Location, Needs: nq.HelpTypes, MaxDistanceM: nq.RadiusM}, rd: geo.ToRD(nq.Location), needMask: mask, now: e.now()}
+	q := &query{req: Request{Location: nq.Location, Needs: nq.HelpTypes, MaxDistanceM: nq.RadiusM, Municipality: nq.Municipality}, rd: geo.ToRD(nq.Location), needMask: mask, now: e.now()}
 	var all []geo.Hit
 	var hits []geo.Hit
 	for _, k := range []Kind{KindVolunteer, KindInitiative, KindProvision, KindActivity} {

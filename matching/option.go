@@ -109,4 +109,9 @@ type Request struct {
 	Mobility     string
 	TargetGroups []string
 	Age          int // 0 means not stated
+	// Municipality, when set, keeps volunteers of other municipalities out
+	// of the results and the diagnosis: a volunteer's offer is personal
+	// data of their own municipality. Collective options across the
+	// border stay, since a resident near it may use them.
+	Municipality string
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -97,6 +98,13 @@ func (m *matcher) match(c *fiber.Ctx) error {
 		return fmt.Errorf("server: record search on request %s: %w", id, err)
 	}
 	m.eng.RecordProposals(res)
+	var shown []matching.Candidate
+	for _, n := range res.Needs {
+		shown = append(shown, n.Options...)
+	}
+	if err := m.logShown(c, shown); err != nil {
+		return err
+	}
 	c.Location("/api/v1/requests/" + id)
 	return c.Status(fiber.StatusCreated).JSON(SearchResult{SearchID: search.ID, RequestID: id, Result: res})
 }
@@ -130,7 +138,8 @@ func (m *matcher) nearby(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	q := matching.NearbyQuery{Location: orb.Point{lon, lat}, RadiusM: float64(radius), Limit: limit}
+	q := matching.NearbyQuery{Location: orb.Point{lon, lat}, RadiusM: float64(radius), Limit: limit,
+		Municipality: actorOf(c.UserContext()).Municipality}
 	for _, v := range args.PeekMulti("help_type") {
 		if !care.IsHelpType(string(v)) {
 			bad("help_type", "is not a known help type; see /api/v1/taxonomy")
@@ -150,7 +159,35 @@ func (m *matcher) nearby(c *fiber.Ctx) error {
 	if len(probs) > 0 {
 		return newProblem(fiber.StatusBadRequest, "invalid-query", "the query string is invalid", probs...)
 	}
-	return c.JSON(m.eng.Nearby(q))
+	found := m.eng.Nearby(q)
+	if err := m.logShown(c, found); err != nil {
+		return err
+	}
+	return c.JSON(found)
+}
+
+// logShown writes an access-log entry about every volunteer among cs,
+// once each: their name and offer were shown to the caller, which the
+// volunteer may see at /me/access-log.
+func (m *matcher) logShown(c *fiber.Ctx, cs []matching.Candidate) error {
+	ctx := c.UserContext()
+	seen := map[string]bool{}
+	var metas []care.Meta
+	for _, cd := range cs {
+		if cd.Kind != matching.KindVolunteer.String() || seen[cd.OptionID] {
+			continue
+		}
+		seen[cd.OptionID] = true
+		v, err := m.st.Volunteers().Get(ctx, cd.OptionID)
+		if errors.Is(err, store.ErrNotFound) {
+			continue // deleted since the engine saw it
+		}
+		if err != nil {
+			return err
+		}
+		metas = append(metas, v.Meta)
+	}
+	return m.cases.loggedAbout(c, accesslog.ActionSearch, metas...)
 }
 
 // intParam reads an optional whole-number query parameter within [lo, hi].

@@ -109,3 +109,38 @@ func TestExportAccessLogAndErase(t *testing.T) {
 		t.Errorf("audit after erasure = %+v", audit)
 	}
 }
+
+// TestSearchesShowVolunteersOnlyAtHome checks that a volunteer shown in a
+// search learns who saw them, and that a worker of another municipality
+// searching at the border sees the collective options there but no
+// volunteer.
+func TestSearchesShowVolunteersOnlyAtHome(t *testing.T) {
+	e := newTestEnv(t)
+	res := e.as(asResident)
+	volID := res.create("/api/v1/volunteers", validVolunteer)
+	provID := e.create("/api/v1/provisions", validProvision)
+	near := "/api/v1/options/nearby?lat=52.3731&lon=4.8924&radius_m=2000"
+	var found []struct {
+		OptionID string `json:"option_id"`
+	}
+	e.do(http.MethodGet, near, "").json(t, &found)
+	if len(found) != 2 {
+		t.Fatalf("Amsterdam's worker finds %+v; want the offer and the provision", found)
+	}
+	var seen []AccessView
+	res.do(http.MethodGet, "/api/v1/me/access-log", "").json(t, &seen)
+	if len(seen) != 1 || seen[0].Action != "search" || seen[0].ActorName != asWorker {
+		t.Errorf("the volunteer's access log = %+v; want the worker's search", seen)
+	}
+
+	found = nil
+	e.as(asElsewhere).do(http.MethodGet, near, "").json(t, &found)
+	if len(found) != 1 || found[0].OptionID != provID {
+		t.Errorf("Utrecht's worker at the Dam finds %+v; want only the provision %s, never the volunteer %s", found, provID, volID)
+	}
+	seen = nil
+	res.do(http.MethodGet, "/api/v1/me/access-log", "").json(t, &seen)
+	if len(seen) != 1 {
+		t.Errorf("the volunteer's access log after Utrecht's search = %+v", seen)
+	}
+}

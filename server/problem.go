@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -10,6 +11,8 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/x/mongo/driver/topology"
 
 	"github.com/dichtbij/dichtbij/care"
 	"github.com/dichtbij/dichtbij/store"
@@ -112,6 +115,12 @@ func errorHandler(log *slog.Logger) fiber.ErrorHandler {
 			p = newProblemDoc(fiber.StatusNotFound, "not-found", "no such record", nil)
 		case errors.Is(err, store.ErrConflict):
 			p = newProblemDoc(fiber.StatusConflict, "conflict", "the record was changed by someone else; read it again and retry", nil)
+		case unavailable(err):
+			// Overload or a lost store: the client may try again soon,
+			// and the log says which.
+			log.Warn("store unavailable", "method", c.Method(), "path", c.Path(), "err", err)
+			c.Set(fiber.HeaderRetryAfter, "5")
+			p = newProblemDoc(fiber.StatusServiceUnavailable, "unavailable", "the store did not answer in time; try again in a few seconds", nil)
 		case errors.As(err, &fe):
 			p = newProblemDoc(fe.Code, slugFor(fe.Code), fe.Message, nil)
 			if fe.Code == fiber.StatusRequestEntityTooLarge {
@@ -125,6 +134,13 @@ func errorHandler(log *slog.Logger) fiber.ErrorHandler {
 		c.Set(fiber.HeaderContentType, problemContentType)
 		return c.Status(p.Status).JSON(p, problemContentType)
 	}
+}
+
+// unavailable reports an error of a store that is overloaded, timed out
+// or gone, which is the server's state rather than a fault of the request.
+func unavailable(err error) bool {
+	return mongo.IsTimeout(err) || mongo.IsNetworkError(err) || errors.Is(err, context.DeadlineExceeded) ||
+		errors.Is(err, mongo.ErrClientDisconnected) || errors.As(err, new(topology.ServerSelectionError))
 }
 
 func newProblemDoc(status int, slug, detail string, fields []FieldProblem) Problem {

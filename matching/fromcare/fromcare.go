@@ -136,7 +136,7 @@ func Activity(a care.Activity, now time.Time, wheelchair bool) (matching.Option,
 
 // Request converts a support request.
 func Request(r care.Request) matching.Request {
-	q := matching.Request{ID: r.ID, Location: point(r.Location), Needs: r.Needs}
+	q := matching.Request{ID: r.ID, Location: point(r.Location), Needs: r.Needs, Municipality: r.Municipality}
 	if c := r.Constraints; c != nil {
 		q.MaxDistanceM = float64(c.MaxDistanceM)
 		q.Windows = Week(c.TimeWindows)
