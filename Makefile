@@ -2,23 +2,56 @@
 GO ?= go
 PKGS := ./...
 
-.PHONY: run demo test lint unit bench fuzz build loadtest
+.PHONY: run demo test lint unit bench fuzz build loadtest portal frontend e2e chromium-check
 
-## run: start dichtbij on 127.0.0.1:8080 with the embedded store in ./data
-run:
+## run: build the portal when needed, then start dichtbij on 127.0.0.1:8080 with the embedded store in ./data
+run: portal
 	$(GO) run .
 
 ## demo: like run, with generated demo records for Utrecht in an empty store
 DEMO ?= GM0344
-demo:
+demo: portal
 	$(GO) run . -demo $(DEMO)
 
-## build: build the binary ./dichtbij
-build:
+## build: build the binary ./dichtbij (with the portal, when npm is there)
+build: portal
 	CGO_ENABLED=0 $(GO) build -trimpath -o dichtbij .
 
-## test: formatting, vet, and every test with the race detector
-test: lint unit
+## test: formatting, vet, every Go test with the race detector, and the browser tests
+test: lint unit e2e
+
+# The portal (frontend/) is built with npm into frontend/dist/, which the
+# binary embeds. npm ci runs when node_modules is missing or older than
+# the lock file; the build runs when a source is newer than the build.
+NPM ?= npm
+FRONTEND_SRC := $(shell find frontend/src -type f 2>/dev/null) \
+	frontend/index.html frontend/vite.config.ts frontend/tsconfig.json frontend/package.json
+
+frontend/node_modules/.package-lock.json: frontend/package-lock.json frontend/package.json
+	cd frontend && $(NPM) ci --no-audit --no-fund
+	@touch $@
+
+frontend/dist/index.html: frontend/node_modules/.package-lock.json $(FRONTEND_SRC)
+	cd frontend && $(NPM) run build
+
+## frontend: build the portal into frontend/dist (needs Node.js 20.19+ and npm)
+frontend: frontend/dist/index.html
+
+# portal builds the portal when npm is there; without it the binary serves
+# a page that says how to build it.
+portal:
+	@if command -v $(NPM) >/dev/null 2>&1; then $(MAKE) --no-print-directory frontend; \
+	else echo "npm not found: the portal is not built and / shows how to build it (install Node.js 20.19+)" >&2; fi
+
+## e2e: the portal's tests: unit tests, then headless Debian Chromium against the real binary
+E2E_BIN := bin/dichtbij-e2e
+e2e: chromium-check frontend
+	$(GO) build -o $(E2E_BIN) .
+	cd frontend && DICHTBIJ_BIN=$(CURDIR)/$(E2E_BIN) $(NPM) run --silent test
+
+CHROMIUM := /usr/bin/chromium
+chromium-check:
+	@test -x $(CHROMIUM) || { echo "e2e: $(CHROMIUM) is missing; install Debian's Chromium: apt-get install -y chromium (.ci/run does)" >&2; exit 1; }
 
 lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
