@@ -66,6 +66,15 @@ type Config struct {
 	// Retention is how long a closed support request keeps its personal
 	// data before maintenance anonymises it.
 	Retention time.Duration
+	// LoginLimit is how many sign-in, sign-up and reset attempts one
+	// client address may make per minute.
+	LoginLimit int
+	// TrustedProxies are the addresses (IPs or CIDRs) of reverse proxies
+	// whose X-Forwarded-For names the client; empty trusts none.
+	TrustedProxies []string
+	// TileURL is a basemap tile URL template for the portal's map, with
+	// TileAttribution; empty shows only the boundaries.
+	TileURL, TileAttribution string
 }
 
 // durationIn returns a setter for a duration between lo and hi.
@@ -199,6 +208,49 @@ func settings() []setting {
 		}},
 		{"DICHTBIJ_RETENTION", "retention", "17520h", "how long a closed support request keeps its personal data before it is anonymised (17520h = 24 months)",
 			durationIn(24*time.Hour, 10*365*24*time.Hour, "17520h", func(c *Config) *time.Duration { return &c.Retention })},
+		{"DICHTBIJ_LOGIN_LIMIT", "login-limit", "10", "sign-in, sign-up and password-reset attempts one client address may make per minute (each account also locks after 5 failures)", func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 10000 {
+				return errors.New("must be a whole number from 1 to 10000")
+			}
+			c.LoginLimit = n
+			return nil
+		}},
+		{"DICHTBIJ_TRUSTED_PROXIES", "trusted-proxies", "", "reverse proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-For names the client, for the per-address limits; empty trusts none", func(c *Config, v string) error {
+			c.TrustedProxies = nil
+			if v == "" {
+				return nil
+			}
+			for _, p := range strings.Split(v, ",") {
+				p = strings.TrimSpace(p)
+				if net.ParseIP(p) == nil {
+					if _, _, err := net.ParseCIDR(p); err != nil {
+						return fmt.Errorf("%q must be an IP address or a CIDR such as 10.0.0.0/8", p)
+					}
+				}
+				c.TrustedProxies = append(c.TrustedProxies, p)
+			}
+			return nil
+		}},
+		{"DICHTBIJ_TILE_URL", "tile-url", "", "basemap tiles for the portal's map, e.g. https://tile.example.org/{z}/{x}/{y}.png (the CSP then allows that origin); empty shows only the municipal boundaries", func(c *Config, v string) error {
+			if v == "" {
+				c.TileURL = ""
+				return nil
+			}
+			u, err := url.Parse(strings.NewReplacer("{z}", "0", "{x}", "0", "{y}", "0", "{s}", "a", "{r}", "").Replace(v))
+			if err != nil || u.Scheme != "https" || u.Host == "" || !strings.Contains(v, "{z}") || !strings.Contains(v, "{x}") || !strings.Contains(v, "{y}") {
+				return errors.New("must be an https URL template with {z}, {x} and {y}")
+			}
+			c.TileURL = v
+			return nil
+		}},
+		{"DICHTBIJ_TILE_ATTRIBUTION", "tile-attribution", "", "the attribution the tile provider asks for, shown on the map", func(c *Config, v string) error {
+			if len(v) > 300 || strings.ContainsAny(v, "<>") {
+				return errors.New("must be plain text of at most 300 characters")
+			}
+			c.TileAttribution = v
+			return nil
+		}},
 		{"DICHTBIJ_DEMO", "demo", "", `load generated demo records into an empty store, in the municipality with this CBS code (e.g. GM0344 Utrecht), or "nl" for the whole country`, func(c *Config, v string) error {
 			if v != "" && v != "nl" && !regexp.MustCompile(`^GM[0-9]{4}$`).MatchString(v) {
 				return errors.New(`must be a CBS municipality code such as "GM0344", or "nl"`)

@@ -2,6 +2,7 @@ package config
 
 import (
 	"io"
+	"reflect"
 	"os"
 	"strings"
 	"testing"
@@ -17,8 +18,8 @@ func TestDefaultsNeedNoConfiguration(t *testing.T) {
 	}
 	want := Config{Addr: "127.0.0.1:8080", DataDir: "./data", Database: "dichtbij", Bounds: "nl", BodyLimit: 1 << 20, ShutdownTimeout: 15 * time.Second, LogLevel: "info", PollInterval: time.Second, DemoOptions: 3000,
 		ProposalExpiry: 14 * 24 * time.Hour, MaintenanceInterval: time.Minute, CookieSecure: true, BaseURL: "http://127.0.0.1:8080",
-		MailFrom: "dichtbij <noreply@localhost>", Retention: 730 * 24 * time.Hour}
-	if c != want {
+		MailFrom: "dichtbij <noreply@localhost>", Retention: 730 * 24 * time.Hour, LoginLimit: 10}
+	if !reflect.DeepEqual(c, want) {
 		t.Errorf("Load() = %+v; want %+v", c, want)
 	}
 }
@@ -48,6 +49,11 @@ func TestBadValuesNameTheVariable(t *testing.T) {
 		{"DICHTBIJ_CORS_ORIGINS", "*"},
 		{"DICHTBIJ_CORS_ORIGINS", "https://a.example, https://b.example/path"},
 		{"DICHTBIJ_RETENTION", "1h"},
+		{"DICHTBIJ_LOGIN_LIMIT", "0"},
+		{"DICHTBIJ_TRUSTED_PROXIES", "10.0.0.0/8, proxy.local"},
+		{"DICHTBIJ_TILE_URL", "http://tile.example.org/{z}/{x}/{y}.png"},
+		{"DICHTBIJ_TILE_URL", "https://tile.example.org/tiles.png"},
+		{"DICHTBIJ_TILE_ATTRIBUTION", "<script>"},
 	} {
 		_, err := Load(nil, env(map[string]string{tc.name: tc.value}), io.Discard)
 		if err == nil || !strings.Contains(err.Error(), tc.name) {
@@ -92,5 +98,16 @@ func TestSecretsFromFilesAndNeverEchoed(t *testing.T) {
 		if err == nil || strings.Contains(err.Error(), "s3cret") {
 			t.Errorf("%s: error %v; want one that does not repeat the password", name, err)
 		}
+	}
+}
+
+func TestProxiesAndTiles(t *testing.T) {
+	c, err := Load(nil, env(map[string]string{"DICHTBIJ_TRUSTED_PROXIES": "10.0.0.0/8, 192.168.1.7", "DICHTBIJ_TILE_URL": "https://{s}.tile.example.org/{z}/{x}/{y}.png",
+		"DICHTBIJ_LOGIN_LIMIT": "100"}), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(c.TrustedProxies, []string{"10.0.0.0/8", "192.168.1.7"}) || c.TileURL == "" || c.LoginLimit != 100 {
+		t.Errorf("Load = %+v", c)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -59,6 +60,12 @@ type Deps struct {
 	CORSOrigins string
 	// Mail sends the outbox; nil leaves the messages for an admin to read.
 	Mail auth.Sender
+	// TrustedProxies are reverse proxies whose X-Forwarded-For names the
+	// client (for the per-address limits); empty trusts none.
+	TrustedProxies []string
+	// TileURL and TileAttribution give the portal's map a basemap; the
+	// CSP then allows the tiles' origin.
+	TileURL, TileAttribution string
 	// Retention is how long a closed request keeps its personal data;
 	// 0 means DefaultRetention.
 	Retention time.Duration
@@ -70,9 +77,34 @@ type Deps struct {
 }
 
 // contentSecurityPolicy allows only the app's own scripts and styles: no
-// inline code, no other origin (the portal is one built bundle).
-const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
-	"connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+// inline code, no other origin (the portal is one built bundle). Images
+// may also come from tileOrigin, the basemap's tile server, when set.
+func contentSecurityPolicy(tileOrigin string) string {
+	img := "img-src 'self' data: blob:"
+	if tileOrigin != "" {
+		img += " " + tileOrigin
+	}
+	return "default-src 'self'; script-src 'self'; style-src 'self'; " + img + "; " +
+		"connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+}
+
+// tileOrigin is the scheme and host of a tile URL template, for the CSP:
+// "https://{s}.tile.example.org/…" allows "https://*.tile.example.org".
+func tileOrigin(tmpl string) string {
+	if tmpl == "" {
+		return ""
+	}
+	scheme, rest, ok := strings.Cut(tmpl, "://")
+	if !ok {
+		return ""
+	}
+	host, _, _ := strings.Cut(rest, "/")
+	host = strings.ReplaceAll(host, "{s}", "*")
+	if strings.ContainsAny(host, "{}; '") {
+		return ""
+	}
+	return scheme + "://" + host
+}
 
 // NewApp builds the Fiber app with every route and its maintenance jobs.
 // It does not listen and does not run the jobs.
@@ -110,12 +142,23 @@ func NewApp(d Deps) (*App, error) {
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          30 * time.Second,
 		IdleTimeout:           120 * time.Second,
+		// Behind a trusted reverse proxy the client is the one its
+		// X-Forwarded-For names; from anyone else the header is ignored.
+		EnableTrustedProxyCheck: len(d.TrustedProxies) > 0,
+		TrustedProxies:          d.TrustedProxies,
+		ProxyHeader:             proxyHeader(d.TrustedProxies),
 	})
 	app.Use(recover.New())
 	app.Use(requestid.New())
 	app.Use(accessLog(d.Log))
-	app.Use(helmet.New(helmet.Config{ContentSecurityPolicy: contentSecurityPolicy, ReferrerPolicy: "same-origin",
-		CrossOriginEmbedderPolicy: "require-corp", HSTSMaxAge: 31536000}))
+	// Tiles from another origin send no Cross-Origin-Resource-Policy, so
+	// with a basemap the embedder policy lets them in without credentials.
+	coep := "require-corp"
+	if d.TileURL != "" {
+		coep = "credentialless"
+	}
+	app.Use(helmet.New(helmet.Config{ContentSecurityPolicy: contentSecurityPolicy(tileOrigin(d.TileURL)), ReferrerPolicy: "same-origin",
+		CrossOriginEmbedderPolicy: coep, HSTSMaxAge: 31536000}))
 	if d.CORSOrigins != "" {
 		app.Use(cors.New(cors.Config{AllowOrigins: d.CORSOrigins, AllowCredentials: true,
 			AllowHeaders: "Content-Type, Authorization, If-Match, " + CSRFHeader, ExposeHeaders: "ETag, Location"}))
@@ -139,6 +182,9 @@ func NewApp(d Deps) (*App, error) {
 
 	api := &routes{r: app.Group("/api/v1", an.authenticate, csrfProtection(sessions, d.CookieSecure)), prefix: "/api/v1", needs: top.needs, guard: top.guard}
 	api.get("/taxonomy", permPublic, func(c *fiber.Ctx) error { return c.JSON(care.Codes()) })
+	portal := PortalConfig{TileURL: d.TileURL, TileAttribution: d.TileAttribution}
+	api.get("/config", permPublic, func(c *fiber.Ctx) error { return c.JSON(portal) })
+	doc.add(op{method: http.MethodGet, path: "/api/v1/config", tag: "meta", summary: "What the portal needs to know of this deployment: the basemap tiles, if any", resp: PortalConfig{}})
 	doc.add(op{method: http.MethodGet, path: "/api/v1/taxonomy", tag: "taxonomy", summary: "Help types, ZRM life domains and other code lists with Dutch and English labels", resp: care.Taxonomy{}})
 
 	engineSync := newOptionSync(d.Engine, d.Store, d.Log, d.Now)
@@ -197,6 +243,22 @@ func NewApp(d Deps) (*App, error) {
 		}})
 	}
 	return &App{App: app, jobs: jobs, log: d.Log, needs: top.needs}, nil
+}
+
+// PortalConfig is the deployment's settings the portal reads.
+type PortalConfig struct {
+	// TileURL is a tile URL template ({z}/{x}/{y}); empty means no
+	// basemap, only the municipal boundaries.
+	TileURL         string `json:"tile_url"`
+	TileAttribution string `json:"tile_attribution"`
+}
+
+// proxyHeader is the header naming the client behind trusted proxies.
+func proxyHeader(trusted []string) string {
+	if len(trusted) == 0 {
+		return ""
+	}
+	return fiber.HeaderXForwardedFor
 }
 
 type health struct {

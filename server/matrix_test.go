@@ -59,6 +59,7 @@ var matrixRoutes = map[string]matrixRoute{
 	"GET /readyz":                            {path: "/readyz", want: "200 200 200 200 200 200 200 200"},
 	"GET /api/openapi.json":                  {path: "/api/openapi.json", want: "200 200 200 200 200 200 200 200"},
 	"GET /api/v1/taxonomy":                   {path: "/api/v1/taxonomy", want: "200 200 200 200 200 200 200 200"},
+	"GET /api/v1/config":                     {path: "/api/v1/config", want: "200 200 200 200 200 200 200 200"},
 	"GET /api/v1/municipalities":             {path: "/api/v1/municipalities", want: "200 200 200 200 200 200 200 200"},
 	"GET /api/v1/municipalities/:code/areas": {path: "/api/v1/municipalities/GM0363/areas", want: "200 200 200 200 200 200 200 200"},
 	"GET /api/v1/postcodes/:postcode":        {path: "/api/v1/postcodes/1011", want: "200 200 200 200 200 200 200 200"},
@@ -94,7 +95,7 @@ var matrixRoutes = map[string]matrixRoute{
 
 	// Volunteer offers: the resident's own, and the workers'.
 	"GET /api/v1/volunteers":        {path: "/api/v1/volunteers", want: "401 200 403 403 403 200 200 200"},
-	"POST /api/v1/volunteers":       {path: "/api/v1/volunteers", body: validVolunteer, want: "401 201 403 403 403 422 201 201"},
+	"POST /api/v1/volunteers":       {path: "/api/v1/volunteers", body: validVolunteer, want: "401 409 403 403 403 422 201 201"},
 	"GET /api/v1/volunteers/:id":    {path: "/api/v1/volunteers/{vol}", want: "401 200 403 403 403 404 200 200"},
 	"PUT /api/v1/volunteers/:id":    {path: "/api/v1/volunteers/{vol}", body: validVolunteer, want: "401 200 403 403 403 404 200 200"},
 	"PATCH /api/v1/volunteers/:id":  {path: "/api/v1/volunteers/{vol}", body: `{"max_travel_m":3000}`, want: "401 200 403 403 403 404 200 200"},

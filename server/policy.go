@@ -41,7 +41,16 @@ func volunteerPolicy() policy {
 	mine := func(a actor, m care.Meta) bool {
 		return sameMunicipality(a, m) && (a.Role == auth.RoleSocialWorker || m.OwnerID == a.ID)
 	}
-	return policy{see: mine, edit: mine, stamp: stampOwner,
+	// A resident has one offer (with as many help types as they like):
+	// it takes their account's id, so a second one is a duplicate key
+	// even when two arrive at once.
+	stamp := func(a actor, m *care.Meta) {
+		stampOwner(a, m)
+		if a.Role == auth.RoleResident {
+			m.ID = a.ID
+		}
+	}
+	return policy{see: mine, edit: mine, stamp: stamp,
 		list: func(a actor) []store.Cond {
 			conds := []store.Cond{{Field: "municipality", Value: a.Municipality}}
 			if a.Role != auth.RoleSocialWorker {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -142,5 +143,42 @@ func TestSearchesShowVolunteersOnlyAtHome(t *testing.T) {
 	res.do(http.MethodGet, "/api/v1/me/access-log", "").json(t, &seen)
 	if len(seen) != 1 {
 		t.Errorf("the volunteer's access log after Utrecht's search = %+v", seen)
+	}
+}
+
+// TestOneOfferPerResident checks that a resident has one volunteer offer,
+// also when several creates race, while a worker registers as many as the
+// people at the kitchen tables.
+func TestOneOfferPerResident(t *testing.T) {
+	e := newTestEnv(t)
+	res := e.as(asResident)
+	const n = 10
+	statuses := make(chan int, n)
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			statuses <- res.do(http.MethodPost, "/api/v1/volunteers", validVolunteer).status
+		}()
+	}
+	wg.Wait()
+	close(statuses)
+	count := map[int]int{}
+	for s := range statuses {
+		count[s]++
+	}
+	if count[http.StatusCreated] != 1 || count[http.StatusConflict] != n-1 {
+		t.Fatalf("%d concurrent offers by one resident: %v; want 1 created, the rest 409", n, count)
+	}
+	r := res.do(http.MethodPost, "/api/v1/volunteers", validVolunteer)
+	mustProblem(t, r, http.StatusConflict, "")
+	if loc := r.header.Get("Location"); loc != "/api/v1/volunteers/"+e.ids[asResident] {
+		t.Errorf("Location = %q; want the existing offer", loc)
+	}
+	e.create("/api/v1/volunteers", validVolunteer)
+	e.create("/api/v1/volunteers", validVolunteer)
+	if got := e.count("/api/v1/volunteers"); got != 3 {
+		t.Errorf("offers = %d; want the resident's and the worker's two", got)
 	}
 }

@@ -129,6 +129,13 @@ func (r *resource[F, PF, R]) create(c *fiber.Ctx) error {
 		return err
 	}
 	if err := r.records.Insert(c.UserContext(), rec); err != nil {
+		if errors.Is(err, store.ErrConflict) {
+			// Only a policy that fixes the id (one offer per resident)
+			// can collide: new ids are fresh ObjectIDs.
+			c.Location(fmt.Sprintf("/api/v1/%s/%s", r.path, rec.Header().ID))
+			return newProblem(fiber.StatusConflict, "already-exists",
+				"you have a "+strings.TrimSuffix(r.path, "s")+" record already: change it with PUT or PATCH at "+c.GetRespHeader(fiber.HeaderLocation))
+		}
 		return err
 	}
 	r.notify(c.UserContext(), rec.Header().ID, false)

@@ -63,7 +63,8 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	go engineSync.follow(followCtx, cfg.PollInterval, 6*time.Hour)
 	d := Deps{Store: st, Checker: care.NewChecker(bounds, areas), Engine: eng, Bounds: bounds, Log: log, BodyLimit: cfg.BodyLimit,
 		ProposalExpiry: cfg.ProposalExpiry, CookieSecure: cfg.CookieSecure, BaseURL: cfg.BaseURL,
-		CORSOrigins: cfg.CORSOrigins, Retention: cfg.Retention}
+		CORSOrigins: cfg.CORSOrigins, Retention: cfg.Retention, LoginLimit: cfg.LoginLimit, TrustedProxies: cfg.TrustedProxies,
+		TileURL: cfg.TileURL, TileAttribution: cfg.TileAttribution}
 	if cfg.SMTPURL != "" {
 		mail, err := auth.ParseSMTPURL(cfg.SMTPURL, cfg.MailFrom)
 		if err != nil {
