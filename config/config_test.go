@@ -2,8 +2,8 @@ package config
 
 import (
 	"io"
-	"reflect"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
