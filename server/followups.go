@@ -3,6 +3,7 @@ package server
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -98,12 +99,16 @@ func (r *referrals) openFollowUps(c *fiber.Ctx) error {
 	}
 	out := []FollowUpItem{}
 	a := actorOf(c.UserContext())
+	// The list shows each request's needs and referrals: one access-log
+	// entry per request listed, with the request's own meta.
+	listed := map[string]care.Meta{}
 	err := r.st.Referrals().Each(c.UserContext(), func(ref care.Referral) error {
 		if requestAccess(a, ref.Meta) != ownTeam {
 			return nil
 		}
 		for i, f := range ref.FollowUps {
 			if f.DoneAt == nil && f.Due.Before(before) {
+				listed[ref.RequestID] = partOf(ref.Meta, ref.RequestID)
 				out = append(out, FollowUpItem{Kind: "referral", ReferralID: ref.ID, RequestID: ref.RequestID, OptionID: ref.OptionID,
 					Need: ref.Need, State: ref.State, N: i + 1, Due: f.Due})
 			}
@@ -119,6 +124,7 @@ func (r *referrals) openFollowUps(c *fiber.Ctx) error {
 		}
 		for i, f := range sp.FollowUps {
 			if f.DoneAt == nil && f.Due.Before(before) {
+				listed[sp.RequestID] = partOf(sp.Meta, sp.RequestID)
 				out = append(out, FollowUpItem{Kind: "step_down", SpecialistID: sp.ID, RequestID: sp.RequestID, N: i + 1, Due: f.Due})
 			}
 		}
@@ -128,6 +134,14 @@ func (r *referrals) openFollowUps(c *fiber.Ctx) error {
 		return err
 	}
 	slices.SortStableFunc(out, func(a, b FollowUpItem) int { return a.Due.Compare(b.Due) })
+	ids := slices.Sorted(maps.Keys(listed))
+	metas := make([]care.Meta, len(ids))
+	for i, id := range ids {
+		metas[i] = listed[id]
+	}
+	if err := r.cases.logged(c, accesslog.ActionList, "", metas...); err != nil {
+		return err
+	}
 	return c.JSON(out)
 }
 
