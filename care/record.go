@@ -27,6 +27,10 @@ type Meta struct {
 	// Team is the social team a support request (and its referrals)
 	// belongs to; only that team's workers open it.
 	Team string `json:"team,omitempty" bson:"team,omitempty"`
+	// Subject is the account of the resident a support request (and its
+	// referrals) is about, when they have one: every access to the
+	// request is then shown to them at /me/access-log.
+	Subject string `json:"subject,omitempty" bson:"subject,omitempty"`
 }
 
 // Header returns the record's metadata; it is promoted to every record type.

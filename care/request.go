@@ -53,6 +53,10 @@ type RequestFields struct {
 	// activities), monitoring (counted in anonymous aggregates). Every
 	// change is kept in consent_history.
 	Consents []string `json:"consents,omitempty" bson:"consents,omitempty" validate:"max=3,unique,dive,oneof=share_volunteer share_provision monitoring"`
+	// ResidentAccount links the request to the resident's own account in
+	// dichtbij, if they have one (its id, shown to them on their "my
+	// data" page): they can then see who accessed the request.
+	ResidentAccount string `json:"resident_account,omitempty" bson:"resident_account,omitempty" validate:"omitempty,len=24,hexadecimal"`
 }
 
 // Request is a stored support request.

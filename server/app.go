@@ -74,6 +74,8 @@ type Deps struct {
 
 	// cases guards support requests; NewApp sets it.
 	cases *cases
+	// accounts are the accounts, for references to them; NewApp sets it.
+	accounts *auth.Accounts
 }
 
 // contentSecurityPolicy allows only the app's own scripts and styles: no
@@ -171,6 +173,7 @@ func NewApp(d Deps) (*App, error) {
 		CookieSecure: d.CookieSecure, CookieHTTPOnly: true, CookieSameSite: "Strict"})
 	alog := accesslog.New(d.Store, d.Now)
 	d.cases = &cases{st: d.Store, log: alog}
+	d.accounts = accounts
 	an := &authn{accounts: accounts, tokens: tokens, sessions: sessions, baseURL: d.BaseURL, log: d.Log}
 
 	doc := newAPIDoc()

@@ -106,7 +106,7 @@ func openPart[R store.Record](c *fiber.Ctx, cs *cases, kind, action string, get 
 // partOf is the meta of the request that a record with meta m belongs to:
 // its municipality and team are the request's.
 func partOf(m care.Meta, requestID string) care.Meta {
-	return care.Meta{ID: requestID, Municipality: m.Municipality, Team: m.Team}
+	return care.Meta{ID: requestID, Municipality: m.Municipality, Team: m.Team, Subject: m.Subject}
 }
 
 // admit lets the caller of c at the request with meta req (check) and
@@ -145,7 +145,7 @@ func (cs *cases) logged(c *fiber.Ctx, action, reason string, reqs ...care.Meta) 
 	route := c.Method() + " " + c.Route().Path
 	for _, m := range reqs {
 		e := accesslog.Entry{Actor: a.ID, ActorRole: a.Role, ActorTeam: a.Team, OnBehalfOf: a.OnBehalfOf,
-			Municipality: m.Municipality, RequestID: m.ID, Action: action, Route: route,
+			Municipality: m.Municipality, RequestID: m.ID, Subject: m.Subject, Action: action, Route: route,
 			Reason: reason, OutsideTeam: reason != ""}
 		if _, err := cs.log.Append(ctx, e); err != nil {
 			return fmt.Errorf("server: access log: %w", err)

@@ -239,6 +239,20 @@ func (p *privacy) eraseAccount(ctx context.Context, acc auth.Account) error {
 			return fmt.Errorf("server: erase %s: %w", acc.ID, err)
 		}
 	}
+	// Requests about the person stay (they are the team's case file) but
+	// no longer point at an account that is gone.
+	linked, err := p.st.Requests().All(ctx, store.Cond{Field: "resident_account", Value: acc.ID})
+	if err != nil {
+		return err
+	}
+	for _, req := range linked {
+		if _, err := updateRequest(ctx, p.st, p.now, req.ID, func(r *care.Request) error {
+			r.ResidentAccount, r.Subject = "", ""
+			return nil
+		}); err != nil {
+			return fmt.Errorf("server: erase %s: unlink request %s: %w", acc.ID, req.ID, err)
+		}
+	}
 	// Activities before the provisions and initiatives they belong to.
 	if err := deleteOwned(ctx, p.st.Volunteers(), owned, p.engine, collVolunteers); err != nil {
 		return err
@@ -283,7 +297,7 @@ func (p *privacy) anonymiseReferral(ctx context.Context, id string, owner bool) 
 			return fmt.Errorf("anonymise referral %s: %w", id, err)
 		}
 		next := ref
-		next.Note, next.Reason, next.Outcome = "", "", ""
+		next.Note, next.Reason, next.Outcome, next.Subject = "", "", "", ""
 		next.FollowUps, next.NoShows = slices.Clone(ref.FollowUps), slices.Clone(ref.NoShows)
 		for i := range next.FollowUps {
 			next.FollowUps[i].Note = ""

@@ -182,3 +182,51 @@ func TestOneOfferPerResident(t *testing.T) {
 		t.Errorf("offers = %d; want the resident's and the worker's two", got)
 	}
 }
+
+// TestResidentSeesAccessToTheirRequest links a request to the resident's
+// own account: they then see the team's reads of it, a worker cannot link
+// someone who is not a resident of the municipality, and erasing the
+// account unlinks the request.
+func TestResidentSeesAccessToTheirRequest(t *testing.T) {
+	e := newTestEnv(t)
+	mine := editJSON(t, validRequest, "resident_account", `"`+e.ids[asResident]+`"`)
+	reqID := e.create("/api/v1/requests", mine)
+	if r := e.do(http.MethodGet, "/api/v1/requests/"+reqID, ""); r.status != http.StatusOK {
+		t.Fatalf("read = %d", r.status)
+	}
+	if r := e.as(asOtherTeam).do(http.MethodGet, "/api/v1/requests/"+reqID, "", AccessReasonHeader, "Collega ziek."); r.status != http.StatusOK {
+		t.Fatalf("break the glass = %d", r.status)
+	}
+	var seen []AccessView
+	e.as(asResident).do(http.MethodGet, "/api/v1/me/access-log", "").json(t, &seen)
+	actions := map[string]int{}
+	glass := ""
+	for _, v := range seen {
+		actions[v.ActorName+" "+v.Action]++
+		if v.Reason != "" {
+			glass = v.ActorName + ": " + v.Reason
+		}
+	}
+	if actions[asWorker+" create"] != 1 || actions[asWorker+" read"] != 1 || glass != asOtherTeam+": Collega ziek." {
+		t.Errorf("the resident's access log = %+v", seen)
+	}
+
+	for _, who := range []string{asOrganiser, asElsewhere} {
+		mustProblem(t, e.do(http.MethodPost, "/api/v1/requests", editJSON(t, validRequest, "resident_account", `"`+e.ids[who]+`"`)),
+			http.StatusUnprocessableEntity, "resident_account")
+	}
+	mustProblem(t, e.do(http.MethodPost, "/api/v1/requests", editJSON(t, validRequest, "resident_account", `"nobody"`)),
+		http.StatusUnprocessableEntity, "resident_account")
+
+	if r := e.as(asResident).do(http.MethodDelete, "/api/v1/me", `{"password":"correct horse battery"}`); r.status != http.StatusNoContent {
+		t.Fatalf("erase = %d %s", r.status, r.body)
+	}
+	var req struct {
+		ResidentAccount string `json:"resident_account"`
+		Subject         string `json:"subject"`
+	}
+	e.do(http.MethodGet, "/api/v1/requests/"+reqID, "").json(t, &req)
+	if req.ResidentAccount != "" || req.Subject != "" {
+		t.Errorf("after erasure the request still points at the account: %+v", req)
+	}
+}

@@ -153,7 +153,7 @@ func (r *referrals) create(c *fiber.Ctx) error {
 	}
 	now := r.now().UTC().Truncate(time.Millisecond)
 	ref := care.Referral{Meta: care.Meta{ID: newID(), Version: 1, CreatedAt: now, UpdatedAt: now,
-		Municipality: req.Municipality, Team: req.Team, OwnerID: opt.meta.OwnerID}, ReferralFields: f,
+		Municipality: req.Municipality, Team: req.Team, Subject: req.Subject, OwnerID: opt.meta.OwnerID}, ReferralFields: f,
 		RequestID: req.ID, OptionKind: kindOf(opt.kind), State: care.RefProposed, Steps: []care.Step{{State: care.RefProposed, At: now}}}
 	if opt.kind == collActivities {
 		at, err := occurrenceOf(opt.schedule, f.Occurrence)

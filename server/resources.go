@@ -2,11 +2,13 @@ package server
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/dichtbij/dichtbij/auth"
 	"github.com/dichtbij/dichtbij/care"
 	"github.com/dichtbij/dichtbij/store"
 )
@@ -67,6 +69,7 @@ func mountResources(api *routes, doc *apiDoc, d Deps, engineSync *optionSync) {
 		policy: requestPolicy(), locField: "location", cases: d.cases,
 		path: "requests", records: timedRequests{s.Requests(), newLifecycle(d)}, checker: d.Checker, now: d.Now,
 		build: func(m care.Meta, f care.RequestFields, a care.Area, prev *care.Request) care.Request {
+			m.Subject = f.ResidentAccount
 			r := care.Request{Meta: m, RequestFields: f, Area: a, LocationPrecision: care.CoarsePrecision, Status: care.ReqOpen, NeedsChangedAt: m.UpdatedAt,
 				Steps: []care.Step{{State: care.ReqOpen, At: m.CreatedAt}},
 				// Filled in by timedRequests once stored, so that the
@@ -89,11 +92,27 @@ func mountResources(api *routes, doc *apiDoc, d Deps, engineSync *optionSync) {
 			return r
 		},
 		editable: care.Request.Editable,
+		verify:   residentAccount(d.accounts),
 		filters: []filter{municipality,
 			{param: "need", field: "needs", doc: "only requests with this need (help type)"},
 			{param: "urgency", field: "urgency", doc: "low, normal, high or crisis"},
 			{param: "status", field: "status", doc: "lifecycle status: open, searched, referred, in_progress or closed", allowed: care.RequestStatuses}},
 	})
+}
+
+// residentAccount checks a request's resident_account: an active
+// resident's account of the worker's municipality.
+func residentAccount(accounts *auth.Accounts) func(context.Context, *care.RequestFields) error {
+	return func(ctx context.Context, f *care.RequestFields) error {
+		if f.ResidentAccount == "" {
+			return nil
+		}
+		acc, err := accounts.Get(ctx, f.ResidentAccount)
+		if errors.Is(err, auth.ErrNotFound) || (err == nil && (acc.Role != auth.RoleResident || acc.Municipality != actorOf(ctx).Municipality || acc.Disabled)) {
+			return invalid("resident_account", "is not the account of a resident of your municipality")
+		}
+		return err
+	}
 }
 
 // written returns the hook that tells the matching engine of a write to

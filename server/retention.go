@@ -123,6 +123,7 @@ func (r *retention) anonymise(ctx context.Context, id string, cutoff time.Time) 
 	next := req
 	next.ResidentAlias, next.OwnStrength, next.Network, next.ClosureNote, next.HouseholdID = "", "", "", "", ""
 	next.Location, next.ResidentAge, next.ConsentHistory = nil, nil, nil
+	next.ResidentAccount, next.Subject = "", ""
 	if next.Constraints != nil {
 		c := *next.Constraints
 		c.TimeWindows, c.Languages = []care.WeeklySlot{}, []string{}

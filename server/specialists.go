@@ -66,7 +66,7 @@ func (s *specialists) create(c *fiber.Ctx) error {
 	}
 	now := s.now().UTC().Truncate(time.Millisecond)
 	sp := care.Specialist{Meta: care.Meta{ID: newID(), Version: 1, CreatedAt: now, UpdatedAt: now,
-		Municipality: req.Municipality, Team: req.Team}, SpecialistFields: f,
+		Municipality: req.Municipality, Team: req.Team, Subject: req.Subject}, SpecialistFields: f,
 		RequestID: req.ID, SafetyOverride: f.Override != nil}
 	if req.LastSearch != nil {
 		sp.SearchID = req.LastSearch.ID
