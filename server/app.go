@@ -191,9 +191,9 @@ func NewApp(d Deps) (*App, error) {
 	doc.add(op{method: http.MethodGet, path: "/api/v1/taxonomy", tag: "taxonomy", summary: "Help types, ZRM life domains and other code lists with Dutch and English labels", resp: care.Taxonomy{}})
 
 	engineSync := newOptionSync(d.Engine, d.Store, d.Log, d.Now)
-	mountResources(api, doc, d, engineSync)
-	mountMatching(api, doc, d)
 	refs := newReferrals(d, engineSync)
+	mountResources(api, doc, d, engineSync, refs)
+	mountMatching(api, doc, d)
 	mountReferrals(api, doc, refs)
 	mountOwners(api, doc, refs)
 	mountSpecialists(api, doc, d, refs)

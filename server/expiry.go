@@ -49,6 +49,22 @@ func (r *referrals) endOpen(ctx context.Context, requestID, closure string) erro
 	return errors.Join(errs...)
 }
 
+// endReferralsTo ends the open referrals to option id, which is gone:
+// proposed and waitlisted ones expire, accepted and started ones end.
+func (r *referrals) endReferralsTo(ctx context.Context, id, reason string) error {
+	refs, err := r.st.Referrals().All(ctx, store.Cond{Field: "option_id", Value: id})
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, ref := range refs {
+		if to := endTarget(ref.State, care.ClosureWithdrawn); to != "" {
+			errs = append(errs, r.moveFrom(ctx, ref.ID, ref.State, to, reason))
+		}
+	}
+	return errors.Join(errs...)
+}
+
 // moveFrom moves referral id from state from to state to with reason,
 // reading it again while another writer holds it. It does nothing when
 // the referral left from meanwhile.

@@ -58,7 +58,7 @@ func testAreas(tb testing.TB) (*geo.Areas, geo.Bounds) {
 }
 
 // testWriter sends log output to the test's log.
-type testWriter struct{ t *testing.T }
+type testWriter struct{ t testing.TB }
 
 func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimSpace(string(p)))
@@ -67,7 +67,7 @@ func (w testWriter) Write(p []byte) (int, error) {
 
 // testEnv is an app wired like production over a fresh database.
 type testEnv struct {
-	t      *testing.T
+	t      testing.TB
 	app    *App
 	store  *store.Store
 	engine *matching.Engine
@@ -180,7 +180,7 @@ func newTestEnv(t *testing.T) *testEnv {
 
 // newTestEnvWith is newTestEnv with the app's dependencies changed by
 // edit first (a logger to read, say).
-func newTestEnvWith(t *testing.T, edit func(*Deps)) *testEnv {
+func newTestEnvWith(t testing.TB, edit func(*Deps)) *testEnv {
 	t.Helper()
 	st := shared.Open(t, shared.DBName(t))
 	areas, bounds := testAreas(t)
@@ -217,7 +217,7 @@ type response struct {
 	body   []byte
 }
 
-func (r response) json(t *testing.T, v any) {
+func (r response) json(t testing.TB, v any) {
 	t.Helper()
 	if err := json.Unmarshal(r.body, v); err != nil {
 		t.Fatalf("decode %s: %v", r.body, err)

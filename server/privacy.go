@@ -235,6 +235,8 @@ func (p *privacy) eraseAccount(ctx context.Context, acc auth.Account) error {
 				return fmt.Errorf("server: erase %s: end referral %s: %w", acc.ID, ref.ID, err)
 			}
 		}
+	}
+	for _, ref := range refs {
 		if err := p.anonymiseReferral(ctx, ref.ID, true); err != nil {
 			return fmt.Errorf("server: erase %s: %w", acc.ID, err)
 		}

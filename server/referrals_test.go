@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -282,5 +283,34 @@ func TestSearchSeesPlacesTaken(t *testing.T) {
 	}
 	if got, _ := groceries(); len(got) != 1 || got[0] != e.volID {
 		t.Errorf("after the place freed: %v; want the volunteer again", got)
+	}
+}
+
+// TestDeletingAnOptionEndsItsReferrals deletes a volunteer offer with an
+// accepted and a proposed referral: the first ends, the second expires,
+// and the place is free again.
+func TestDeletingAnOptionEndsItsReferrals(t *testing.T) {
+	e := newReferralEnv(t, 2)
+	accepted := e.refer(`{"need":"groceries","option_id":"` + e.volID + `"}`)
+	if r := e.moveTo(accepted, `{"to":"accepted"}`); r.status != http.StatusOK {
+		t.Fatalf("accept = %d %s", r.status, r.body)
+	}
+	proposed := e.refer(`{"need":"companionship","option_id":"` + e.volID + `"}`)
+	if r := e.do(http.MethodDelete, "/api/v1/volunteers/"+e.volID, ""); r.status != http.StatusNoContent {
+		t.Fatalf("delete = %d %s", r.status, r.body)
+	}
+	for id, want := range map[string]string{accepted: "ended", proposed: "expired"} {
+		var ref struct {
+			State  string `json:"state"`
+			Reason string `json:"reason"`
+		}
+		e.do(http.MethodGet, "/api/v1/referrals/"+id, "").json(t, &ref)
+		if ref.State != want || ref.Reason != "the offer was withdrawn" {
+			t.Errorf("referral %s = %+v; want %s, withdrawn", id, ref, want)
+		}
+	}
+	taken, err := e.store.Places().Taken(context.Background(), "volunteer:"+e.volID, 2)
+	if err != nil || len(taken) != 0 {
+		t.Errorf("places taken after the delete: %v %v", taken, err)
 	}
 }

@@ -53,6 +53,9 @@ type resource[F any, PF fieldsPtr[F], R store.Record] struct {
 	verify func(ctx context.Context, f *F) error
 	// beforeDelete refuses a delete that would break references; optional.
 	beforeDelete func(ctx context.Context, id string) error
+	// afterDelete tidies up after a delete, such as the referrals to a
+	// deleted option; optional.
+	afterDelete func(ctx context.Context, id string) error
 	// written is told of every successful write; optional.
 	written func(ctx context.Context, id string, deleted bool)
 	// policy decides who reaches which record.
@@ -330,6 +333,11 @@ func (r *resource[F, PF, R]) remove(c *fiber.Ctx) error {
 		return err
 	}
 	r.notify(c.UserContext(), id, true)
+	if r.afterDelete != nil {
+		if err := r.afterDelete(c.UserContext(), id); err != nil {
+			return err
+		}
+	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
 

@@ -14,7 +14,12 @@ import (
 )
 
 // mountResources wires the five record types to their collections.
-func mountResources(api *routes, doc *apiDoc, d Deps, engineSync *optionSync) {
+func mountResources(api *routes, doc *apiDoc, d Deps, engineSync *optionSync, refs *referrals) {
+	// A deleted option's open referrals end, so their requests look
+	// further and the workers see why.
+	withdrawn := func(ctx context.Context, id string) error {
+		return refs.endReferralsTo(ctx, id, "the offer was withdrawn")
+	}
 	s := d.Store
 	helpType := filter{param: "help_type", field: "help_types", doc: "only records offering this help type"}
 	municipality := filter{param: "municipality", field: "area.municipality_code", doc: "CBS municipality code, e.g. GM0363"}
@@ -26,7 +31,8 @@ func mountResources(api *routes, doc *apiDoc, d Deps, engineSync *optionSync) {
 		build: func(m care.Meta, f care.VolunteerFields, a care.Area, _ *care.Volunteer) care.Volunteer {
 			return care.Volunteer{Meta: m, VolunteerFields: f, Area: a, LocationPrecision: care.CoarsePrecision}
 		},
-		editable: care.Volunteer.Editable,
+		editable:    care.Volunteer.Editable,
+		afterDelete: withdrawn,
 		filters: []filter{helpType, municipality,
 			{param: "status", field: "status", doc: "active or paused", allowed: []string{"active", "paused"}},
 			{param: "language", field: "languages", doc: "ISO 639-1 code the volunteer speaks"}},
@@ -40,6 +46,7 @@ func mountResources(api *routes, doc *apiDoc, d Deps, engineSync *optionSync) {
 		editable:     care.Initiative.Editable,
 		filters:      []filter{helpType, municipality, active},
 		beforeDelete: refusedWhileOwning(s.Activities(), "initiative_id", "initiative"),
+		afterDelete:  withdrawn,
 	})
 	mount(api, doc, "provision", permOptionsRead, permOptionsWrite, &resource[care.ProvisionFields, *care.ProvisionFields, care.Provision]{
 		policy: optionPolicy(), locField: "location",
@@ -51,6 +58,7 @@ func mountResources(api *routes, doc *apiDoc, d Deps, engineSync *optionSync) {
 		filters: []filter{helpType, municipality, active,
 			{param: "target_group", field: "target_groups", doc: "only provisions for this target group"}},
 		beforeDelete: refusedWhileOwning(s.Activities(), "provision_id", "provision"),
+		afterDelete:  withdrawn,
 	})
 	mount(api, doc, "activity", permOptionsRead, permOptionsWrite, &resource[care.ActivityFields, *care.ActivityFields, care.Activity]{
 		policy: optionPolicy(), locField: "place.location",
@@ -63,7 +71,8 @@ func mountResources(api *routes, doc *apiDoc, d Deps, engineSync *optionSync) {
 			{param: "target_group", field: "target_groups", doc: "only activities for this target group"},
 			{param: "provision_id", field: "provision_id", kind: filterID, doc: "only activities of this provision"},
 			{param: "initiative_id", field: "initiative_id", kind: filterID, doc: "only activities of this initiative"}},
-		verify: ownerExists(s.Provisions(), s.Initiatives()),
+		verify:      ownerExists(s.Provisions(), s.Initiatives()),
+		afterDelete: withdrawn,
 	})
 	mount(api, doc, "support request", permRequests, permRequests, &resource[care.RequestFields, *care.RequestFields, care.Request]{
 		policy: requestPolicy(), locField: "location", cases: d.cases,
