@@ -210,6 +210,7 @@ func NewApp(d Deps) (*App, error) {
 	mountAggregates(api, doc, &aggregator{st: d.Store, now: d.Now})
 	keep := &retention{st: d.Store, privacy: priv, keep: d.Retention, now: d.Now}
 
+	mountHSDS(top, doc, &hsdsAPI{st: d.Store, areas: d.Checker.Areas(), postcodes: d.Postcodes, baseURL: d.BaseURL})
 	doc.add(op{method: http.MethodGet, path: "/api/openapi.json", tag: "meta", summary: "This OpenAPI document"})
 	spec, err := doc.json()
 	if err != nil {
