@@ -195,7 +195,7 @@ export class Harness {
    * A browser context and page at the given viewport, which records CSP
    * violations and page errors. Console errors count too, except the
    * failed loads the app expects and handles: 401 of GET /api/v1/session
-   * when signed out, and the 403 and 422 answers the tests provoke.
+   * when signed out, and the 403, 409 and 422 answers the tests provoke.
    */
   async page({ width = 1280, height = 900 } = {}) {
     const context = await this.browser.newContext({ viewport: { width, height }, acceptDownloads: true, locale: 'nl-NL' });
@@ -203,7 +203,7 @@ export class Harness {
     const problems = [];
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
     page.on('console', (m) => {
-      if (m.type() === 'error' && !/Failed to load resource: the server responded with a status of (401|403|422) /.test(m.text())) {
+      if (m.type() === 'error' && !/Failed to load resource: the server responded with a status of (401|403|409|422) /.test(m.text())) {
         problems.push(`console error: ${m.text()}`);
       }
     });

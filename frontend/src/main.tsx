@@ -13,12 +13,17 @@ import { refreshSession, signedOut, useSession } from './lib/session';
 import { ForgotPassword, ResetPassword, SignIn, SignUp } from './pages/auth';
 
 const Resident = lazy(() => import('./pages/resident'));
+const Worker = lazy(() => import('./pages/worker'));
+const Organiser = lazy(() => import('./pages/organiser'));
 
 type Role = Account['role'];
 
 /** The menu of each role: path and label. */
 const menus: Partial<Record<Role, [string, Key][]>> = {
   resident: [['/offer', 'nav.offer'], ['/referrals', 'nav.referrals'], ['/my-data', 'nav.mydata']],
+  social_worker: [['/requests', 'nav.requests'], ['/requests/new', 'nav.newrequest'], ['/follow-ups', 'nav.followups'],
+    ['/nearby', 'nav.nearby'], ['/my-data', 'nav.mydata']],
+  organiser: [['/my-options', 'nav.options'], ['/option-referrals', 'nav.optionrefs'], ['/my-data', 'nav.mydata']],
 };
 
 /** Pages that need a signed-in account, and the roles that may open them. */
@@ -26,6 +31,19 @@ const rolePages: Record<string, Role[]> = {
   '/offer': ['resident'],
   '/referrals': ['resident'],
   '/my-data': ['resident', 'organiser', 'social_worker', 'coordinator', 'admin'],
+  '/requests': ['social_worker'],
+  '/requests/new': ['social_worker'],
+  '/follow-ups': ['social_worker'],
+  '/nearby': ['social_worker'],
+  '/my-options': ['organiser'],
+  '/option-referrals': ['organiser'],
+};
+
+/** What each menu item is for, on the role's home page. */
+const menuText: Record<string, Key> = {
+  '/offer': 'home.resident.offer', '/referrals': 'home.resident.referrals', '/my-data': 'home.resident.mydata',
+  '/requests': 'home.worker.requests', '/requests/new': 'home.worker.new', '/follow-ups': 'home.worker.followups',
+  '/nearby': 'home.worker.nearby', '/my-options': 'home.organiser.options', '/option-referrals': 'home.organiser.referrals',
 };
 
 function Welcome() {
@@ -42,7 +60,6 @@ function Welcome() {
 
 function RoleHome({ account }: { account: Account }) {
   const menu = menus[account.role];
-  const text: Record<string, Key> = { '/offer': 'home.resident.offer', '/referrals': 'home.resident.referrals', '/my-data': 'home.resident.mydata' };
   return (
     <Page title={t('home.hello', { name: account.name })}>
       {menu ? (
@@ -52,7 +69,7 @@ function RoleHome({ account }: { account: Account }) {
             {menu.map(([href, key]) => (
               <li key={href}>
                 <Link href={href}>{t(key)}</Link>
-                <p>{t(text[href])}</p>
+                <p>{t(menuText[href])}</p>
               </li>
             ))}
           </ul>
@@ -137,10 +154,18 @@ function Content({ account, path, query }: { account: Account | null | undefined
     case '/reset':
       return <ResetPassword token={query.get('token') ?? ''} />;
   }
-  const roles = rolePages[path];
+  const caseId = /^\/requests\/([0-9a-f]{24})$/.exec(path)?.[1];
+  const roles = caseId ? ['social_worker'] : rolePages[path];
   if (!roles) return <NotFound />;
   if (!account) return <SignIn next={path} needed />;
   if (!roles.includes(account.role)) return <NotFound />;
+  if (account.role === 'social_worker' && path !== '/my-data') {
+    const page = caseId ? 'case' : path === '/requests/new' ? 'new' : (path.slice(1) as 'requests' | 'follow-ups' | 'nearby');
+    return <Worker page={page} account={account} id={caseId} />;
+  }
+  if (account.role === 'organiser' && path !== '/my-data') {
+    return <Organiser page={path === '/my-options' ? 'options' : 'referrals'} account={account} />;
+  }
   const page = path.slice(1) as 'offer' | 'referrals' | 'my-data';
   return <Resident page={page} account={account} />;
 }

@@ -19,6 +19,18 @@ const nl = {
   'nav.referrals': 'Hulpvragen voor mij',
   'nav.mydata': 'Mijn gegevens',
   'nav.home': 'Start',
+  'nav.requests': 'Hulpvragen',
+  'nav.newrequest': 'Nieuwe hulpvraag',
+  'nav.followups': 'Nabellen',
+  'nav.nearby': 'Hulp dichtbij zoeken',
+  'nav.options': 'Mijn aanbod',
+  'nav.optionrefs': 'Aanmeldingen',
+  'home.worker.requests': 'De hulpvragen van uw team bekijken, zoeken en verwijzen.',
+  'home.worker.new': 'Samen met een bewoner een hulpvraag vastleggen.',
+  'home.worker.followups': 'Zien wie u moet nabellen na de start van hulp.',
+  'home.worker.nearby': 'Hulp zoeken bij een postcode, zonder hulpvraag.',
+  'home.organiser.options': 'Uw initiatief, voorziening en activiteiten plaatsen en aanpassen.',
+  'home.organiser.referrals': 'Zien wie er is verwezen, per keer, en ja of nee zeggen.',
   'loading': 'Bezig met laden…',
   'saving': 'Bezig met opslaan…',
   'error.network': 'Er is geen verbinding met dichtbij. Probeer het later opnieuw.',
@@ -195,6 +207,18 @@ const en: Record<Key, string> = {
   'nav.referrals': 'Requests for me',
   'nav.mydata': 'My data',
   'nav.home': 'Home',
+  'nav.requests': 'Requests',
+  'nav.newrequest': 'New request',
+  'nav.followups': 'Follow-ups',
+  'nav.nearby': 'Find help nearby',
+  'nav.options': 'My offer',
+  'nav.optionrefs': 'Sign-ups',
+  'home.worker.requests': "See your team's requests, search and refer.",
+  'home.worker.new': 'Record a request together with a resident.',
+  'home.worker.followups': 'See whom to call after help started.',
+  'home.worker.nearby': 'Find help near a postcode, without a request.',
+  'home.organiser.options': 'Post and edit your initiative, provision and activities.',
+  'home.organiser.referrals': 'See who was referred, per session, and say yes or no.',
   'loading': 'Loading…',
   'saving': 'Saving…',
   'error.network': 'dichtbij cannot be reached. Please try again later.',
@@ -415,4 +439,23 @@ export function formatDate(iso: string): string {
 
 export function formatDistance(m: number): string {
   return m < 1000 ? `${m} m` : `${(m / 1000).toLocaleString(current === 'nl' ? 'nl-NL' : 'en-GB')} km`;
+}
+
+/**
+ * A page chunk's own texts, in both languages, kept out of the shell:
+ * `const tx = texts({ nl: {...}, en: {...} })`, then `tx('key')`.
+ */
+export function texts<K extends string>(d: { nl: Record<K, string>; en: Record<K, string> }) {
+  return (key: K, vars?: Record<string, string | number>): string => {
+    let s = d[current][key] ?? key;
+    if (vars) for (const [k, v] of Object.entries(vars)) s = s.replaceAll(`{${k}}`, String(v));
+    return s;
+  };
+}
+
+/** A date and time in the current language, e.g. "dinsdag 24 november, 14:00". */
+export function formatDateTime(iso: string): string {
+  return new Date(iso).toLocaleString(current === 'nl' ? 'nl-NL' : 'en-GB', {
+    weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Amsterdam',
+  });
 }

@@ -103,3 +103,81 @@ export function AreaMap({ municipality, point, radius, onPick, label, onReady }:
 
   return <div class="map" ref={el} role="region" aria-label={label} />;
 }
+
+export interface LayerMapProps {
+  municipality?: string;
+  label: string;
+  onPick?: (p: LatLon) => void;
+  /**
+   * Draws the page's layers into g (cleared before each call) when deps
+   * change; returns true when it set the view itself, so that the
+   * municipality's outline does not move it afterwards.
+   */
+  draw: (g: L.LayerGroup, m: L.Map) => boolean | void;
+  deps: unknown[];
+  /** Called after each draw, once the browser painted it (for timing). */
+  onDrawn?: () => void;
+  tall?: boolean;
+}
+
+/** Leaflet with the municipality as its base layer and the page's own layers on top (canvas: many markers draw fast). */
+export function LayerMap({ municipality, label, onPick, draw, deps, onDrawn, tall }: LayerMapProps) {
+  const el = useRef<HTMLDivElement>(null);
+  const map = useRef<L.Map | null>(null);
+  const group = useRef<L.LayerGroup | null>(null);
+  const placed = useRef(false);
+  const pick = useRef(onPick);
+  pick.current = onPick;
+
+  useEffect(() => {
+    const m = L.map(el.current!, { zoomSnap: 0.5, keyboard: true, preferCanvas: true });
+    map.current = m;
+    m.fitBounds(NL);
+    m.attributionControl.setPrefix('Leaflet');
+    group.current = L.layerGroup().addTo(m);
+    m.on('click', (e: L.LeafletMouseEvent) => {
+      pick.current?.({ lat: Math.round(e.latlng.lat * 1e5) / 1e5, lon: Math.round(e.latlng.lng * 1e5) / 1e5 });
+    });
+    if (TILE_URL) L.tileLayer(TILE_URL, { attribution: TILE_ATTRIBUTION, maxZoom: 19, crossOrigin: true }).addTo(m);
+    let gone = false;
+    Promise.all([municipality ? loadAreas(municipality) : Promise.resolve(null), loadMunicipalities().catch(() => [])]).then(([fc, all]) => {
+      if (gone) return;
+      const centre = all.find((x) => x.code === municipality)?.centre;
+      if (!fc && centre && !placed.current) m.setView([centre[1], centre[0]], 12);
+      if (fc) {
+        const layer = L.geoJSON(fc, {
+          interactive: false,
+          style: (f) =>
+            isMunicipality(f)
+              ? { color: '#1d3f72', weight: 3, fill: true, fillColor: '#eef3fa', fillOpacity: 0.6 }
+              : { color: '#5a6f8f', weight: 1, dashArray: '4 3', fill: false },
+        }).addTo(m);
+        layer.bringToBack();
+        if (!placed.current) m.fitBounds(layer.getBounds());
+      }
+      m.attributionControl.addAttribution('Grenzen: CBS / Kadaster (CC-BY 4.0)');
+      el.current?.setAttribute('data-ready', 'true');
+    });
+    return () => {
+      gone = true;
+      m.remove();
+    };
+  }, [municipality]);
+
+  useEffect(() => {
+    const m = map.current;
+    const g = group.current;
+    if (!m || !g) return;
+    g.clearLayers();
+    if (draw(g, m)) placed.current = true;
+    // after the frame that shows the layers was painted
+    if (onDrawn) requestAnimationFrame(() => setTimeout(onDrawn, 0));
+  }, deps);
+
+  return <div class={tall ? 'map map--tall' : 'map'} ref={el} role="region" aria-label={label} />;
+}
+
+/** A point's marker: a round dot with a white edge. */
+export function dot(p: LatLon, colour: string, size = 7): L.CircleMarker {
+  return L.circleMarker([p.lat, p.lon], { radius: size, color: '#ffffff', weight: 2, fillColor: colour, fillOpacity: 1 });
+}

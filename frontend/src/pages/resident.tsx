@@ -1,6 +1,6 @@
 // The resident who offers help: the offer itself (with its map), the
 // referrals addressed to them, and their own data.
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import {
   ApiError, del, get, loadMunicipalities, loadTaxonomy, patch, post, put,
   type Account, type LatLon, type OwnerReferral, type Page as ListPage, type Postcode, type Slot,
@@ -11,11 +11,12 @@ import {
   ErrorSummary, FieldError, formErrors, generalMessage, idFor, describedBy, Hint, Notice, TextField, noErrors,
   type FormErrors,
 } from '../lib/forms';
-import { formatDate, formatDistance, label, lang, t, type Key } from '../lib/i18n';
+import { formatDate, formatDistance, label, t, type Key } from '../lib/i18n';
 import { AreaMap } from '../lib/map';
 import { Page } from '../lib/page';
 import { navigate } from '../lib/router';
 import { signedOut } from '../lib/session';
+import { Availability, CheckGroup, LANGUAGES, PARTS, languageName } from '../lib/widgets';
 
 export default function Resident({ page, account }: { page: 'offer' | 'referrals' | 'my-data'; account: Account }) {
   if (page === 'offer') return <Offer account={account} />;
@@ -25,15 +26,8 @@ export default function Resident({ page, account }: { page: 'offer' | 'referrals
 
 // ---------------------------------------------------------------- offer
 
-/** The parts of the day the availability grid offers. */
-const PARTS = [
-  { code: 'morning', start: '09:00', end: '12:00' },
-  { code: 'afternoon', start: '13:00', end: '17:00' },
-  { code: 'evening', start: '18:00', end: '21:00' },
-] as const;
-
 const DISTANCES = [500, 1000, 2000, 3000, 5000, 10000, 20000];
-const LANGUAGES = ['nl', 'en', 'fy', 'de', 'fr', 'es', 'pl', 'tr', 'ar', 'pap', 'uk', 'ru', 'ti', 'so', 'fa', 'zh'];
+
 
 interface OfferForm {
   display_name: string;
@@ -80,24 +74,6 @@ function toFields(f: OfferForm, days: string[], status: VolunteerFields['status'
     display_name: f.display_name.trim(), help_types: f.help_types, home_location: f.home, max_travel_m: f.max_travel_m,
     availability, languages: f.languages, capacity: Number.isInteger(cap) ? cap : 0, status,
   };
-}
-
-function toggle(list: string[], v: string, on: boolean): string[] {
-  return on ? [...list.filter((x) => x !== v), v] : list.filter((x) => x !== v);
-}
-
-/** Names Intl does not know in every browser. */
-const LANGUAGE_NAMES: Record<string, { nl: string; en: string }> = { pap: { nl: 'Papiaments', en: 'Papiamento' } };
-
-function languageName(code: string): string {
-  const known = LANGUAGE_NAMES[code];
-  if (known) return known[lang()];
-  try {
-    const n = new Intl.DisplayNames([lang()], { type: 'language' }).of(code);
-    return n && n !== code ? n : code;
-  } catch {
-    return code;
-  }
 }
 
 const OFFER_FIELDS = ['display_name', 'help_types', 'home_location', 'max_travel_m', 'availability', 'languages', 'capacity', 'status'] as const;
@@ -281,89 +257,6 @@ function Offer({ account }: { account: Account }) {
         <button type="submit" class="button" disabled={busy}>{busy ? t('saving') : t('offer.save')}</button>
       </form>
     </Page>
-  );
-}
-
-function CheckGroup(p: {
-  field: string; legend: string; error?: string; options: [string, string][]; value: string[];
-  onChange: (v: string[]) => void; columns?: boolean;
-}) {
-  return (
-    <fieldset class={'field' + (p.error ? ' field--error' : '')} aria-describedby={describedBy(p.field, false, p.error)}>
-      <legend>{p.legend}</legend>
-      <FieldError field={p.field} error={p.error} />
-      <div class={p.columns ? 'choices choices--columns' : 'choices'}>
-        {p.options.map(([code, text], i) => {
-          const id = i === 0 ? idFor(p.field) : `${idFor(p.field)}-${code}`;
-          return (
-            <div class="choice" key={code}>
-              <input type="checkbox" id={id} name={p.field} value={code} checked={p.value.includes(code)}
-                onChange={(e) => p.onChange(toggle(p.value, code, (e.currentTarget as HTMLInputElement).checked))} />
-              <label for={id}>{text}</label>
-            </div>
-          );
-        })}
-      </div>
-    </fieldset>
-  );
-}
-
-function Availability(p: {
-  days: [string, string][]; cells: string[]; error?: string; legend: string; onChange: (c: string[]) => void;
-  other: Slot[]; keep: boolean[]; onKeep: (k: boolean[]) => void;
-}) {
-  const dayName = useMemo(() => Object.fromEntries(p.days), [p.days]);
-  return (
-    <fieldset class={'field' + (p.error ? ' field--error' : '')} aria-describedby={describedBy('availability', true, p.error)}>
-      <legend>{p.legend}</legend>
-      <Hint field="availability">{t('offer.when.hint')}</Hint>
-      <FieldError field="availability" error={p.error} />
-      <div class="grid-scroll">
-        <table class="week-grid">
-          <thead>
-            <tr>
-              <td />
-              {PARTS.map((part) => (
-                <th scope="col" key={part.code}>
-                  {t(`part.${part.code}` as Key)}
-                  <span class="week-grid__time">{part.start}–{part.end}</span>
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {p.days.map(([day, name], di) => (
-              <tr key={day}>
-                <th scope="row">{name}</th>
-                {PARTS.map((part, pi) => {
-                  const key = `${day}:${part.code}`;
-                  const id = di === 0 && pi === 0 ? idFor('availability') : `avail-${day}-${part.code}`;
-                  return (
-                    <td key={part.code}>
-                      <input type="checkbox" id={id} checked={p.cells.includes(key)}
-                        onChange={(e) => p.onChange(toggle(p.cells, key, (e.currentTarget as HTMLInputElement).checked))} />
-                      <label for={id} class="visually-hidden">{name} {t(`part.${part.code}` as Key)}</label>
-                    </td>
-                  );
-                })}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      {p.other.length > 0 && (
-        <div class="other-times">
-          <p>{t('offer.when.other')}</p>
-          {p.other.map((s, i) => (
-            <div class="choice" key={i}>
-              <input type="checkbox" id={`other-${i}`} checked={p.keep[i]}
-                onChange={(e) => p.onKeep(p.keep.map((k, j) => (j === i ? (e.currentTarget as HTMLInputElement).checked : k)))} />
-              <label for={`other-${i}`}>{t('offer.when.keep', { day: dayName[s.day] ?? s.day, start: s.start, end: s.end })}</label>
-            </div>
-          ))}
-        </div>
-      )}
-    </fieldset>
   );
 }
 
