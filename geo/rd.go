@@ -171,3 +171,17 @@ func FromRD(p orb.Point) orb.Point {
 func DistanceRD(a, b orb.Point) float64 {
 	return math.Hypot(b[0]-a[0], b[1]-a[1])
 }
+
+// Circle returns a closed ring of n points (plus the closing one) around
+// centre at radius metres, drawn in the RD plane so that it is round on
+// the ground; for service areas given as a radius.
+func Circle(centre orb.Point, radius float64, n int) orb.Ring {
+	c := ToRD(centre)
+	ring := make(orb.Ring, 0, n+1)
+	for i := 0; i < n; i++ {
+		a := 2 * math.Pi * float64(i) / float64(n)
+		p := FromRD(orb.Point{c[0] + radius*math.Cos(a), c[1] + radius*math.Sin(a)})
+		ring = append(ring, orb.Point{math.Round(p[0]*1e6) / 1e6, math.Round(p[1]*1e6) / 1e6})
+	}
+	return append(ring, ring[0])
+}

@@ -236,3 +236,16 @@ func BenchmarkGeodesicDistance(b *testing.B) {
 		GeodesicDistance(benchPoints[i%len(benchPoints)], benchPoints[(i+1)%len(benchPoints)])
 	}
 }
+
+func TestCircle(t *testing.T) {
+	dam := orb.Point{4.8924, 52.3731}
+	ring := Circle(dam, 3000, 64)
+	if len(ring) != 65 || ring[0] != ring[64] {
+		t.Fatalf("ring has %d points, closed %v", len(ring), ring[0] == ring[len(ring)-1])
+	}
+	for _, p := range ring {
+		if d := Distance(dam, p); math.Abs(d-3000) > 15 {
+			t.Errorf("point %v is %.1f m from the centre; want 3000 ± 15", p, d)
+		}
+	}
+}

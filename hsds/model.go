@@ -98,12 +98,12 @@ type Phone struct {
 // Schedule is an HSDS schedule: the RRULE parts of a recurrence, or
 // weekly opening hours.
 type Schedule struct {
-	ID           string `json:"id"`
-	ServiceID    string `json:"service_id,omitempty"`
-	LocationID   string `json:"location_id,omitempty"`
-	ValidFrom    string `json:"valid_from,omitempty"`
-	ValidTo      string `json:"valid_to,omitempty"`
-	DTStart      string `json:"dtstart,omitempty"`
+	ID         string `json:"id"`
+	ServiceID  string `json:"service_id,omitempty"`
+	LocationID string `json:"location_id,omitempty"`
+	ValidFrom  string `json:"valid_from,omitempty"`
+	ValidTo    string `json:"valid_to,omitempty"`
+	DTStart    string `json:"dtstart,omitempty"`
 	// Timezone is, as HSDS 3.0 has it, the UTC offset in hours at
 	// DTStart; the IANA zone is in Notes.
 	Timezone     *float64 `json:"timezone,omitempty"`

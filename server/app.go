@@ -204,6 +204,7 @@ func NewApp(d Deps) (*App, error) {
 	mountTeams(api, doc, socialTeams)
 	mountAccounts(api, doc, &accountAdmin{accounts: accounts, tokens: tokens, teams: socialTeams})
 	mountAreas(api, doc, &boundaries{areas: d.Checker.Areas(), postcodes: d.Postcodes})
+	mountCalendars(api, doc, top, d)
 	priv := &privacy{st: d.Store, accounts: accounts, tokens: tokens, log: alog, refs: refs, engine: engineSync, now: d.Now}
 	mountPrivacy(api, doc, priv)
 	mountReview(api, doc, &review{log: alog, now: d.Now})
@@ -211,6 +212,7 @@ func NewApp(d Deps) (*App, error) {
 	keep := &retention{st: d.Store, privacy: priv, keep: d.Retention, now: d.Now}
 
 	mountHSDS(top, doc, &hsdsAPI{st: d.Store, areas: d.Checker.Areas(), postcodes: d.Postcodes, baseURL: d.BaseURL})
+	mountPublicMap(top, doc, &publicMap{st: d.Store, areas: d.Checker.Areas()})
 	doc.add(op{method: http.MethodGet, path: "/api/openapi.json", tag: "meta", summary: "This OpenAPI document"})
 	spec, err := doc.json()
 	if err != nil {

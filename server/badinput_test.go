@@ -87,7 +87,8 @@ func newBadFixtures(e *testEnv) badFixtures {
 		"cost", `{"amount_eur":2.5,"unit":"per_visit","notes":"Eerste keer gratis."}`,
 		"accessibility.notes", `"Lift bij de achteringang."`,
 		"contact", `{"name":"Balie","email":"info@dekolk.example.org","phone":"020 765 4321","website":"https://dekolk.example.org"}`))
-	add("request_full", editJSON(t, validRequest, "target_groups", `["seniors","carers"]`, "resident_age", `81`, "household_id", `"hh-0042"`))
+	add("request_full", editJSON(t, validRequest, "target_groups", `["seniors","carers"]`, "resident_age", `81`, "household_id", `"hh-0042"`,
+		"resident_account", strconv.Quote(e.ids[asResident])))
 	add("activity_full", editJSON(t, validActivity(fx.ids["provisions"]),
 		"provision_id", "",
 		"initiative_id", strconv.Quote(fx.ids["initiatives"]),
@@ -343,6 +344,8 @@ var badCases = []badCase{
 	{name: "request without constraints", base: "request", body: edited("constraints", ""), status: 422, field: "constraints"},
 	{name: "request unknown target group", base: "request_full", body: edited("target_groups", `["seniors","pensioners"]`), status: 422, field: "target_groups[1]"},
 	{name: "request resident age 121", base: "request_full", body: edited("resident_age", `121`), status: 422, field: "resident_age"},
+	{name: "request resident account not an id", base: "request_full", body: edited("resident_account", `"anna@example.org"`), status: 422, field: "resident_account"},
+	{name: "request resident account of no one", base: "request_full", body: edited("resident_account", `"0123456789abcdef01234567"`), status: 422, field: "resident_account"},
 	{name: "request sets its status", base: "request", body: edited("status", `"closed"`), status: 400, field: "status"},
 
 	// Replacing and patching a stored record.

@@ -190,7 +190,7 @@ func TestHSDSAPI(t *testing.T) {
 	var minimal struct {
 		Contents []map[string]any `json:"contents"`
 	}
-	get(base + "/services?minimal=true").json(t, &minimal)
+	get(base+"/services?minimal=true").json(t, &minimal)
 	for _, m := range minimal.Contents {
 		if len(m) != 2 || m["id"] == nil || m["last_modified"] == nil {
 			t.Errorf("minimal item = %v", m)

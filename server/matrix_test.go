@@ -123,17 +123,20 @@ var matrixRoutes = map[string]matrixRoute{
 
 	// Collective options: read by all but admins, kept by organisers
 	// (their own), workers and coordinators.
-	"GET /api/v1/initiatives":        {path: "/api/v1/initiatives", want: "401 200 200 200 403 200 200 200"},
-	"POST /api/v1/initiatives":       {path: "/api/v1/initiatives", body: validInitiative, want: "401 403 201 201 403 422 201 201"},
-	"GET /api/v1/initiatives/:id":    {path: "/api/v1/initiatives/{ini}", want: "401 200 200 200 403 404 200 200"},
-	"PUT /api/v1/initiatives/:id":    {path: "/api/v1/initiatives/{ini}", body: validInitiative, want: "401 403 200 200 403 404 200 200"},
-	"PATCH /api/v1/initiatives/:id":  {path: "/api/v1/initiatives/{ini}", body: `{"capacity":12}`, want: "401 403 200 200 403 404 200 200"},
-	"DELETE /api/v1/initiatives/:id": {path: "/api/v1/initiatives/{ini}", fresh: true, want: "401 403 204 204 403 404 204 204"},
-	"GET /api/v1/provisions":         {path: "/api/v1/provisions", want: "401 200 200 200 403 200 200 200"},
-	"POST /api/v1/provisions":        {path: "/api/v1/provisions", body: validProvision, want: "401 403 201 201 403 422 201 201"},
-	"GET /api/v1/provisions/:id":     {path: "/api/v1/provisions/{prov}", want: "401 200 200 200 403 404 200 200"},
-	"PUT /api/v1/provisions/:id":     {path: "/api/v1/provisions/{prov}", body: validProvision, want: "401 403 200 200 403 404 200 200"},
-	"PATCH /api/v1/provisions/:id":   {path: "/api/v1/provisions/{prov}", body: `{"name":"Buurthuis De Kolk (Oost)"}`, want: "401 403 200 200 403 404 200 200"},
+	"GET /api/v1/initiatives":       {path: "/api/v1/initiatives", want: "401 200 200 200 403 200 200 200"},
+	"POST /api/v1/initiatives":      {path: "/api/v1/initiatives", body: validInitiative, want: "401 403 201 201 403 422 201 201"},
+	"GET /api/v1/initiatives/:id":   {path: "/api/v1/initiatives/{ini}", want: "401 200 200 200 403 404 200 200"},
+	"PUT /api/v1/initiatives/:id":   {path: "/api/v1/initiatives/{ini}", body: validInitiative, want: "401 403 200 200 403 404 200 200"},
+	"PATCH /api/v1/initiatives/:id": {path: "/api/v1/initiatives/{ini}", body: `{"capacity":12}`, want: "401 403 200 200 403 404 200 200"},
+	"POST /api/v1/initiatives/:id/service-area": {path: "/api/v1/initiatives/{ini}/service-area", want: "401 403 200 200 403 404 200 200",
+		body: `{"type":"Polygon","coordinates":[[[4.88,52.34],[4.90,52.34],[4.90,52.36],[4.88,52.36],[4.88,52.34]]]}`},
+	"GET /geojson/:municipality/options": {path: "/geojson/GM0363/options", want: "200 200 200 200 200 200 200 200"},
+	"DELETE /api/v1/initiatives/:id":     {path: "/api/v1/initiatives/{ini}", fresh: true, want: "401 403 204 204 403 404 204 204"},
+	"GET /api/v1/provisions":             {path: "/api/v1/provisions", want: "401 200 200 200 403 200 200 200"},
+	"POST /api/v1/provisions":            {path: "/api/v1/provisions", body: validProvision, want: "401 403 201 201 403 422 201 201"},
+	"GET /api/v1/provisions/:id":         {path: "/api/v1/provisions/{prov}", want: "401 200 200 200 403 404 200 200"},
+	"PUT /api/v1/provisions/:id":         {path: "/api/v1/provisions/{prov}", body: validProvision, want: "401 403 200 200 403 404 200 200"},
+	"PATCH /api/v1/provisions/:id":       {path: "/api/v1/provisions/{prov}", body: `{"name":"Buurthuis De Kolk (Oost)"}`, want: "401 403 200 200 403 404 200 200"},
 	// The provision still has its activity.
 	"DELETE /api/v1/provisions/:id": {path: "/api/v1/provisions/{prov}", fresh: true, want: "401 403 409 409 403 404 409 409"},
 	"GET /api/v1/activities":        {path: "/api/v1/activities", want: "401 200 200 200 403 200 200 200"},
@@ -183,6 +186,16 @@ var matrixRoutes = map[string]matrixRoute{
 	"GET /api/v1/access-log":                    {path: "/api/v1/access-log", want: "401 403 403 200 403 403 403 403"},
 	"GET /api/v1/access-log/unusual":            {path: "/api/v1/access-log/unusual", want: "401 403 403 200 403 403 403 403"},
 	"GET /api/v1/access-log/verify":             {path: "/api/v1/access-log/verify", want: "401 403 403 200 403 403 403 403"},
+
+	// iCalendar feeds: activities and provisions are public; the
+	// personal feed's token is any account's own, and the feed itself
+	// is reached by its secret alone (TestCalendarTokenRotationAndRevocation), so a
+	// made-up one is a 404 for everyone.
+	"GET /api/v1/activities/:id/calendar.ics": {path: "/api/v1/activities/{act}/calendar.ics", want: "200 200 200 200 200 200 200 200"},
+	"GET /api/v1/provisions/:id/calendar.ics": {path: "/api/v1/provisions/{prov}/calendar.ics", want: "200 200 200 200 200 200 200 200"},
+	"POST /api/v1/me/calendar-token":          {path: "/api/v1/me/calendar-token", want: "401 201 201 201 201 201 201 201"},
+	"DELETE /api/v1/me/calendar-token":        {path: "/api/v1/me/calendar-token", want: "401 204 204 204 204 204 204 204"},
+	"GET /ical/:token":                        {path: "/ical/dbc_AAAAAAAAAAAAAAAAAAAAAAAAAA", want: "404 404 404 404 404 404 404 404"},
 }
 
 // TestAuthorizationMatrix calls every route as every column and checks

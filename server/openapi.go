@@ -47,6 +47,7 @@ type idParam struct {
 type pageParams struct {
 	Limit  int    `query:"limit" minimum:"1" maximum:"200" default:"50" description:"page size"`
 	Cursor string `query:"cursor" description:"next_cursor of the previous page"`
+	Owner  string `query:"owner" enum:"me" description:"me: only one's own records (an organiser's options, a resident's offer)"`
 }
 
 func (d *apiDoc) add(o op) {

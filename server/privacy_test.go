@@ -69,10 +69,16 @@ func TestExportAccessLogAndErase(t *testing.T) {
 		t.Fatalf("after refused erasures /me = %d", r.status)
 	}
 
+	if r := res.do(http.MethodPost, "/api/v1/me/calendar-token", ""); r.status != http.StatusCreated {
+		t.Fatalf("calendar token = %d %s", r.status, r.body)
+	}
 	if r := res.do(http.MethodDelete, "/api/v1/me", `{"password":"correct horse battery"}`); r.status != http.StatusNoContent {
 		t.Fatalf("erase = %d %s", r.status, r.body)
 	}
 	mustProblem(t, res.do(http.MethodGet, "/api/v1/me", ""), http.StatusUnauthorized, "")
+	if n, err := e.store.Raw(calendarTokensName).CountDocuments(context.Background(), map[string]string{"account_id": e.ids[asResident]}); err != nil || n != 0 {
+		t.Errorf("calendar tokens of the erased account: %d %v", n, err)
+	}
 	mustProblem(t, e.do(http.MethodGet, "/api/v1/volunteers/"+volID, ""), http.StatusNotFound, "")
 	var ref struct {
 		State        string     `json:"state"`

@@ -395,6 +395,14 @@ func (r *resource[F, PF, R]) query(c *fiber.Ctx) (store.Query, error) {
 				continue
 			}
 			q.After = id
+		case "owner":
+			// Only one's own records: what an organiser keeps. Anyone
+			// else's owner id is not a thing to list by.
+			if val != "me" {
+				probs = append(probs, FieldProblem{Field: "owner", Reason: `must be "me": only one's own records can be listed by owner`})
+				continue
+			}
+			q.Where = append(q.Where, store.Cond{Field: "owner_id", Value: actorOf(c.UserContext()).ID})
 		default:
 			f, ok := known[key]
 			if !ok {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 
 	"github.com/gofiber/fiber/v2"
@@ -37,7 +38,7 @@ func mountResources(api *routes, doc *apiDoc, d Deps, engineSync *optionSync, re
 			{param: "status", field: "status", doc: "active or paused", allowed: []string{"active", "paused"}},
 			{param: "language", field: "languages", doc: "ISO 639-1 code the volunteer speaks"}},
 	})
-	mount(api, doc, "initiative", permOptionsRead, permOptionsWrite, &resource[care.InitiativeFields, *care.InitiativeFields, care.Initiative]{
+	initiatives := &resource[care.InitiativeFields, *care.InitiativeFields, care.Initiative]{
 		policy: optionPolicy(), locField: "service_area",
 		path: "initiatives", written: written(engineSync, collInitiatives), records: s.Initiatives(), checker: d.Checker, now: d.Now,
 		build: func(m care.Meta, f care.InitiativeFields, a care.Area, _ *care.Initiative) care.Initiative {
@@ -47,7 +48,12 @@ func mountResources(api *routes, doc *apiDoc, d Deps, engineSync *optionSync, re
 		filters:      []filter{helpType, municipality, active},
 		beforeDelete: refusedWhileOwning(s.Activities(), "initiative_id", "initiative"),
 		afterDelete:  withdrawn,
-	})
+	}
+	mount(api, doc, "initiative", permOptionsRead, permOptionsWrite, initiatives)
+	api.post("/initiatives/:id/service-area", permOptionsWrite, importServiceArea(initiatives.patch))
+	doc.add(op{method: http.MethodPost, path: "/api/v1/initiatives/{id}/service-area", tag: "initiative",
+		summary: "Set an initiative's service area from GeoJSON: a Polygon, a Feature or FeatureCollection holding one, or a Point Feature with properties.radius_m; answers like PATCH",
+		params:  idParam{}, resp: care.Initiative{}, errors: []int{http.StatusBadRequest, http.StatusNotFound, http.StatusPreconditionFailed, http.StatusUnprocessableEntity}})
 	mount(api, doc, "provision", permOptionsRead, permOptionsWrite, &resource[care.ProvisionFields, *care.ProvisionFields, care.Provision]{
 		policy: optionPolicy(), locField: "location",
 		path: "provisions", written: written(engineSync, collProvisions), records: s.Provisions(), checker: d.Checker, now: d.Now,

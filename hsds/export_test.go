@@ -1,0 +1,91 @@
+package hsds
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dichtbij/dichtbij/care"
+)
+
+func TestPaginate(t *testing.T) {
+	items := []int{1, 2, 3, 4, 5}
+	for _, tc := range []struct {
+		number, per, size, pages int
+		first, last              bool
+	}{
+		{1, 2, 2, 3, true, false},
+		{3, 2, 1, 3, false, true},
+		{4, 2, 0, 3, false, true},
+		{1, 10, 5, 1, true, true},
+	} {
+		p := Paginate(items, tc.number, tc.per)
+		if p.Size != tc.size || p.TotalPages != tc.pages || p.FirstPage != tc.first || p.LastPage != tc.last || p.TotalItems != 5 || p.Empty {
+			t.Errorf("Paginate(5 items, %d, %d) = %+v", tc.number, tc.per, p)
+		}
+	}
+	if p := Paginate([]int{}, 1, 10); !p.Empty || p.Contents == nil || p.TotalPages != 0 {
+		t.Errorf("empty page = %+v", p)
+	}
+}
+
+func TestIDsAreStableUUIDs(t *testing.T) {
+	a, b := ID("service", "provision:65f0"), ID("service", "provision:65f0")
+	if a != b || len(a) != 36 || a[14] != '5' || ID("service", "provision:65f1") == a || ID("location", "provision:65f0") == a {
+		t.Errorf("ids %s %s", a, b)
+	}
+}
+
+// TestScheduleMapping checks what HSDS can hold of a rule and that notes
+// keep the whole of it, for a monthly, a daily and a one-off schedule.
+func TestScheduleMapping(t *testing.T) {
+	for _, tc := range []struct {
+		rrule, freq, byday, bymonthday string
+		interval                       int
+	}{
+		{"FREQ=MONTHLY;BYDAY=1TU", "MONTHLY", "1TU", "", 0},
+		{"FREQ=MONTHLY;BYMONTHDAY=15;COUNT=6", "MONTHLY", "", "15", 0},
+		{"FREQ=DAILY;INTERVAL=3", "", "", "", 3},
+		{"", "", "", "", 0},
+	} {
+		s := &care.Schedule{Start: "2026-07-07T10:00", Timezone: "Europe/Amsterdam", DurationMinutes: 90, RRule: tc.rrule, ExDates: []string{"2026-08-04T10:00"}}
+		got := schedule("id", "svc", "loc", s, "https://x/cal.ics")
+		interval := 0
+		if got.Interval != nil {
+			interval = *got.Interval
+		}
+		if got.Freq != tc.freq || got.ByDay != tc.byday || got.ByMonthDay != tc.bymonthday || interval != tc.interval ||
+			got.OpensAt != "10:00" || got.ClosesAt != "11:30" || got.DTStart != "2026-07-07" || got.Timezone == nil || *got.Timezone != 2 {
+			t.Errorf("%q: %+v", tc.rrule, got)
+		}
+		if tc.rrule != "" && !strings.Contains(got.Notes, "rrule="+tc.rrule) || !strings.Contains(got.Notes, "exdates=2026-08-04T10:00") ||
+			!strings.Contains(got.Notes, "timezone=Europe/Amsterdam") {
+			t.Errorf("%q: notes %q", tc.rrule, got.Notes)
+		}
+	}
+}
+
+// TestBuildLeavesPeopleOut builds a catalog from records with a contact
+// person and checks that the name is nowhere in it.
+func TestBuildLeavesPeopleOut(t *testing.T) {
+	active := true
+	i := care.Initiative{Meta: care.Meta{ID: "i1", UpdatedAt: time.Now()}, InitiativeFields: care.InitiativeFields{Organisation: "Buurtkracht",
+		Description: "Klussen", HelpTypes: []string{"odd_jobs"}, Capacity: 4, Active: &active,
+		Contact:     &care.Contact{Name: "Piet Jansen", Email: "info@buurtkracht.nl"},
+		ServiceArea: &care.ServiceArea{Center: &care.Location{Lat: 52.36, Lon: 4.91}, RadiusM: 3000}}}
+	c := Build(Directory{Initiatives: []care.Initiative{i}, HelpTypes: care.Codes().HelpTypes})
+	if len(c.Services) != 1 || len(c.Organizations) != 1 || c.Services[0].Organization != nil || len(c.Services[0].Attributes) != 1 {
+		t.Fatalf("catalog = %+v", c)
+	}
+	if s := c.Services[0]; s.Email != "info@buurtkracht.nl" || !strings.Contains(s.ServiceAreas[0].Extent, `"radius_m":3000`) || *s.Capacity[0].Maximum != 4 {
+		t.Errorf("service = %+v", s)
+	}
+	for _, v := range []any{c.Organizations, c.Services} {
+		if strings.Contains(strings.ToLower(fmtAny(v)), "piet") {
+			t.Errorf("the contact person is in %v", v)
+		}
+	}
+}
+
+func fmtAny(v any) string { return fmt.Sprintf("%+v", v) }
