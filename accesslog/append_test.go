@@ -294,7 +294,7 @@ func TestNoUpdateOrDelete(t *testing.T) {
 	for i := range typ.NumMethod() {
 		methods = append(methods, typ.Method(i).Name)
 	}
-	want := []string{"Append", "ForRequest", "ForSubject", "List", "Unusual", "Verify"}
+	want := []string{"Append", "AppendAll", "ForRequest", "ForSubject", "List", "Unusual", "Verify"}
 	if !slices.Equal(methods, want) {
 		t.Errorf("*Log has methods %v; want exactly %v", methods, want)
 	}

@@ -22,6 +22,40 @@ func BenchmarkAppend(b *testing.B) {
 	}
 }
 
+// BenchmarkAppend20 logs what one list of 20 requests costs: 20 Appends
+// against one AppendAll of 20, in the same run.
+func BenchmarkAppend20(b *testing.B) {
+	ctx := context.Background()
+	l := New(openStore(b, newDB(b)), nil)
+	batch := func(i int) []Entry {
+		es := make([]Entry, 20)
+		for j := range es {
+			es[j] = access("acct-1", fmt.Sprintf("req-%d-%d", i, j))
+		}
+		return es
+	}
+	b.Run("one-by-one", func(b *testing.B) {
+		i := 0
+		for b.Loop() {
+			i++
+			for _, e := range batch(i) {
+				if _, err := l.Append(ctx, e); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	})
+	b.Run("batch", func(b *testing.B) {
+		i := 1 << 20
+		for b.Loop() {
+			i++
+			if _, err := l.AppendAll(ctx, batch(i)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
 // BenchmarkVerify10k verifies a log of 10,000 entries (stored straight
 // into the collection; ACCESSLOG_BENCH_N overrides the size).
 func BenchmarkVerify10k(b *testing.B) {

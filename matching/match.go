@@ -36,6 +36,8 @@ type Candidate struct {
 	// volunteer's home.
 	Location     *[2]float64 `json:"location,omitempty"`
 	Municipality string      `json:"municipality,omitempty"`
+	// OwnerID is the volunteer's account, for the access log; never sent.
+	OwnerID string `json:"-"`
 	// Explanation says in one line why this option fits, e.g.
 	// "1.2 km · groceries and companionship · Tue morning overlaps · 2 of 3 places free".
 	Explanation string `json:"explanation"`
@@ -343,7 +345,7 @@ func (e *Engine) candidate(en *entry, q *query, d float64) Candidate {
 	c := Candidate{
 		OptionID: en.ID, Kind: en.Kind.String(), Name: en.Name, Level: int(en.Kind.Level()),
 		DistanceM: math.Round(d), Score: score, OverlapMinutes: overlap, Capacity: en.Capacity,
-		NextOccurrence: next, Municipality: en.Municipality,
+		NextOccurrence: next, Municipality: en.Municipality, OwnerID: en.Owner,
 	}
 	c.NeedsCovered = []string{}
 	for _, n := range q.req.Needs {

@@ -94,6 +94,10 @@ type Option struct {
 	// WheelchairAccess is known true for places that state it.
 	WheelchairAccess bool
 	Municipality     string
+	// Owner is the account whose personal data a volunteer's offer is;
+	// searches hand it on (Candidate.OwnerID) so that the access log can
+	// name whom a search showed.
+	Owner string
 }
 
 // Request is what a resident needs, as the engine sees it.

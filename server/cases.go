@@ -21,7 +21,7 @@ const AccessReasonHeader = "Dichtbij-Access-Reason"
 
 // accessTrail is what case access needs of the access log.
 type accessTrail interface {
-	Append(ctx context.Context, e accesslog.Entry) (accesslog.Entry, error)
+	AppendAll(ctx context.Context, es []accesslog.Entry) ([]accesslog.Entry, error)
 }
 
 // cases guards the support requests: who may open which, and a trace of
@@ -143,13 +143,23 @@ func (cs *cases) logged(c *fiber.Ctx, action, reason string, reqs ...care.Meta) 
 	ctx := c.UserContext()
 	a := actorOf(ctx)
 	route := c.Method() + " " + c.Route().Path
+	es := make([]accesslog.Entry, 0, len(reqs))
 	for _, m := range reqs {
-		e := accesslog.Entry{Actor: a.ID, ActorRole: a.Role, ActorTeam: a.Team, OnBehalfOf: a.OnBehalfOf,
+		es = append(es, accesslog.Entry{Actor: a.ID, ActorRole: a.Role, ActorTeam: a.Team, OnBehalfOf: a.OnBehalfOf,
 			Municipality: m.Municipality, RequestID: m.ID, Subject: m.Subject, Action: action, Route: route,
-			Reason: reason, OutsideTeam: reason != ""}
-		if _, err := cs.log.Append(ctx, e); err != nil {
-			return fmt.Errorf("server: access log: %w", err)
-		}
+			Reason: reason, OutsideTeam: reason != ""})
+	}
+	return cs.appendAll(ctx, es)
+}
+
+// appendAll writes entries in one round trip (a list of 50 requests is one
+// insert, not 50).
+func (cs *cases) appendAll(ctx context.Context, es []accesslog.Entry) error {
+	if len(es) == 0 {
+		return nil
+	}
+	if _, err := cs.log.AppendAll(ctx, es); err != nil {
+		return fmt.Errorf("server: access log: %w", err)
 	}
 	return nil
 }
@@ -162,17 +172,15 @@ func (cs *cases) loggedAbout(c *fiber.Ctx, action string, ms ...care.Meta) error
 	ctx := c.UserContext()
 	a := actorOf(ctx)
 	route := c.Method() + " " + c.Route().Path
+	var es []accesslog.Entry
 	for _, m := range ms {
 		if m.OwnerID == "" || m.OwnerID == a.ID {
 			continue
 		}
-		e := accesslog.Entry{Actor: a.ID, ActorRole: a.Role, ActorTeam: a.Team, OnBehalfOf: a.OnBehalfOf,
-			Municipality: m.Municipality, Subject: m.OwnerID, Action: action, Route: route}
-		if _, err := cs.log.Append(ctx, e); err != nil {
-			return fmt.Errorf("server: access log: %w", err)
-		}
+		es = append(es, accesslog.Entry{Actor: a.ID, ActorRole: a.Role, ActorTeam: a.Team, OnBehalfOf: a.OnBehalfOf,
+			Municipality: m.Municipality, Subject: m.OwnerID, Action: action, Route: route})
 	}
-	return nil
+	return cs.appendAll(ctx, es)
 }
 
 // teamConds limits a list of requests (or their referrals) to the

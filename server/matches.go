@@ -1,7 +1,6 @@
 package server
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -170,7 +169,6 @@ func (m *matcher) nearby(c *fiber.Ctx) error {
 // once each: their name and offer were shown to the caller, which the
 // volunteer may see at /me/access-log.
 func (m *matcher) logShown(c *fiber.Ctx, cs []matching.Candidate) error {
-	ctx := c.UserContext()
 	seen := map[string]bool{}
 	var metas []care.Meta
 	for _, cd := range cs {
@@ -178,14 +176,7 @@ func (m *matcher) logShown(c *fiber.Ctx, cs []matching.Candidate) error {
 			continue
 		}
 		seen[cd.OptionID] = true
-		v, err := m.st.Volunteers().Get(ctx, cd.OptionID)
-		if errors.Is(err, store.ErrNotFound) {
-			continue // deleted since the engine saw it
-		}
-		if err != nil {
-			return err
-		}
-		metas = append(metas, v.Meta)
+		metas = append(metas, care.Meta{ID: cd.OptionID, Municipality: cd.Municipality, OwnerID: cd.OwnerID})
 	}
 	return m.cases.loggedAbout(c, accesslog.ActionSearch, metas...)
 }

@@ -43,6 +43,39 @@ func (l *Ledger[T]) Insert(ctx context.Context, id string, rec T) error {
 	return nil
 }
 
+// InsertMany stores recs in order in one round trip and returns how many
+// were stored. The insert is ordered, so it stops at the first failure:
+// recs[:n] are stored and none after. A taken _id at recs[n] gives
+// ErrConflict; for any other error n is only a lower bound, since the
+// store may have gone on past what it reported.
+func (l *Ledger[T]) InsertMany(ctx context.Context, recs []T) (int, error) {
+	if len(recs) == 0 {
+		return 0, nil
+	}
+	docs := make([]any, len(recs))
+	for i, r := range recs {
+		docs[i] = r
+	}
+	res, err := l.c.InsertMany(ctx, docs, options.InsertMany().SetOrdered(true))
+	if err == nil {
+		return len(res.InsertedIDs), nil
+	}
+	var bwe mongo.BulkWriteException
+	if errors.As(err, &bwe) && len(bwe.WriteErrors) > 0 {
+		first := bwe.WriteErrors[0]
+		for _, we := range bwe.WriteErrors[1:] {
+			if we.Index < first.Index {
+				first = we
+			}
+		}
+		if first.Code == 11000 {
+			return first.Index, fmt.Errorf("store: %s: insert %d of %d: %w", l.name, first.Index+1, len(recs), ErrConflict)
+		}
+		return first.Index, fmt.Errorf("store: insert %s: %w", l.name, err)
+	}
+	return 0, fmt.Errorf("store: insert %s: %w", l.name, err)
+}
+
 // Get reads the record with the given _id, or returns ErrNotFound.
 func (l *Ledger[T]) Get(ctx context.Context, id string) (T, error) {
 	var rec T

@@ -58,7 +58,7 @@ func Volunteer(v care.Volunteer) matching.Option {
 		ID: v.ID, Kind: matching.KindVolunteer, Name: v.DisplayName,
 		Location: point(v.HomeLocation), HelpTypes: v.HelpTypes, Active: v.Status == "active",
 		Capacity: v.Capacity, TravelM: float64(v.MaxTravelM), Week: Week(v.Availability),
-		Languages: v.Languages, Municipality: v.Area.MunicipalityCode,
+		Languages: v.Languages, Municipality: v.Area.MunicipalityCode, Owner: v.OwnerID,
 	}
 }
 

@@ -1,0 +1,81 @@
+package accesslog
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/dichtbij/dichtbij/store"
+)
+
+// TestAppendAllChainsInOneGo appends a batch and checks numbers, links and
+// the chain; then appends a batch through a Log whose head another
+// process moved on, which must fall back to appending one by one after
+// the entries the other took.
+func TestAppendAllChainsInOneGo(t *testing.T) {
+	ctx := context.Background()
+	name := newDB(t)
+	a, b := New(openStore(t, name), nil), New(openStore(t, name), nil)
+	batch := func(prefix string, n int) []Entry {
+		out := make([]Entry, n)
+		for i := range out {
+			out[i] = access("acct-"+prefix, fmt.Sprintf("req-%s-%d", prefix, i))
+		}
+		return out
+	}
+	got, err := b.AppendAll(ctx, batch("b", 5))
+	if err != nil || len(got) != 5 {
+		t.Fatalf("AppendAll = %d entries, %v", len(got), err)
+	}
+	for i, e := range got {
+		if e.Seq != int64(i+1) || (i > 0 && e.PrevHash != got[i-1].Hash) || e.Hash != ComputeHash(e) {
+			t.Errorf("entry %d = seq %d prev %.8s hash %.8s", i, e.Seq, e.PrevHash, e.Hash)
+		}
+	}
+	// a takes 6 and 7 behind b's back; b's next batch starts at 6.
+	if _, err := a.AppendAll(ctx, batch("a", 2)); err != nil {
+		t.Fatal(err)
+	}
+	got, err = b.AppendAll(ctx, batch("b2", 4))
+	if err != nil || len(got) != 4 || got[0].Seq != 8 || got[3].Seq != 11 {
+		t.Fatalf("AppendAll after a moved on = %+v, %v; want seqs 8..11", got, err)
+	}
+	if b.conflicts.Load() == 0 {
+		t.Error("b met no taken number, so the fallback was not tested")
+	}
+	r, err := a.Verify(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Clean() || r.Checked != 11 || r.Head != 11 {
+		t.Errorf("Verify = %+v; want 11 clean entries", r)
+	}
+	if _, err := b.AppendAll(ctx, []Entry{access("acct", "req"), {Actor: "x"}}); err == nil {
+		t.Error("a batch with an invalid entry was appended")
+	}
+}
+
+// TestLedgerInsertManyStopsAtATakenID checks the ordered insert the batch
+// relies on: with the second _id taken, the first is stored, the third
+// not, and the answer says 1 and ErrConflict.
+func TestLedgerInsertManyStopsAtATakenID(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t, newDB(t))
+	type rec struct {
+		ID string `bson:"_id"`
+	}
+	l := store.NewLedger[rec](st, "ledger_test")
+	if err := l.Insert(ctx, "b", rec{"b"}); err != nil {
+		t.Fatal(err)
+	}
+	n, err := l.InsertMany(ctx, []rec{{"a"}, {"b"}, {"c"}})
+	if n != 1 || !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("InsertMany = %d, %v; want 1 and a conflict", n, err)
+	}
+	for id, want := range map[string]bool{"a": true, "b": true, "c": false} {
+		if has, err := l.Has(ctx, id); err != nil || has != want {
+			t.Errorf("Has(%s) = %v, %v; want %v", id, has, err, want)
+		}
+	}
+}
