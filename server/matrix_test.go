@@ -161,6 +161,7 @@ var matrixRoutes = map[string]matrixRoute{
 	"GET /api/v1/requests/:id/audit":                 {path: "/api/v1/requests/{req}/audit", want: "401 403 403 403 403 404 403 200"},
 	"POST /api/v1/requests/:id/close":                {path: "/api/v1/requests/{req}/close", body: `{"closure":"withdrawn"}`, fresh: true, want: "401 403 403 403 403 404 403 200"},
 	"POST /api/v1/requests/:id/specialist-referrals": {path: "/api/v1/requests/{req}/specialist-referrals", body: `{"needs":["groceries"],"safety_override":{"reason":"Acuut onveilig"}}`, fresh: true, want: "401 403 403 403 403 404 403 201"},
+	"GET /api/v1/requests/:id/specialist-referrals":  {path: "/api/v1/requests/{req2}/specialist-referrals", want: "401 403 403 403 403 404 403 200"},
 	"GET /api/v1/specialist-referrals/:id":           {path: "/api/v1/specialist-referrals/{spec}", want: "401 403 403 403 403 404 403 200"},
 	"POST /api/v1/specialist-referrals/:id/end":      {path: "/api/v1/specialist-referrals/{spec}/end", body: `{"outcome":"Weer thuis."}`, fresh: true, want: "401 403 403 403 403 404 403 200"},
 	// Follow-ups exist only after specialist care ended or a referral

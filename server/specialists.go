@@ -28,6 +28,7 @@ type specialists struct {
 func mountSpecialists(api *routes, doc *apiDoc, d Deps, refs *referrals) {
 	s := &specialists{st: d.Store, checker: d.Checker, now: d.Now, refs: refs}
 	api.post("/requests/:id/specialist-referrals", permRequests, s.create)
+	api.get("/requests/:id/specialist-referrals", permRequests, s.ofRequest)
 	api.get("/specialist-referrals/:id", permRequests, s.get)
 	api.post("/specialist-referrals/:id/end", permRequests, s.end)
 	tag := "specialist care"
@@ -35,6 +36,8 @@ func mountSpecialists(api *routes, doc *apiDoc, d Deps, refs *referrals) {
 		summary: "Refer to specialist care. Refused with 409 listing what is missing unless a zero-line search ran after the needs last changed and every covered need has a reason, or a safety override with a written reason is given. The request closes; its zero-line referrals that did not start yet expire or end (started ones go on).",
 		params:  idParam{}, body: care.SpecialistFields{}, resp: care.Specialist{}, status: http.StatusCreated,
 		errors: []int{http.StatusBadRequest, http.StatusNotFound, http.StatusConflict, http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity}})
+	doc.add(op{method: http.MethodGet, path: "/api/v1/requests/{id}/specialist-referrals", tag: tag, summary: "The request's specialist referrals, oldest first",
+		params: idParam{}, resp: []care.Specialist{}, errors: []int{http.StatusNotFound}})
 	doc.add(op{method: http.MethodGet, path: "/api/v1/specialist-referrals/{id}", tag: tag, summary: "Read a specialist referral",
 		params: referralParams{}, resp: care.Specialist{}, errors: []int{http.StatusNotFound}})
 	doc.add(op{method: http.MethodPost, path: "/api/v1/specialist-referrals/{id}/end", tag: tag,
@@ -163,4 +166,18 @@ func (s *specialists) end(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(next)
+}
+
+// ofRequest lists a request's specialist referrals, so that a worker on
+// any computer finds the one to end.
+func (s *specialists) ofRequest(c *fiber.Ctx) error {
+	req, err := s.refs.cases.open(c, c.Params("id"), accesslog.ActionRead)
+	if err != nil {
+		return err
+	}
+	out, err := s.st.Specialists().All(c.UserContext(), store.Cond{Field: "request_id", Value: req.ID})
+	if err != nil {
+		return err
+	}
+	return c.JSON(append([]care.Specialist{}, out...))
 }

@@ -102,4 +102,14 @@ func TestSafetyOverride(t *testing.T) {
 	if r.status != http.StatusCreated || !strings.Contains(string(r.body), `"safety_override_used":true`) {
 		t.Fatalf("override with reason = %d %s; want 201 flagged", r.status, r.body)
 	}
+	// The request's list finds it again, from any computer.
+	var list []struct {
+		ID       string `json:"id"`
+		Override bool   `json:"safety_override_used"`
+	}
+	e.do(http.MethodGet, gate, "").json(t, &list)
+	if len(list) != 1 || !list[0].Override || !strings.Contains(string(r.body), list[0].ID) {
+		t.Errorf("the request's specialist referrals = %+v", list)
+	}
+	mustProblem(t, e.as(asOtherTeam).do(http.MethodGet, gate, ""), http.StatusForbidden, "")
 }
