@@ -117,6 +117,8 @@ describe('organiser', () => {
     await p.check('label:has-text("Zelf een gebied tekenen")');
     const map = p.locator('[data-testid=initiative-form] .map');
     await p.locator('[data-testid=initiative-form] .map[data-ready=true]').waitFor();
+    // The list above grew (pause and delete buttons): bring the map into view before clicking on it.
+    await map.scrollIntoViewIfNeeded();
     const box = await map.boundingBox();
     for (const [dx, dy] of [[-40, -30], [40, -30], [0, 40]]) {
       await p.mouse.click(box.x + box.width / 2 + dx, box.y + box.height / 2 + dy);
@@ -457,5 +459,291 @@ describe('social worker', () => {
     assert.ok(overflow <= 0, `the phone page scrolls sideways by ${overflow}px: ${wide.join(', ')}`);
     await screenshot(phone, 'worker-case-phone');
     await noProblems(p);
+  });
+});
+
+/** "2026-11-24T14:00" in Amsterdam time, as the API wants an occurrence. */
+function amsterdam(iso) {
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Europe/Amsterdam', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+  }).formatToParts(new Date(iso));
+  const v = (k) => parts.find((p) => p.type === k)?.value ?? '';
+  return `${v('year')}-${v('month')}-${v('day')}T${v('hour')}:${v('minute')}`;
+}
+
+describe('the case page: consents, the resident\'s account, editing, closing, specialist care and the step-down', () => {
+  test('a withdrawn consent: the volunteer referral is refused in plain Dutch; the household plan; the resident\'s account linked', async () => {
+    const req = await sw.api.must('POST', '/api/v1/requests', {
+      resident_alias: 'Jan', needs: ['groceries'], location: CENTRE, household_id: 'hh-0042',
+      constraints: { max_distance_m: 3000, time_windows: [], languages: ['nl'], mobility: 'independent' },
+      urgency: 'normal', consents: ['share_volunteer', 'share_provision'],
+    });
+    sw.jan = req;
+    const p = swPage;
+    await p.goto(h.base + `/requests/${req.id}`);
+    await heading(p, 'Hulpvraag van Jan');
+    // The household plan lists both requests of hh-0042.
+    const plan = p.locator('[data-testid=household-plan]');
+    await plan.getByRole('link', { name: 'Mevrouw De Vries' }).waitFor();
+    assert.equal(await plan.locator('tbody tr').count(), 2);
+
+    // Withdraw the consent to share with a volunteer.
+    const form = p.locator('[data-testid=consent-form]');
+    await form.locator('#f-consents').uncheck();
+    await form.getByText('U trekt toestemming in').waitFor();
+    await form.getByRole('button', { name: 'Toestemming opslaan' }).click();
+    await p.getByText('De toestemming is opgeslagen.').waitFor();
+    await p.locator('[data-testid=consent-history]').getByText('toestemming ingetrokken: voornaam delen met een vrijwilliger').waitFor();
+    const stored = await sw.api.must('GET', `/api/v1/requests/${req.id}`);
+    assert.deepEqual(stored.consents, ['share_provision']);
+    assert.deepEqual(stored.consent_history.at(-1).purpose, 'share_volunteer');
+    assert.equal(stored.consent_history.at(-1).given, false);
+    assert.equal(await p.isChecked('#f-consents'), false);
+
+    // Refer to the volunteer: the API refuses (409 consent-missing), the page says why.
+    await p.getByRole('button', { name: 'Zoek hulp dichtbij' }).click();
+    const offer = p.locator(`[data-need=groceries] [data-option="${res.offer.id}"]`);
+    await offer.getByRole('button', { name: 'Verwijs naar Bram' }).click();
+    const [answer] = await Promise.all([
+      p.waitForResponse((r) => r.url().endsWith(`/api/v1/requests/${req.id}/referrals`) && r.request().method() === 'POST'),
+      offer.getByRole('button', { name: 'Verwijzing versturen' }).click(),
+    ]);
+    assert.equal(answer.status(), 409);
+    assert.match((await answer.json()).type, /consent-missing$/);
+    const summary = offer.locator('.error-summary');
+    await summary.getByText('de bewoner heeft geen toestemming gegeven om de voornaam te delen met een vrijwilliger').waitFor();
+    await p.waitForFunction(() => document.activeElement?.classList.contains('error-summary'), null, { timeout: 5_000 }); // the summary takes the focus
+    assert.equal(await summary.locator('a').getAttribute('href'), '#f-consents', 'the message links to the consents');
+    assert.deepEqual(await sw.api.must('GET', `/api/v1/requests/${req.id}/referrals`), [], 'no referral was made');
+    await accessible(p, 'case: consent withdrawn, referral refused');
+    await screenshot(p, 'worker-consent-refused');
+
+    // Link the resident's own account: a wrong code is shown next to the field, then the right one.
+    const link = p.locator('[data-testid=link-form]');
+    await link.locator('#f-resident_account').fill('abc');
+    await link.getByRole('button', { name: 'Account koppelen' }).click();
+    await link.locator('#f-resident_account-error').waitFor();
+    assert.equal(await p.getAttribute('#f-resident_account', 'aria-invalid'), 'true');
+    const me = await res.api.must('GET', '/api/v1/me');
+    await link.locator('#f-resident_account').fill(me.id);
+    await link.getByRole('button', { name: 'Account koppelen' }).click();
+    await p.getByText('Het account van de bewoner is gekoppeld.').waitFor();
+    assert.equal((await sw.api.must('GET', `/api/v1/requests/${req.id}`)).resident_account, me.id);
+    await noProblems(p);
+  });
+
+  test('the request is changed (PUT with If-Match, consents kept) and closed with a note', async () => {
+    const p = swPage;
+    await p.getByRole('button', { name: 'Hulpvraag aanpassen' }).click();
+    await p.locator('[data-testid=request-form]').waitFor();
+    assert.equal(await p.isChecked('#f-needs'), true, 'the form holds the stored needs');
+    await p.check('#f-urgency-high');
+    await accessible(p, 'case: edit the request');
+    const [put] = await Promise.all([
+      p.waitForRequest((r) => r.method() === 'PUT' && r.url().endsWith(`/api/v1/requests/${sw.jan.id}`)),
+      p.getByRole('button', { name: 'Wijzigingen opslaan' }).click(),
+    ]);
+    assert.match(put.headers()['if-match'] ?? '', /^"\d+"$/);
+    await p.getByText('De hulpvraag is aangepast.').waitFor();
+    let stored = await sw.api.must('GET', `/api/v1/requests/${sw.jan.id}`);
+    assert.equal(stored.urgency, 'high');
+    assert.deepEqual(stored.consents, ['share_provision'], 'the change keeps the consents');
+    assert.equal(stored.resident_account, (await res.api.must('GET', '/api/v1/me')).id, 'and the linked account');
+
+    const close = p.locator('[data-testid=close-form]');
+    await close.locator('label:has-text("ingetrokken")').click();
+    await close.locator('#f-closure_note').fill('Bewoner heeft zelf hulp gevonden.');
+    await close.getByRole('button', { name: 'Hulpvraag sluiten' }).click();
+    await p.getByText('De hulpvraag is gesloten.').waitFor();
+    assert.match(await p.locator('[data-testid=request-status]').textContent(), /Gesloten · ingetrokken/);
+    stored = await sw.api.must('GET', `/api/v1/requests/${sw.jan.id}`);
+    assert.equal(stored.status, 'closed');
+    assert.equal(stored.closure, 'withdrawn');
+    assert.equal(stored.closure_note, 'Bewoner heeft zelf hulp gevonden.');
+    assert.equal(await p.locator('[data-testid=close-form]').count(), 0);
+    await accessible(p, 'case: closed');
+    await screenshot(p, 'worker-case-closed');
+    await noProblems(p);
+  });
+
+  test('the safety override refers at once (its reason is required); specialist care ends and the request reopens', async () => {
+    const req = await sw.api.must('POST', '/api/v1/requests', {
+      resident_alias: 'Noor', needs: ['debt_buddy'], location: CENTRE, household_id: 'hh-0077',
+      constraints: { max_distance_m: 2000, time_windows: [], languages: ['nl'], mobility: 'independent' },
+      urgency: 'crisis', consents: [],
+    });
+    const p = swPage;
+    await p.goto(h.base + `/requests/${req.id}`);
+    await heading(p, 'Hulpvraag van Noor');
+    const form = p.locator('[data-testid=specialist-form]');
+    await form.locator('#safety-override').check();
+    await form.getByRole('button', { name: 'Verwijzen naar specialistische zorg' }).click();
+    await form.locator('#f-safety_override-reason-error').waitFor();
+    assert.equal(await p.getAttribute('#f-safety_override-reason', 'aria-invalid'), 'true');
+    await accessible(p, 'specialist form: override without a reason');
+    await form.locator('#f-safety_override-reason').fill('Acuut onveilige thuissituatie.');
+    await form.getByRole('button', { name: 'Verwijzen naar specialistische zorg' }).click();
+    await p.getByText('De bewoner is verwezen naar specialistische zorg').waitFor();
+    const plan = await sw.api.must('GET', '/api/v1/households/hh-0077/plan');
+    assert.equal(plan.requests[0].specialist_referrals[0].safety_override_used, true);
+    await p.locator('[data-testid=household-plan]').getByText('loopt (direct, niet veilig)').waitFor();
+
+    // The step-down.
+    const down = p.locator('[data-testid=stepdown-form]');
+    await down.getByRole('button', { name: 'Specialistische zorg afsluiten' }).click();
+    await down.locator('#f-outcome-error').waitFor();
+    await down.locator('#f-outcome').fill('Veilig; schuldhulp loopt.');
+    await accessible(p, 'case: step-down');
+    await screenshot(p, 'worker-stepdown');
+    await down.getByRole('button', { name: 'Specialistische zorg afsluiten' }).click();
+    await p.getByText('De specialistische zorg is afgesloten').waitFor();
+    const stored = await sw.api.must('GET', `/api/v1/requests/${req.id}`);
+    assert.equal(stored.status, 'open');
+    assert.equal(stored.step_downs, 1);
+    assert.equal((await sw.api.must('GET', '/api/v1/households/hh-0077/plan')).requests[0].specialist_referrals[0].ended, true);
+    await p.locator('[data-testid=specialist-form]').waitFor();
+    await noProblems(p);
+  });
+
+  test('a referral to a full activity goes on the waiting list', async () => {
+    const first = (await sw.api.must('GET', `/api/v1/requests/${sw.request.id}/referrals`)).find((r) => r.option_id === org.activity.id);
+    const req = await sw.api.must('POST', '/api/v1/requests', {
+      resident_alias: 'Kees', needs: ['companionship'], location: CENTRE,
+      constraints: { max_distance_m: 3000, time_windows: [], languages: ['nl'], mobility: 'independent' },
+      urgency: 'normal', consents: ['share_provision'],
+    });
+    const ref = await sw.api.must('POST', `/api/v1/requests/${req.id}/referrals`, {
+      need: 'companionship', option_id: org.activity.id, occurrence: amsterdam(first.occurrence_at),
+    });
+    const p = swPage;
+    await p.goto(h.base + `/requests/${req.id}`);
+    await heading(p, 'Hulpvraag van Kees');
+    const row = p.locator(`[data-referral="${ref.id}"]`);
+    await row.getByText('Wacht op antwoord').waitFor();
+    await row.getByRole('button', { name: 'Op de wachtlijst zetten' }).click();
+    await row.locator('.state--waitlisted', { hasText: 'Op de wachtlijst' }).waitFor();
+    assert.equal((await sw.api.must('GET', `/api/v1/requests/${req.id}/referrals`))[0].state, 'waitlisted');
+    assert.equal(await row.getByRole('button', { name: 'Op de wachtlijst zetten' }).count(), 0);
+    await noProblems(p);
+  });
+});
+
+describe('the organiser pauses and deletes options', () => {
+  test('lists only their own (?owner=me); pauses and resumes; a provision with activities is refused (409); an initiative is deleted', async () => {
+    const p = orgPage;
+    const [listed] = await Promise.all([
+      p.waitForRequest((r) => r.url().includes('/api/v1/provisions?owner=me')),
+      p.goto(h.base + '/my-options'),
+    ]);
+    assert.ok(listed);
+    await heading(p, 'Mijn aanbod');
+    const ini = list(await org.api.must('GET', '/api/v1/initiatives?owner=me')).find((x) => x.organisation === 'Tuinclub Lombok');
+    const prov = list(await org.api.must('GET', '/api/v1/provisions?owner=me')).find((x) => x.name === 'Buurthuis De Kolk');
+    const card = p.locator(`[data-initiative="${ini.id}"]`);
+    await card.getByRole('button', { name: 'Tuinclub Lombok op pauze zetten' }).click();
+    await p.getByText('Tuinclub Lombok staat op pauze').waitFor();
+    await card.getByText('Op pauze').waitFor();
+    assert.equal((await org.api.must('GET', `/api/v1/initiatives/${ini.id}`)).active, false);
+    await accessible(p, 'organiser options (one paused)');
+    await card.getByRole('button', { name: 'Tuinclub Lombok weer aanzetten' }).click();
+    await p.getByText('Tuinclub Lombok staat weer aan.').waitFor();
+    assert.equal((await org.api.must('GET', `/api/v1/initiatives/${ini.id}`)).active, true);
+
+    // The provision still has its activity: the API refuses, the card says why.
+    const pc = p.locator(`[data-provision="${prov.id}"]`);
+    await pc.getByRole('button', { name: 'Buurthuis De Kolk verwijderen' }).click();
+    await pc.getByText('Weet u zeker dat u Buurthuis De Kolk wilt verwijderen?').waitFor();
+    await accessible(p, 'organiser: confirm delete');
+    const [refused] = await Promise.all([
+      p.waitForResponse((r) => r.request().method() === 'DELETE' && r.url().endsWith(`/api/v1/provisions/${prov.id}`)),
+      pc.getByRole('button', { name: 'Ja, verwijderen' }).click(),
+    ]);
+    assert.equal(refused.status(), 409);
+    await pc.getByRole('alert').getByText('Dit kan niet: bij Buurthuis De Kolk horen nog activiteiten').waitFor();
+    await accessible(p, 'organiser: delete refused');
+    await screenshot(p, 'organiser-delete-refused');
+    assert.equal((await org.api.req('GET', `/api/v1/provisions/${prov.id}`)).status, 200);
+
+    await card.getByRole('button', { name: 'Tuinclub Lombok verwijderen' }).click();
+    await card.getByRole('button', { name: 'Annuleren' }).click();
+    await card.getByRole('button', { name: 'Tuinclub Lombok verwijderen' }).click();
+    await card.getByRole('button', { name: 'Ja, verwijderen' }).click();
+    await p.getByText('Tuinclub Lombok is verwijderd.').waitFor();
+    await p.locator(`[data-initiative="${ini.id}"]`).waitFor({ state: 'detached' });
+    assert.equal((await org.api.req('GET', `/api/v1/initiatives/${ini.id}`)).status, 404);
+    await noProblems(p);
+  });
+});
+
+describe('my data: the code for the social team and the calendar feed', () => {
+  test('the resident sees their code; the feed address serves text/calendar and stops after revoking', async () => {
+    const p = await browserAs(res);
+    await p.goto(h.base + '/my-data');
+    await heading(p, 'Mijn gegevens');
+    const me = await res.api.must('GET', '/api/v1/me');
+    assert.equal(await p.locator('[data-testid=account-code]').textContent(), me.id);
+    const cal = p.locator('[data-testid=calendar]');
+    await cal.getByText('iedereen die dit adres heeft, kan de tijden zien').waitFor();
+    await cal.getByRole('button', { name: 'Maak een agenda-adres' }).click();
+    const url = await cal.locator('#feed-url').inputValue();
+    assert.match(url, /\/ical\/dbc_/);
+    await accessible(p, 'my data: calendar address');
+    await screenshot(p, 'resident-calendar');
+    let feed = await fetch(url);
+    assert.equal(feed.status, 200);
+    assert.match(feed.headers.get('content-type'), /^text\/calendar/);
+    const body = await feed.text();
+    assert.match(body, /^BEGIN:VCALENDAR/);
+    assert.match(body, /BEGIN:VEVENT/, 'the accepted referral is in the feed');
+    assert.doesNotMatch(body, /De Vries/, 'no resident details');
+    // Renewing ends the old address; revoking ends the new one.
+    await cal.getByRole('button', { name: 'Maak een nieuw agenda-adres' }).click();
+    await p.waitForFunction((old) => document.querySelector('#feed-url')?.value !== old, url);
+    const renewed = await cal.locator('#feed-url').inputValue();
+    assert.equal((await fetch(url)).status, 404, 'the old address stops working');
+    assert.equal((await fetch(renewed)).status, 200);
+    await cal.getByRole('button', { name: 'Agenda-adres stoppen' }).click();
+    await cal.getByText('Het agenda-adres werkt niet meer.').waitFor();
+    assert.equal(await cal.locator('#feed-url').count(), 0);
+    feed = await fetch(renewed);
+    assert.equal(feed.status, 404);
+    await noProblems(p);
+  });
+});
+
+describe('English on the worker\'s and the organiser\'s pages', () => {
+  test('the switch turns the case page and the organiser\'s options and my data English, and back', async () => {
+    const p = swPage;
+    await p.goto(h.base + `/requests/${sw.jan.id}`);
+    await heading(p, 'Hulpvraag van Jan');
+    await p.getByRole('button', { name: 'Switch to English' }).click();
+    await heading(p, 'Support request of Jan');
+    await p.getByRole('heading', { name: 'Consent', exact: true }).waitFor();
+    await p.getByText('consent withdrawn: share the first name with a volunteer').waitFor();
+    assert.match(await p.locator('[data-testid=request-status]').textContent(), /Closed · withdrawn/);
+    assert.equal(await p.evaluate(() => document.documentElement.lang), 'en');
+    await accessible(p, 'case page in English');
+    await screenshot(p, 'worker-case-en');
+    await p.getByRole('button', { name: 'Nederlands' }).click();
+    await heading(p, 'Hulpvraag van Jan');
+
+    const o = orgPage;
+    await o.goto(h.base + '/my-options');
+    await heading(o, 'Mijn aanbod');
+    await o.getByRole('button', { name: 'Switch to English' }).click();
+    await heading(o, 'My offer');
+    await o.getByRole('button', { name: 'Pause Buurthuis De Kolk' }).waitFor();
+    await accessible(o, 'organiser options in English');
+    await screenshot(o, 'organiser-options-en');
+    await o.getByRole('link', { name: 'My data' }).first().click();
+    await heading(o, 'My data');
+    await o.getByRole('heading', { name: 'Calendar' }).waitFor();
+    await o.getByRole('button', { name: 'Make a calendar address' }).waitFor();
+    assert.equal(await o.locator('[data-testid=account-code]').count(), 0, 'the code for the social team is for residents');
+    await accessible(o, 'organiser my data in English');
+    await o.getByRole('button', { name: 'Nederlands' }).click();
+    await heading(o, 'Mijn gegevens');
+    await noProblems(p);
+    await noProblems(o);
   });
 });

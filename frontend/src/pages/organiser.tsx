@@ -4,7 +4,7 @@
 import L from 'leaflet';
 import { useEffect, useState } from 'preact/hooks';
 import {
-  get, post, put, loadTaxonomy, type Account, type LatLon, type OwnerReferral, type Page as ListPage, type Slot, type Taxonomy,
+  ApiError, del, get, patch, post, put, loadTaxonomy, type Account, type LatLon, type OwnerReferral, type Page as ListPage, type Slot, type Taxonomy,
 } from '../lib/api';
 import {
   ErrorSummary, FieldError, formErrors, generalMessage, describedBy, Hint, Notice, TextField, noErrors, type FormErrors,
@@ -17,7 +17,7 @@ import { buildRRule, parseRRule, describeRecurrence, firstOccurrence, type Recur
 import { to } from './organiser-text';
 
 export default function Organiser({ page, account }: { page: 'options' | 'referrals'; account: Account }) {
-  return page === 'options' ? <Options account={account} /> : <Referrals account={account} />;
+  return page === 'options' ? <Options account={account} /> : <Referrals />;
 }
 
 // -------------------------------------------------------------- shapes
@@ -48,13 +48,13 @@ interface Activity {
 type Kind = 'initiative' | 'provision' | 'activity';
 type Editing = { kind: Kind; rec: Initiative | Provision | Activity | null } | null;
 
-/** Every record of a list that this account owns (the API has no owner filter: we page and pick). */
-async function mine<T extends { owner_id?: string }>(path: string, owner: string): Promise<T[]> {
+/** Every record of a list that this account owns (?owner=me), page by page. */
+async function mine<T>(path: string): Promise<T[]> {
   const out: T[] = [];
   let cursor = '';
-  for (let i = 0; i < 20; i++) {
-    const page = await get<ListPage<T>>(`${path}?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
-    out.push(...page.items.filter((r) => r.owner_id === owner));
+  for (let i = 0; i < 50; i++) {
+    const page = await get<ListPage<T>>(`${path}?owner=me&limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    out.push(...page.items);
     if (!page.next_cursor) break;
     cursor = page.next_cursor;
   }
@@ -86,8 +86,8 @@ function Options({ account }: { account: Account }) {
     setEditingState(e);
   };
   const load = () =>
-    Promise.all([loadTaxonomy(), mine<Initiative>('/api/v1/initiatives', account.id), mine<Provision>('/api/v1/provisions', account.id),
-      mine<Activity>('/api/v1/activities', account.id)])
+    Promise.all([loadTaxonomy(), mine<Initiative>('/api/v1/initiatives'), mine<Provision>('/api/v1/provisions'),
+      mine<Activity>('/api/v1/activities')])
       .then(([tx, i, p, a]) => {
         setTax(tx);
         setInits(i);
@@ -124,10 +124,11 @@ function Options({ account }: { account: Account }) {
           {inits.length === 0 ? <p>{to('opt.none')}</p> : (
             <ul class="cards" data-testid="initiatives">
               {inits.map((i) => (
-                <li key={i.id}>
-                  <strong>{i.organisation}</strong>
+                <li key={i.id} data-initiative={i.id}>
+                  <strong>{i.organisation}</strong>{i.active === false && <> · <span class="badge">{to('opt.paused')}</span></>}
                   <p>{helps(i.help_types)} · {i.service_area.polygon ? to('area.polygon') : `${to('area.radius')} ${formatDistance(i.service_area.radius_m ?? 0)}`}</p>
                   <button type="button" class="link-button" onClick={() => setEditing({ kind: 'initiative', rec: i })}>{to('opt.edit', { name: i.organisation })}</button>
+                  <OptionActions kind="initiative" rec={i} name={i.organisation} onDone={saved} />
                 </li>
               ))}
             </ul>
@@ -136,10 +137,11 @@ function Options({ account }: { account: Account }) {
           {provs.length === 0 ? <p>{to('opt.none')}</p> : (
             <ul class="cards" data-testid="provisions">
               {provs.map((p) => (
-                <li key={p.id}>
-                  <strong>{p.name}</strong>
+                <li key={p.id} data-provision={p.id}>
+                  <strong>{p.name}</strong>{p.active === false && <> · <span class="badge">{to('opt.paused')}</span></>}
                   <p>{helps(p.help_types)} · {p.address.street} {p.address.house_number}, {p.address.city}</p>
                   <button type="button" class="link-button" onClick={() => setEditing({ kind: 'provision', rec: p })}>{to('opt.edit', { name: p.name })}</button>
+                  <OptionActions kind="provision" rec={p} name={p.name} onDone={saved} />
                 </li>
               ))}
             </ul>
@@ -149,9 +151,10 @@ function Options({ account }: { account: Account }) {
             <ul class="cards" data-testid="activities">
               {acts.map((a) => (
                 <li key={a.id} data-activity={a.id}>
-                  <strong>{a.name}</strong>
+                  <strong>{a.name}</strong>{a.active === false && <> · <span class="badge">{to('opt.paused')}</span></>}
                   <p>{describe(parseRRule(a.schedule), tax)} · {to('act.spots.short', { n: a.spots_per_occurrence })}</p>
                   <button type="button" class="link-button" onClick={() => setEditing({ kind: 'activity', rec: a })}>{to('opt.edit', { name: a.name })}</button>
+                  <OptionActions kind="activity" rec={a} name={a.name} onDone={saved} />
                 </li>
               ))}
             </ul>
@@ -159,6 +162,54 @@ function Options({ account }: { account: Account }) {
         </>
       )}
     </Page>
+  );
+}
+
+const PLURAL: Record<Kind, string> = { initiative: 'initiatives', provision: 'provisions', activity: 'activities' };
+
+/** Pause or resume (PATCH active) and delete (after a confirmation) one option. */
+function OptionActions({ kind, rec, name, onDone }: { kind: Kind; rec: { id: string; version: number; active?: boolean }; name: string; onDone: (msg: string) => Promise<void> }) {
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+  const path = `/api/v1/${PLURAL[kind]}/${rec.id}`;
+  const paused = rec.active === false;
+  const run = async (f: () => Promise<unknown>, msg: string) => {
+    setBusy(true);
+    setError('');
+    try {
+      await f();
+      await onDone(msg);
+    } catch (err) {
+      setError(err instanceof ApiError && err.status === 409 && (err.problem.type ?? '').endsWith(':has-activities')
+        ? to('del.hasactivities', { name }) : generalMessage(err));
+      setConfirming(false);
+    }
+    setBusy(false);
+  };
+  const errId = `err-${rec.id}`;
+  return (
+    <div class="option-actions">
+      {error && <p class="field-error" role="alert" id={errId}>{error}</p>}
+      {confirming ? (
+        <div class="confirm" role="group" aria-labelledby={`confirm-${rec.id}`}>
+          <p id={`confirm-${rec.id}`}><strong>{to('del.confirm', { name })}</strong> {to(kind === 'activity' ? 'del.confirm.activity' : 'del.confirm.hint')}</p>
+          <div class="actions">
+            <button type="button" class="button button--danger" disabled={busy}
+              onClick={() => run(() => del(path, undefined, { ifMatch: `"${rec.version}"` }), to('del.done', { name }))}>{to('del.yes')}</button>
+            <button type="button" class="button button--secondary" onClick={() => setConfirming(false)}>{to('cancel')}</button>
+          </div>
+        </div>
+      ) : (
+        <div class="actions">
+          <button type="button" class="button button--secondary" disabled={busy} aria-describedby={error ? errId : undefined}
+            onClick={() => run(() => patch(path, { active: paused }, { ifMatch: `"${rec.version}"` }), to(paused ? 'pause.resumed' : 'pause.paused', { name }))}>
+            {to(paused ? 'pause.resume' : 'pause.pause', { name })}
+          </button>
+          <button type="button" class="button button--secondary" disabled={busy} onClick={() => { setError(''); setConfirming(true); }}>{to('del.open', { name })}</button>
+        </div>
+      )}
+    </div>
   );
 }
 
@@ -535,7 +586,7 @@ function ActivityForm({ account, tax, rec, provs, inits, onSaved, onCancel }: {
 
 // ------------------------------------------------------------- referrals
 
-function Referrals({ account }: { account: Account }) {
+function Referrals() {
   const [tax, setTax] = useState<Taxonomy | null>(null);
   const [refs, setRefs] = useState<OwnerReferral[] | null>(null);
   const [names, setNames] = useState<Record<string, string>>({});
@@ -551,7 +602,7 @@ function Referrals({ account }: { account: Account }) {
     }).catch((e) => setErr(generalMessage(e)));
   useEffect(() => {
     void load();
-    Promise.all([mine<Initiative>('/api/v1/initiatives', account.id), mine<Provision>('/api/v1/provisions', account.id), mine<Activity>('/api/v1/activities', account.id)])
+    Promise.all([mine<Initiative>('/api/v1/initiatives'), mine<Provision>('/api/v1/provisions'), mine<Activity>('/api/v1/activities')])
       .then(([i, p, a]) => setNames(Object.fromEntries([...i.map((x) => [x.id, x.organisation]), ...p.map((x) => [x.id, x.name]), ...a.map((x) => [x.id, x.name])])))
       .catch(() => undefined);
   }, []);

@@ -17,6 +17,7 @@ import { Page } from '../lib/page';
 import { navigate } from '../lib/router';
 import { signedOut } from '../lib/session';
 import { Availability, CheckGroup, LANGUAGES, PARTS, languageName } from '../lib/widgets';
+import { tm } from './mydata-text';
 
 export default function Resident({ page, account }: { page: 'offer' | 'referrals' | 'my-data'; account: Account }) {
   if (page === 'offer') return <Offer account={account} />;
@@ -434,6 +435,8 @@ export function MyData({ account }: { account: Account }) {
         <div><dt>{t('mydata.email')}</dt><dd>{account.email}</dd></div>
         {account.municipality && <div><dt>{t('mydata.municipality')}</dt><dd>{municipality}</dd></div>}
       </dl>
+      {account.role === 'resident' && <AccountCode />}
+      {(account.role === 'resident' || account.role === 'organiser') && <CalendarFeed />}
       <h2>{t('mydata.download')}</h2>
       <p>{t('mydata.download.hint')}</p>
       {/* A plain link: the server answers with Content-Disposition: attachment. */}
@@ -460,5 +463,88 @@ export function MyData({ account }: { account: Account }) {
         </>
       )}
     </Page>
+  );
+}
+
+/** Copies text; false when the browser refuses (no permission, no secure context). */
+async function copy(text: string): Promise<boolean> {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The resident's account id, which a social worker links to their request. */
+function AccountCode() {
+  const [id, setId] = useState('');
+  const [copied, setCopied] = useState('');
+  useEffect(() => void get<Account>('/api/v1/me').then((a) => setId(a.id)).catch(() => undefined), []);
+  if (!id) return null;
+  return (
+    <section aria-labelledby="code-h">
+      <h2 id="code-h">{tm('code.title')}</h2>
+      <p>{tm('code.intro')}</p>
+      <p>{tm('code.label')}: <strong class="account-code" data-testid="account-code">{id}</strong></p>
+      <button type="button" class="button button--secondary" onClick={async () => setCopied(tm(await copy(id) ? 'cal.copied' : 'cal.copy.failed'))}>{tm('code.copy')}</button>
+      <p role="status">{copied}</p>
+    </section>
+  );
+}
+
+/** The personal calendar feed: made or renewed (shown once), and revoked. */
+function CalendarFeed() {
+  const [url, setUrl] = useState('');
+  const [notice, setNotice] = useState('');
+  const [copied, setCopied] = useState('');
+  const [errors, setErrors] = useState<FormErrors>(noErrors);
+  const [busy, setBusy] = useState(false);
+  const act = async (f: () => Promise<void>) => {
+    setBusy(true);
+    setCopied('');
+    try {
+      await f();
+      setErrors(noErrors);
+    } catch (err) {
+      setErrors(formErrors(err, []));
+    }
+    setBusy(false);
+  };
+  const make = () => act(async () => {
+    const ans = await post<{ url: string }>('/api/v1/me/calendar-token');
+    setUrl(ans.data.url);
+    setNotice(tm('cal.made'));
+  });
+  const revoke = () => act(async () => {
+    await del('/api/v1/me/calendar-token');
+    setUrl('');
+    setNotice(tm('cal.revoked'));
+  });
+  return (
+    <section aria-labelledby="cal-h" data-testid="calendar">
+      <h2 id="cal-h">{tm('cal.title')}</h2>
+      <p>{tm('cal.intro')}</p>
+      <p>{tm('cal.privacy')}</p>
+      <ErrorSummary errors={errors} />
+      {notice && <Notice text={notice} />}
+      {url && (
+        <div class="field">
+          <label for="feed-url">{tm('cal.url')}</label>
+          <p class="hint" id="feed-url-hint">{tm('cal.url.hint')}</p>
+          <input id="feed-url" class="feed-url" type="text" readOnly value={url} aria-describedby="feed-url-hint"
+            onFocus={(e) => (e.currentTarget as HTMLInputElement).select()} />
+          <div class="actions">
+            <button type="button" class="button" onClick={async () => setCopied(tm(await copy(url) ? 'cal.copied' : 'cal.copy.failed'))}>{tm('cal.copy')}</button>
+            <span role="status">{copied}</span>
+          </div>
+        </div>
+      )}
+      <p class="hint">{tm('cal.renew.hint')}</p>
+      <div class="actions">
+        <button type="button" class="button button--secondary" disabled={busy} onClick={make}>{url ? tm('cal.renew') : tm('cal.make')}</button>
+        <button type="button" class="button button--secondary" disabled={busy} onClick={revoke}>{tm('cal.revoke')}</button>
+      </div>
+    </section>
   );
 }

@@ -5,7 +5,7 @@
 import L from 'leaflet';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import {
-  ApiError, get, post, type Account, type LatLon, type Page as ListPage, type Slot, type Taxonomy, loadTaxonomy,
+  ApiError, call, get, patch, post, put, type Account, type LatLon, type Page as ListPage, type Slot, type Taxonomy, loadTaxonomy,
 } from '../lib/api';
 import {
   ErrorSummary, FieldError, formErrors, generalMessage, idFor, describedBy, Hint, Notice, TextField, noErrors,
@@ -46,10 +46,17 @@ interface RequestFields {
   resident_age?: number;
   household_id?: string;
   consents?: string[];
+  resident_account?: string;
 }
+interface ConsentChange { purpose: string; given: boolean; at: string }
 interface SupportRequest extends RequestFields {
   id: string;
+  version: number;
   status: string;
+  closure?: string;
+  closure_note?: string;
+  step_downs?: number;
+  consent_history?: ConsentChange[];
   created_at: string;
   area?: { district_name?: string; neighbourhood_name?: string };
   last_search?: { id: string; at: string };
@@ -163,26 +170,49 @@ const REQUEST_FIELDS = [
 
 function NewRequest({ account }: { account: Account }) {
   const [tax, taxErr] = useTaxonomy();
-  const [alias, setAlias] = useState('');
-  const [needs, setNeeds] = useState<string[]>([]);
-  const [scores, setScores] = useState<Record<string, string>>({});
-  const [where, setWhere] = useState<LatLon | null>(null);
-  const [dist, setDist] = useState(2000);
-  const [cells, setCells] = useState<string[]>([]);
-  const [langs, setLangs] = useState<string[]>(['nl']);
-  const [mobility, setMobility] = useState('independent');
-  const [strength, setStrength] = useState('');
-  const [network, setNetwork] = useState('');
-  const [urgency, setUrgency] = useState('normal');
-  const [groups, setGroups] = useState<string[]>([]);
-  const [age, setAge] = useState('');
-  const [household, setHousehold] = useState('');
-  const [consents, setConsents] = useState<string[]>([]);
-  const [errors, setErrors] = useState<FormErrors>(noErrors);
-  const [busy, setBusy] = useState(false);
-
   if (taxErr) return <Page title={tw('new.title')}><p role="alert">{taxErr}</p></Page>;
   if (!tax) return <Page title={tw('new.title')}><p class="loading">{t('loading')}</p></Page>;
+  return (
+    <Page title={tw('new.title')} wide>
+      <p>{tw('new.intro')}</p>
+      <RequestForm account={account} tax={tax} />
+    </Page>
+  );
+}
+
+/** The grid cells ("tue:morning") of stored time windows. */
+function cellsOf(windows: Slot[]): string[] {
+  return windows.flatMap((w) => PARTS.filter((p) => p.start === w.start && p.end === w.end).map((p) => `${w.day}:${p.code}`));
+}
+
+/**
+ * The kitchen-table form: a new request (POST), or a change to one (PUT
+ * with If-Match). A change keeps the consents and the resident's account
+ * as they are: the case page changes those on their own.
+ */
+function RequestForm({ account, tax, rec, etag, onSaved, onCancel }: {
+  account: Account; tax: Taxonomy; rec?: SupportRequest; etag?: string; onSaved?: (r: SupportRequest, etag: string) => void; onCancel?: () => void;
+}) {
+  const [alias, setAlias] = useState(rec?.resident_alias ?? '');
+  const [needs, setNeeds] = useState<string[]>(rec?.needs ?? []);
+  const [scores, setScores] = useState<Record<string, string>>(
+    () => Object.fromEntries((rec?.life_domains ?? []).filter((d) => d.intake_score).map((d) => [d.domain, String(d.intake_score)])));
+  const [where, setWhere] = useState<LatLon | null>(rec?.location ?? null);
+  const [dist, setDist] = useState(rec?.constraints.max_distance_m ?? 2000);
+  const [cells, setCells] = useState<string[]>(() => cellsOf(rec?.constraints.time_windows ?? []));
+  const [langs, setLangs] = useState<string[]>(rec?.constraints.languages ?? ['nl']);
+  const [mobility, setMobility] = useState(rec?.constraints.mobility ?? 'independent');
+  const [strength, setStrength] = useState(rec?.own_strength ?? '');
+  const [network, setNetwork] = useState(rec?.network ?? '');
+  const [urgency, setUrgency] = useState(rec?.urgency ?? 'normal');
+  const [groups, setGroups] = useState<string[]>(rec?.target_groups ?? []);
+  const [age, setAge] = useState(rec?.resident_age !== undefined ? String(rec.resident_age) : '');
+  const [household, setHousehold] = useState(rec?.household_id ?? '');
+  const [consents, setConsents] = useState<string[]>(rec?.consents ?? []);
+  const [errors, setErrors] = useState<FormErrors>(noErrors);
+  const [busy, setBusy] = useState(false);
+  // Windows that are not a grid cell (set through the API) are kept.
+  const otherWindows = (rec?.constraints.time_windows ?? []).filter((w) => !PARTS.some((p) => p.start === w.start && p.end === w.end));
 
   const labels: Record<string, string> = {
     resident_alias: tw('f.alias'), needs: tw('f.needs'), life_domains: tw('f.domains'), location: tw('f.where'),
@@ -209,8 +239,15 @@ function NewRequest({ account }: { account: Account }) {
       ...(age.trim() ? { resident_age: Number(age) } : {}),
       ...(household.trim() ? { household_id: household.trim() } : {}),
       consents,
+      ...(rec?.resident_account ? { resident_account: rec.resident_account } : {}),
     };
+    if (rec) body.constraints.time_windows.push(...otherWindows);
     try {
+      if (rec) {
+        const ans = await put<SupportRequest>(`/api/v1/requests/${rec.id}`, body, { ifMatch: etag });
+        onSaved?.(ans.data, ans.etag);
+        return;
+      }
       const ans = await post<SupportRequest>('/api/v1/requests', body);
       navigate(`/requests/${ans.data.id}`);
     } catch (err) {
@@ -220,9 +257,8 @@ function NewRequest({ account }: { account: Account }) {
   };
 
   return (
-    <Page title={tw('new.title')} wide>
-      <p>{tw('new.intro')}</p>
-      <form onSubmit={submit} noValidate aria-busy={busy}>
+    <form onSubmit={submit} noValidate aria-busy={busy} data-testid="request-form">
+        {rec && <h2>{tw('edit.title')}</h2>}
         <ErrorSummary errors={errors} />
         <TextField field="resident_alias" label={labels.resident_alias} hint={tw('f.alias.hint')} value={alias}
           onInput={setAlias} error={e.resident_alias} />
@@ -289,24 +325,37 @@ function NewRequest({ account }: { account: Account }) {
         <TextField field="resident_age" label={labels.resident_age} type="number" inputMode="numeric" value={age} onInput={setAge} error={e.resident_age} />
         <TextField field="household_id" label={labels.household_id} hint={tw('f.household.hint')} value={household} onInput={setHousehold} error={e.household_id} />
 
-        <fieldset class={'field' + (e.consents ? ' field--error' : '')} aria-describedby={describedBy('consents', true, e.consents)}>
-          <legend>{labels.consents}</legend>
-          <Hint field="consents">{tw('f.consents.hint')}</Hint>
-          <FieldError field="consents" error={e.consents} />
-          {(['share_volunteer', 'share_provision', 'monitoring'] as const).map((c, i) => {
-            const id = i === 0 ? idFor('consents') : `consent-${c}`;
-            return (
-              <div class="choice" key={c}>
-                <input type="checkbox" id={id} checked={consents.includes(c)}
-                  onChange={(ev) => setConsents((ev.currentTarget as HTMLInputElement).checked ? [...consents, c] : consents.filter((x) => x !== c))} />
-                <label for={id}>{tw(`consent.${c}`)}</label>
-              </div>
-            );
-          })}
-        </fieldset>
-        <button type="submit" class="button" disabled={busy}>{busy ? t('saving') : tw('new.save')}</button>
+        {!rec && (
+          <ConsentBoxes value={consents} onChange={setConsents} error={e.consents} legend={labels.consents} />
+        )}
+        <div class="actions">
+          <button type="submit" class="button" disabled={busy}>{busy ? t('saving') : rec ? tw('edit.save') : tw('new.save')}</button>
+          {onCancel && <button type="button" class="button button--secondary" onClick={onCancel}>{tw('refer.cancel')}</button>}
+        </div>
       </form>
-    </Page>
+  );
+}
+
+const PURPOSES = ['share_volunteer', 'share_provision', 'monitoring'] as const;
+
+/** The three consent purposes as check boxes; the first one has the field's id. */
+function ConsentBoxes({ value, onChange, error, legend }: { value: string[]; onChange: (v: string[]) => void; error?: string; legend: string }) {
+  return (
+    <fieldset class={'field' + (error ? ' field--error' : '')} aria-describedby={describedBy('consents', true, error)} data-testid="consents">
+      <legend>{legend}</legend>
+      <Hint field="consents">{tw('f.consents.hint')}</Hint>
+      <FieldError field="consents" error={error} />
+      {PURPOSES.map((c, i) => {
+        const id = i === 0 ? idFor('consents') : `consent-${c}`;
+        return (
+          <div class="choice" key={c}>
+            <input type="checkbox" id={id} checked={value.includes(c)} data-purpose={c}
+              onChange={(ev) => onChange((ev.currentTarget as HTMLInputElement).checked ? [...value, c] : value.filter((x) => x !== c))} />
+            <label for={id}>{tw(`consent.${c}`)}</label>
+          </div>
+        );
+      })}
+    </fieldset>
   );
 }
 
@@ -325,8 +374,14 @@ function Case({ id, account }: { id: string; account: Account }) {
   const [names, setNames] = useState<Record<string, string>>({});
   const [refering, setRefering] = useState('');
   const [notice, setNotice] = useState('');
+  const [etag, setEtag] = useState('');
+  const [editing, setEditing] = useState(false);
+  const [specialist, setSpecialist] = useState(() => rememberedSpecialist(id));
 
-  const loadReq = () => get<SupportRequest>(`/api/v1/requests/${id}`).then(setReq);
+  const loadReq = () => call<SupportRequest>('GET', `/api/v1/requests/${id}`).then((a) => {
+    setReq(a.data);
+    setEtag(a.etag || `"${a.data.version}"`);
+  });
   const loadRefs = () => get<Referral[]>(`/api/v1/requests/${id}/referrals`).then(setRefs);
   useEffect(() => {
     Promise.all([loadReq(), loadRefs()]).catch((e) => setErr(generalMessage(e)));
@@ -358,6 +413,21 @@ function Case({ id, account }: { id: string; account: Account }) {
   const total = result?.needs.reduce((n, r) => n + r.options.length, 0) ?? 0;
   const shown = result?.needs.filter((r) => !show || r.need === show) ?? [];
   const closed = req.status === 'closed';
+  /** After a change: the message, and the request (and its ETag) read again. */
+  const changed = async (msg: string) => {
+    setNotice('');
+    await Promise.all([loadReq(), loadRefs()]).catch((e) => setErr(generalMessage(e)));
+    setNotice(msg);
+  };
+
+  if (editing) {
+    return (
+      <Page title={title} wide>
+        <RequestForm account={account} tax={tax} rec={req} etag={etag} onCancel={() => setEditing(false)}
+          onSaved={() => { setEditing(false); setResult(null); void changed(tw('edit.saved')); }} />
+      </Page>
+    );
+  }
 
   return (
     <Page title={title} wide>
@@ -366,10 +436,14 @@ function Case({ id, account }: { id: string; account: Account }) {
       <dl class="facts">
         <div><dt>{tw('list.needs')}</dt><dd>{req.needs.map((n) => helpLabel(tax, n)).join(', ')}</dd></div>
         <div><dt>{tw('list.urgency')}</dt><dd>{label(tax.urgency.find((u) => u.code === req.urgency), req.urgency)}</dd></div>
-        <div><dt>{tw('list.status')}</dt><dd data-testid="request-status">{tw(`status.${req.status}` as WKey)}</dd></div>
+        <div><dt>{tw('list.status')}</dt><dd data-testid="request-status">{tw(`status.${req.status}` as WKey)}
+          {req.closure ? ` · ${tw(`closure.${req.closure}` as WKey)}` : ''}</dd></div>
+        {req.closure_note && <div><dt>{tw('close.note')}</dt><dd>{req.closure_note}</dd></div>}
         {req.area?.neighbourhood_name && <div><dt>{tw('f.where')}</dt><dd>{req.area.neighbourhood_name}</dd></div>}
         <div><dt>{tw('f.distance')}</dt><dd>{formatDistance(req.constraints.max_distance_m)}</dd></div>
+        {req.household_id && <div><dt>{tw('f.household')}</dt><dd>{req.household_id}</dd></div>}
       </dl>
+      {!closed && <p><button type="button" class="button button--secondary" onClick={() => { setNotice(''); setEditing(true); }}>{tw('edit.open')}</button></p>}
 
       {!closed && (
         <section aria-labelledby="search-h">
@@ -410,8 +484,239 @@ function Case({ id, account }: { id: string; account: Account }) {
       )}
 
       <ReferralStatus tax={tax} refs={refs} names={names} reload={() => loadRefs()} onMoved={() => setNotice(tw('refs.moved'))} />
-      {!closed && <SpecialistForm tax={tax} req={req} onDone={() => { setNotice(tw('spec.done')); loadReq(); loadRefs(); }} />}
+      <ConsentSection req={req} etag={etag} onSaved={changed} />
+      <ResidentAccountSection req={req} etag={etag} onSaved={changed} />
+      {req.household_id && <HouseholdPlan tax={tax} req={req} onSpecialist={(sid) => setSpecialist((old) => old || sid)} />}
+      {closed && req.closure === 'referred_to_specialist' && (
+        <StepDown id={specialist} onDone={() => { forgetSpecialist(id); setSpecialist(''); setResult(null); void changed(tw('down.done')); }} />
+      )}
+      {!closed && <SpecialistForm tax={tax} req={req} onDone={(sid) => { rememberSpecialist(id, sid); setSpecialist(sid); void changed(tw('spec.done')); }} />}
+      {!closed && <CloseForm req={req} onClosed={() => { setResult(null); void changed(tw('close.done')); }} />}
     </Page>
+  );
+}
+
+// The API lists no specialist referrals per request (only the household
+// plan names them): the id from the POST is kept in this browser.
+const SPEC_KEY = 'dichtbij.specialist.';
+function rememberedSpecialist(req: string): string {
+  try { return localStorage.getItem(SPEC_KEY + req) ?? ''; } catch { return ''; }
+}
+function rememberSpecialist(req: string, sid: string): void {
+  try { localStorage.setItem(SPEC_KEY + req, sid); } catch { /* private mode: the household plan may still name it */ }
+}
+function forgetSpecialist(req: string): void {
+  try { localStorage.removeItem(SPEC_KEY + req); } catch { /* nothing kept */ }
+}
+
+// ------------------------------------------------------------- consents
+
+function ConsentSection({ req, etag, onSaved }: { req: SupportRequest; etag: string; onSaved: (msg: string) => Promise<void> }) {
+  const [value, setValue] = useState<string[]>(req.consents ?? []);
+  const [errors, setErrors] = useState<FormErrors>(noErrors);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => setValue(req.consents ?? []), [req.version]);
+  const dirty = [...value].sort().join() !== [...(req.consents ?? [])].sort().join();
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    try {
+      await patch(`/api/v1/requests/${req.id}`, { consents: value }, { ifMatch: etag });
+      setErrors(noErrors);
+      await onSaved(tw('consent.saved'));
+    } catch (err) {
+      setErrors(formErrors(err, ['consents'], { consents: tw('f.consents') }));
+    }
+    setBusy(false);
+  };
+  const history = req.consent_history ?? [];
+  return (
+    <section aria-labelledby="consent-h">
+      <h2 id="consent-h">{tw('consent.title')}</h2>
+      <form onSubmit={submit} noValidate aria-busy={busy} data-testid="consent-form">
+        <ErrorSummary errors={errors} />
+        <ConsentBoxes value={value} onChange={setValue} error={errors.byField.consents} legend={tw('f.consents')} />
+        {(req.consents ?? []).some((c) => !value.includes(c)) && <p class="hint" role="status">{tw('consent.withdraw.hint')}</p>}
+        <button type="submit" class="button" disabled={busy || !dirty}>{tw('consent.save')}</button>
+      </form>
+      <h3>{tw('consent.history')}</h3>
+      {history.length === 0 ? <p>{tw('consent.history.none')}</p> : (
+        <ul class="history" data-testid="consent-history">
+          {[...history].reverse().map((h, i) => (
+            <li key={i}>{formatDateTime(h.at)}: {tw(h.given ? 'consent.given' : 'consent.withdrawn', { purpose: tw(`purpose.${h.purpose}` as WKey) })}</li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+// ------------------------------------------------- the resident's account
+
+function ResidentAccountSection({ req, etag, onSaved }: { req: SupportRequest; etag: string; onSaved: (msg: string) => Promise<void> }) {
+  const [code, setCode] = useState(req.resident_account ?? '');
+  const [errors, setErrors] = useState<FormErrors>(noErrors);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => setCode(req.resident_account ?? ''), [req.version]);
+  const save = async (value: string | null, msg: string) => {
+    setBusy(true);
+    try {
+      await patch(`/api/v1/requests/${req.id}`, { resident_account: value }, { ifMatch: etag });
+      setErrors(noErrors);
+      await onSaved(msg);
+    } catch (err) {
+      setErrors(formErrors(err, ['resident_account'], { resident_account: tw('link.code') }));
+    }
+    setBusy(false);
+  };
+  const submit = (e: Event) => {
+    e.preventDefault();
+    const v = code.trim().toLowerCase();
+    if (!v) {
+      setErrors({ byField: { resident_account: tw('link.empty') }, summary: [{ field: 'resident_account', message: tw('link.empty') }], seq: Date.now() });
+      return;
+    }
+    void save(v, tw('link.saved'));
+  };
+  return (
+    <section aria-labelledby="link-h">
+      <h2 id="link-h">{tw('link.title')}</h2>
+      <p>{tw('link.intro')}</p>
+      {req.resident_account && <p data-testid="linked">{tw('link.linked', { code: req.resident_account })}</p>}
+      <form onSubmit={submit} noValidate aria-busy={busy} data-testid="link-form">
+        <ErrorSummary errors={errors} />
+        <TextField field="resident_account" label={tw('link.code')} hint={tw('link.hint')} value={code} onInput={setCode}
+          error={errors.byField.resident_account} autocomplete="off" />
+        <div class="actions">
+          <button type="submit" class="button" disabled={busy}>{tw('link.save')}</button>
+          {req.resident_account && (
+            <button type="button" class="button button--secondary" disabled={busy} onClick={() => save(null, tw('link.removed'))}>{tw('link.remove')}</button>
+          )}
+        </div>
+      </form>
+    </section>
+  );
+}
+
+// -------------------------------------------------------------- closing
+
+function CloseForm({ req, onClosed }: { req: SupportRequest; onClosed: () => void }) {
+  const [closure, setClosure] = useState('resolved_locally');
+  const [note, setNote] = useState('');
+  const [errors, setErrors] = useState<FormErrors>(noErrors);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    try {
+      await post(`/api/v1/requests/${req.id}/close`, { closure, ...(note.trim() ? { note: note.trim() } : {}) });
+      setErrors(noErrors);
+      onClosed();
+    } catch (err) {
+      if (err instanceof ApiError) for (const fe of err.fieldErrors) if (fe.field === 'note') fe.field = 'closure_note';
+      setErrors(formErrors(err, ['closure', 'closure_note'], { closure: tw('close.how'), closure_note: tw('close.note') }));
+      setBusy(false);
+    }
+  };
+  return (
+    <section aria-labelledby="close-h">
+      <h2 id="close-h">{tw('close.title')}</h2>
+      <p>{tw('close.intro')}</p>
+      <form onSubmit={submit} noValidate aria-busy={busy} data-testid="close-form">
+        <ErrorSummary errors={errors} />
+        <RadioGroup field="closure" legend={tw('close.how')} value={closure} onChange={setClosure} error={errors.byField.closure}
+          options={[['resolved_locally', tw('closure.resolved_locally')], ['withdrawn', tw('closure.withdrawn')]]} />
+        <TextArea field="closure_note" label={tw('close.note')} hint={tw('close.note.hint')} value={note} onInput={setNote} error={errors.byField.closure_note} />
+        <button type="submit" class="button button--danger" disabled={busy}>{tw('close.submit')}</button>
+      </form>
+    </section>
+  );
+}
+
+// ------------------------------------------- the step-down from specialist care
+
+function StepDown({ id, onDone }: { id: string; onDone: () => void }) {
+  const [outcome, setOutcome] = useState('');
+  const [errors, setErrors] = useState<FormErrors>(noErrors);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    try {
+      await post(`/api/v1/specialist-referrals/${id}/end`, { outcome: outcome.trim() });
+      setErrors(noErrors);
+      onDone();
+    } catch (err) {
+      setErrors(formErrors(err, ['outcome'], { outcome: tw('down.outcome') }));
+      setBusy(false);
+    }
+  };
+  return (
+    <section aria-labelledby="down-h">
+      <h2 id="down-h">{tw('down.title')}</h2>
+      <p>{tw('down.intro')}</p>
+      {!id ? <p>{tw('down.unknown')}</p> : (
+        <form onSubmit={submit} noValidate aria-busy={busy} data-testid="stepdown-form">
+          <ErrorSummary errors={errors} />
+          <TextArea field="outcome" label={tw('down.outcome')} hint={tw('down.outcome.hint')} value={outcome} onInput={setOutcome} error={errors.byField.outcome} />
+          <button type="submit" class="button" disabled={busy}>{tw('down.submit')}</button>
+        </form>
+      )}
+    </section>
+  );
+}
+
+// ------------------------------------------------------- household plan
+
+interface PlanRequest {
+  id: string; resident_alias?: string; needs: string[]; urgency: string; status: string; closure?: string;
+  referrals: { id: string; need: string; option_kind: string; state: string }[];
+  specialist_referrals: { id: string; needs: string[]; provider?: string; safety_override_used: boolean; ended: boolean }[];
+}
+
+function HouseholdPlan({ tax, req, onSpecialist }: { tax: Taxonomy; req: SupportRequest; onSpecialist: (id: string) => void }) {
+  const [plan, setPlan] = useState<PlanRequest[] | null>(null);
+  const [err, setErr] = useState('');
+  useEffect(() => {
+    get<{ requests: PlanRequest[] }>(`/api/v1/households/${encodeURIComponent(req.household_id ?? '')}/plan`)
+      .then((p) => {
+        setPlan(p.requests);
+        const open = p.requests.find((r) => r.id === req.id)?.specialist_referrals.find((s) => !s.ended);
+        if (open) onSpecialist(open.id);
+      })
+      .catch((e) => setErr(generalMessage(e)));
+  }, [req.household_id, req.version]);
+  return (
+    <section aria-labelledby="plan-h">
+      <h2 id="plan-h">{tw('plan.title', { id: req.household_id ?? '' })}</h2>
+      <p>{tw('plan.intro')}</p>
+      {err && <p role="alert">{err}</p>}
+      {!plan ? !err && <p class="loading">{t('loading')}</p> : (
+        <div class="grid-scroll">
+          <table class="table" data-testid="household-plan">
+            <thead>
+              <tr>
+                <th scope="col">{tw('list.who')}</th><th scope="col">{tw('list.needs')}</th><th scope="col">{tw('list.status')}</th>
+                <th scope="col">{tw('plan.refs')}</th><th scope="col">{tw('plan.specialist')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {plan.map((r) => (
+                <tr key={r.id} aria-current={r.id === req.id ? 'true' : undefined}>
+                  <td>{r.id === req.id ? <strong>{r.resident_alias || tw('list.noalias')} ({tw('plan.this')})</strong>
+                    : <Link href={`/requests/${r.id}`}>{r.resident_alias || tw('list.noalias')}</Link>}</td>
+                  <td>{r.needs.map((n) => helpLabel(tax, n)).join(', ')}</td>
+                  <td>{tw(`status.${r.status}` as WKey)}{r.closure ? ` · ${tw(`closure.${r.closure}` as WKey)}` : ''}</td>
+                  <td>{r.referrals.length ? r.referrals.map((x) => `${helpLabel(tax, x.need)}: ${tw(`state.${x.state}` as WKey)}`).join('; ') : '—'}</td>
+                  <td>{r.specialist_referrals.length ? r.specialist_referrals.map((x) => (x.ended ? tw('plan.spec.ended') : tw('plan.spec.running'))
+                    + (x.safety_override_used ? ` (${tw('plan.spec.override')})` : '')).join('; ') : '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
   );
 }
 
@@ -509,7 +814,13 @@ function ReferForm({ requestId, need, option, onDone, onCancel }: { requestId: s
       });
       onDone();
     } catch (err) {
-      setErrors(formErrors(err, ['occurrence', 'note', 'need', 'option_id', 'consents'], { occurrence: tw('refer.occurrence'), note: tw('refer.note'), consents: tw('f.consents') }));
+      if (err instanceof ApiError && err.status === 409 && (err.problem.type ?? '').endsWith(':consent-missing')) {
+        // No consent for this kind of helper: say so in plain words, and link to the consents on this page.
+        const message = tw(option.kind === 'volunteer' ? 'refer.noconsent.volunteer' : 'refer.noconsent.provision');
+        setErrors({ byField: {}, summary: [{ field: 'consents', message }], seq: Date.now() });
+      } else {
+        setErrors(formErrors(err, ['occurrence', 'note', 'need', 'option_id', 'consents'], { occurrence: tw('refer.occurrence'), note: tw('refer.note'), consents: tw('f.consents') }));
+      }
       setBusy(false);
     }
   };
@@ -588,7 +899,7 @@ function ReferralStatus({ tax, refs, names, reload, onMoved }: { tax: Taxonomy; 
 
 const GATE_CODES = ['no_option_within_reach', 'all_declined', 'all_full', 'safety_risk', 'too_complex', 'resident_refuses'];
 
-function SpecialistForm({ tax, req, onDone }: { tax: Taxonomy; req: SupportRequest; onDone: () => void }) {
+function SpecialistForm({ tax, req, onDone }: { tax: Taxonomy; req: SupportRequest; onDone: (id: string) => void }) {
   const [needs, setNeeds] = useState<string[]>(req.needs);
   const [codes, setCodes] = useState<Record<string, string>>({});
   const [textsBy, setTexts] = useState<Record<string, string>>({});
@@ -611,9 +922,9 @@ function SpecialistForm({ tax, req, onDone }: { tax: Taxonomy; req: SupportReque
       ...(provider.trim() ? { provider: provider.trim() } : {}),
     };
     try {
-      await post(`/api/v1/requests/${req.id}/specialist-referrals`, body);
+      const ans = await post<{ id: string }>(`/api/v1/requests/${req.id}/specialist-referrals`, body);
       setErrors(noErrors);
-      onDone();
+      onDone(ans.data.id);
     } catch (err) {
       // reasons[i].code (422) names the need by its place in the body; the gate's 409 names it as reasons[need].
       if (err instanceof ApiError) {
