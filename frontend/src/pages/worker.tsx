@@ -376,15 +376,18 @@ function Case({ id, account }: { id: string; account: Account }) {
   const [notice, setNotice] = useState('');
   const [etag, setEtag] = useState('');
   const [editing, setEditing] = useState(false);
-  const [specialist, setSpecialist] = useState(() => rememberedSpecialist(id));
+  const [specialist, setSpecialist] = useState('');
 
   const loadReq = () => call<SupportRequest>('GET', `/api/v1/requests/${id}`).then((a) => {
     setReq(a.data);
     setEtag(a.etag || `"${a.data.version}"`);
   });
   const loadRefs = () => get<Referral[]>(`/api/v1/requests/${id}/referrals`).then(setRefs);
+  // The specialist care still running, if any: the one to end (step-down).
+  const loadSpecialist = () => get<{ id: string; ended_at?: string }[]>(`/api/v1/requests/${id}/specialist-referrals`)
+    .then((list) => setSpecialist(list.filter((s) => !s.ended_at).pop()?.id ?? ''));
   useEffect(() => {
-    Promise.all([loadReq(), loadRefs()]).catch((e) => setErr(generalMessage(e)));
+    Promise.all([loadReq(), loadRefs(), loadSpecialist()]).catch((e) => setErr(generalMessage(e)));
   }, [id]);
 
   const search = async () => {
@@ -486,27 +489,14 @@ function Case({ id, account }: { id: string; account: Account }) {
       <ReferralStatus tax={tax} refs={refs} names={names} reload={() => loadRefs()} onMoved={() => setNotice(tw('refs.moved'))} />
       <ConsentSection req={req} etag={etag} onSaved={changed} />
       <ResidentAccountSection req={req} etag={etag} onSaved={changed} />
-      {req.household_id && <HouseholdPlan tax={tax} req={req} onSpecialist={(sid) => setSpecialist((old) => old || sid)} />}
+      {req.household_id && <HouseholdPlan tax={tax} req={req} />}
       {closed && req.closure === 'referred_to_specialist' && (
-        <StepDown id={specialist} onDone={() => { forgetSpecialist(id); setSpecialist(''); setResult(null); void changed(tw('down.done')); }} />
+        <StepDown id={specialist} onDone={() => { setSpecialist(''); setResult(null); void changed(tw('down.done')); }} />
       )}
-      {!closed && <SpecialistForm tax={tax} req={req} onDone={(sid) => { rememberSpecialist(id, sid); setSpecialist(sid); void changed(tw('spec.done')); }} />}
+      {!closed && <SpecialistForm tax={tax} req={req} onDone={(sid) => { setSpecialist(sid); void changed(tw('spec.done')); }} />}
       {!closed && <CloseForm req={req} onClosed={() => { setResult(null); void changed(tw('close.done')); }} />}
     </Page>
   );
-}
-
-// The API lists no specialist referrals per request (only the household
-// plan names them): the id from the POST is kept in this browser.
-const SPEC_KEY = 'dichtbij.specialist.';
-function rememberedSpecialist(req: string): string {
-  try { return localStorage.getItem(SPEC_KEY + req) ?? ''; } catch { return ''; }
-}
-function rememberSpecialist(req: string, sid: string): void {
-  try { localStorage.setItem(SPEC_KEY + req, sid); } catch { /* private mode: the household plan may still name it */ }
-}
-function forgetSpecialist(req: string): void {
-  try { localStorage.removeItem(SPEC_KEY + req); } catch { /* nothing kept */ }
 }
 
 // ------------------------------------------------------------- consents
@@ -674,16 +664,12 @@ interface PlanRequest {
   specialist_referrals: { id: string; needs: string[]; provider?: string; safety_override_used: boolean; ended: boolean }[];
 }
 
-function HouseholdPlan({ tax, req, onSpecialist }: { tax: Taxonomy; req: SupportRequest; onSpecialist: (id: string) => void }) {
+function HouseholdPlan({ tax, req }: { tax: Taxonomy; req: SupportRequest }) {
   const [plan, setPlan] = useState<PlanRequest[] | null>(null);
   const [err, setErr] = useState('');
   useEffect(() => {
     get<{ requests: PlanRequest[] }>(`/api/v1/households/${encodeURIComponent(req.household_id ?? '')}/plan`)
-      .then((p) => {
-        setPlan(p.requests);
-        const open = p.requests.find((r) => r.id === req.id)?.specialist_referrals.find((s) => !s.ended);
-        if (open) onSpecialist(open.id);
-      })
+      .then((p) => setPlan(p.requests))
       .catch((e) => setErr(generalMessage(e)));
   }, [req.household_id, req.version]);
   return (
