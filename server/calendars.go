@@ -72,6 +72,7 @@ func mountCalendars(api *routes, doc *apiDoc, top *routes, d Deps) {
 		baseURL: strings.TrimSuffix(d.BaseURL, "/"), now: d.Now}
 	api.get("/activities/:id/calendar.ics", permPublic, cs.activity)
 	api.get("/provisions/:id/calendar.ics", permPublic, cs.provision)
+	api.get("/me/calendar-token", permSelf, cs.status)
 	api.post("/me/calendar-token", permSelf, cs.issue)
 	api.delete("/me/calendar-token", permSelf, cs.revoke)
 	top.get("/ical/:token", permPublic, cs.personal)
@@ -82,6 +83,9 @@ func mountCalendars(api *routes, doc *apiDoc, top *routes, d Deps) {
 	doc.add(op{method: http.MethodGet, path: "/api/v1/provisions/{id}/calendar.ics", tag: tag,
 		summary: "An active provision's weekly opening hours as iCalendar (text/calendar): one weekly VEVENT per slot, Europe/Amsterdam",
 		params:  idParam{}, errors: []int{http.StatusNotFound}})
+	doc.add(op{method: http.MethodGet, path: "/api/v1/me/calendar-token", tag: tag,
+		summary: "Whether one has a personal feed address, and since when (the address itself is shown only when made)",
+		resp:    CalendarFeedStatus{}, errors: []int{http.StatusUnauthorized}})
 	doc.add(op{method: http.MethodPost, path: "/api/v1/me/calendar-token", tag: tag,
 		summary: "Create or rotate one's personal calendar feed: the address of a feed of one's accepted and started referrals (help type and neighbourhood only), shown once; the previous address stops working",
 		resp:    CalendarFeed{}, status: http.StatusCreated, errors: []int{http.StatusUnauthorized}})
@@ -165,6 +169,27 @@ func (cs *calendars) issue(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Status(fiber.StatusCreated).JSON(CalendarFeed{URL: cs.feedURL("/ical/" + secret), Token: secret, CreatedAt: tok.CreatedAt})
+}
+
+// CalendarFeedStatus says whether one has a personal feed address, and
+// since when; never the address itself, which is shown only once.
+type CalendarFeedStatus struct {
+	Active    bool       `json:"active"`
+	CreatedAt *time.Time `json:"created_at,omitempty"`
+}
+
+// status tells the caller whether their feed address exists.
+func (cs *calendars) status(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	var tok calendarToken
+	err := cs.tokens.FindOne(ctx, bson.D{{Key: "account_id", Value: actorOf(ctx).ID}}).Decode(&tok)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return c.JSON(CalendarFeedStatus{})
+	}
+	if err != nil {
+		return fmt.Errorf("server: calendar token: %w", err)
+	}
+	return c.JSON(CalendarFeedStatus{Active: true, CreatedAt: &tok.CreatedAt})
 }
 
 // revoke ends the caller's feed token, if any.

@@ -115,7 +115,17 @@ func TestCalendarTokenRotationAndRevocation(t *testing.T) {
 	req := e.create("/api/v1/requests", validRequest)
 	ref := e.create("/api/v1/requests/"+req+"/referrals", `{"need":"groceries","option_id":"`+vol+`","note":"Sleutel ligt onder de mat."}`)
 
+	var st CalendarFeedStatus
+	res.do(http.MethodGet, "/api/v1/me/calendar-token", "").json(t, &st)
+	if st.Active || st.CreatedAt != nil {
+		t.Errorf("status before any feed = %+v", st)
+	}
 	first := issueFeed(t, res)
+	stat := res.do(http.MethodGet, "/api/v1/me/calendar-token", "")
+	stat.json(t, &st)
+	if !st.Active || st.CreatedAt == nil || strings.Contains(string(stat.body), "dbc_") {
+		t.Errorf("status after issuing = %s; want active, without the secret", stat.body)
+	}
 	if uids := eventUIDs(t, parseFeed(t, e.anon(http.MethodGet, first))); len(uids) != 0 {
 		t.Errorf("a proposed referral is in the feed: %v", uids)
 	}

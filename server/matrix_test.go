@@ -194,6 +194,7 @@ var matrixRoutes = map[string]matrixRoute{
 	// made-up one is a 404 for everyone.
 	"GET /api/v1/activities/:id/calendar.ics": {path: "/api/v1/activities/{act}/calendar.ics", want: "200 200 200 200 200 200 200 200"},
 	"GET /api/v1/provisions/:id/calendar.ics": {path: "/api/v1/provisions/{prov}/calendar.ics", want: "200 200 200 200 200 200 200 200"},
+	"GET /api/v1/me/calendar-token":           {path: "/api/v1/me/calendar-token", want: "401 200 200 200 200 200 200 200"},
 	"POST /api/v1/me/calendar-token":          {path: "/api/v1/me/calendar-token", want: "401 201 201 201 201 201 201 201"},
 	"DELETE /api/v1/me/calendar-token":        {path: "/api/v1/me/calendar-token", want: "401 204 204 204 204 204 204 204"},
 	"GET /ical/:token":                        {path: "/ical/dbc_AAAAAAAAAAAAAAAAAAAAAAAAAA", want: "404 404 404 404 404 404 404 404"},
