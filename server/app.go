@@ -213,6 +213,7 @@ func NewApp(d Deps) (*App, error) {
 
 	mountHSDS(top, doc, &hsdsAPI{st: d.Store, areas: d.Checker.Areas(), postcodes: d.Postcodes, baseURL: d.BaseURL})
 	mountPublicMap(top, doc, &publicMap{st: d.Store, areas: d.Checker.Areas()})
+	mountImports(api, doc, &importer{st: d.Store, checker: d.Checker, engine: engineSync, now: d.Now})
 	doc.add(op{method: http.MethodGet, path: "/api/openapi.json", tag: "meta", summary: "This OpenAPI document"})
 	spec, err := doc.json()
 	if err != nil {

@@ -111,7 +111,9 @@ var matrixRoutes = map[string]matrixRoute{
 	"GET /api/v1/teams":          {path: "/api/v1/teams", want: "401 403 403 200 200 200 200 200"},
 	"PUT /api/v1/teams/:code":    {path: "/api/v1/teams/west", body: `{"name":"Team West","districts":[]}`, fresh: true, want: "401 403 403 403 201 403 403 403"},
 	"DELETE /api/v1/teams/:code": {path: "/api/v1/teams/noord", want: "401 403 403 403 409 403 403 403"},
-	"GET /api/v1/outbox":         {path: "/api/v1/outbox", want: "401 403 403 403 200 403 403 403"},
+	"POST /api/v1/imports/hsds": {path: "/api/v1/imports/hsds?dry_run=true", want: "401 403 403 403 200 403 403 403",
+		body: `{"id":"s1","name":"Buurthuis","status":"active"}`},
+	"GET /api/v1/outbox": {path: "/api/v1/outbox", want: "401 403 403 403 200 403 403 403"},
 
 	// Volunteer offers: the resident's own, and the workers'.
 	"GET /api/v1/volunteers":        {path: "/api/v1/volunteers", want: "401 200 403 403 403 200 200 200"},
