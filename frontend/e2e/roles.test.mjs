@@ -245,6 +245,27 @@ describe('social worker', () => {
     await accessible(p, 'search results');
     await screenshot(p, 'worker-search-results');
 
+    // The "why" of each result is built in the portal's language from the
+    // result's fields: no English from the server in Dutch mode.
+    const results = p.locator('[data-testid=results]');
+    const actWhy = p.locator(`[data-need=companionship] [data-option="${org.activity.id}"] [data-testid=why]`);
+    const SERVER_EN = /overlaps|places free|spots free|open to all|serves this address|\bnext\b|\bavailable\b/;
+    const dutchWhy = async () => {
+      assert.doesNotMatch(await results.textContent(), SERVER_EN, 'English from the server in the Dutch results');
+      assert.match(await offer.locator('[data-testid=why]').textContent(), /^\d+(,\d)? k?m · boodschappen · .*2 van 2 plaatsen vrij$/);
+      assert.match(await actWhy.textContent(), /^\d+(,\d)? k?m · gezelschap en bezoek · volgende keer dinsdag .*14:00 · 1 van 1 plekken vrij$/);
+    };
+    await dutchWhy();
+    await p.getByRole('button', { name: 'Switch to English' }).click();
+    await p.getByRole('button', { name: 'Nederlands' }).waitFor();
+    assert.match(await offer.locator('[data-testid=why]').textContent(), /^\d+(\.\d)? k?m · groceries · .*2 of 2 places free$/);
+    assert.match(await actWhy.textContent(), /^\d+(\.\d)? k?m · companionship and visits · next time Tuesday .*14:00 · 1 of 1 spots free$/);
+    assert.match(await results.textContent(), /open to all/);
+    await accessible(p, 'search results in English');
+    await p.getByRole('button', { name: 'Nederlands' }).click();
+    await p.getByRole('button', { name: 'Switch to English' }).waitFor();
+    await dutchWhy();
+
     await offer.getByRole('button', { name: 'Verwijs naar Bram' }).click();
     await offer.getByRole('button', { name: 'Verwijzing versturen' }).click();
     await p.getByText('De verwijzing is verstuurd').waitFor();
@@ -335,7 +356,8 @@ describe('social worker', () => {
     for (const need of ['transport', 'debt_buddy']) {
       const err = form.locator(`[data-need=${need}] .field-error`);
       await err.waitFor();
-      assert.match(await err.textContent(), /Kies een reden/);
+      // Dutch only: no English reason of the server in brackets.
+      assert.match(await err.textContent(), /Kies een reden en leg uit waarom hulp uit de buurt niet genoeg is\.$/);
       assert.equal(await p.getAttribute(`#f-reasons-${need}`, 'aria-invalid'), 'true');
     }
     await form.locator('.error-summary', { hasText: 'Dit kan nog niet' }).waitFor();
@@ -347,6 +369,14 @@ describe('social worker', () => {
     const cov = p.locator('[data-need=debt_buddy] [data-testid=coverage]');
     await cov.waitFor();
     assert.match(await cov.textContent(), /Geen optie dichtbij gevonden\. Waarom niet: \S/);
+    // The server's English detail only in English mode.
+    assert.doesNotMatch(await cov.textContent(), /\boptions?\b|\bwithin\b|\boffers?\b/);
+    await p.getByRole('button', { name: 'Switch to English' }).click();
+    await cov.getByText('No option found nearby.').waitFor();
+    assert.match(await cov.locator('.hint').textContent(), /option/);
+    await p.getByRole('button', { name: 'Nederlands' }).click();
+    await cov.getByText('Geen optie dichtbij gevonden.').waitFor();
+    assert.equal(await cov.locator('.hint').count(), 0);
 
     // One reason only: the gate still names the other need.
     await p.selectOption('#f-reasons-transport', 'no_option_within_reach');

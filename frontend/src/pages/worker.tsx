@@ -11,13 +11,14 @@ import {
   ErrorSummary, FieldError, formErrors, generalMessage, idFor, describedBy, Hint, Notice, TextField, noErrors,
   type FormErrors,
 } from '../lib/forms';
-import { formatDate, formatDateTime, formatDistance, label, t } from '../lib/i18n';
+import { formatDate, formatDateTime, formatDistance, label, lang, t } from '../lib/i18n';
 import { LayerMap, dot } from '../lib/map';
 import { Page } from '../lib/page';
 import { Link, navigate } from '../lib/router';
 import {
   Availability, CheckGroup, LANGUAGES, PARTS, PostcodeField, RadioGroup, SelectField, TextArea, languageName,
 } from '../lib/widgets';
+import { explain } from './explain';
 import { tw, type WKey } from './worker-text';
 
 export type WorkerPage = 'requests' | 'new' | 'case' | 'follow-ups' | 'nearby';
@@ -68,10 +69,12 @@ interface Candidate {
   level: number;
   distance_m: number;
   needs_covered: string[];
+  overlap_minutes?: number;
   places_free: number;
   capacity: number;
   next_occurrence?: string;
   location?: [number, number];
+  /** The server's line, in English only: the portal builds its own (whyText). */
   explanation: string;
 }
 interface NeedResult { need: string; options: Candidate[]; coverage: { covered: boolean; reason?: string; detail?: string } }
@@ -92,6 +95,8 @@ const NEED_COLOURS = ['#0b5394', '#b3261e', '#1d6b38', '#8a4b00', '#6a1b9a', '#0
 const DISTANCES = [500, 1000, 2000, 3000, 5000, 10000, 20000];
 
 const helpLabel = (tax: Taxonomy, code: string) => label(tax.help_types.find((h) => h.code === code), code);
+/** Why an option fits, in the portal's language, from the result's fields. */
+const whyText = (tax: Taxonomy, c: Candidate) => explain(c, lang(), (n) => helpLabel(tax, n), formatDateTime);
 const optionPoint = (c: Candidate): LatLon | null => (c.location ? { lon: c.location[0], lat: c.location[1] } : null);
 
 /** "2026-11-24T14:00" in Amsterdam time, as the API wants an occurrence. */
@@ -754,7 +759,8 @@ function NeedResults(p: {
       {r.options.length === 0 && (
         <div class="coverage" data-testid="coverage">
           <p><strong>{tw('case.none')}</strong> {tw('case.why')} {r.coverage.reason ? tw(`reason.${r.coverage.reason}` as WKey) : ''}</p>
-          {r.coverage.detail && <p class="hint">{r.coverage.detail}</p>}
+          {/* The server's detail is English only: shown in English mode, never in Dutch. */}
+          {r.coverage.detail && lang() === 'en' && <p class="hint">{r.coverage.detail}</p>}
         </div>
       )}
       <ol class="options">
@@ -767,7 +773,7 @@ function NeedResults(p: {
               <dl>
                 <div><dt>{tw('opt.level')}</dt><dd>{o.level} – {label(tax.ladder[o.level], String(o.level))}</dd></div>
                 <div><dt>{tw('opt.distance')}</dt><dd>{formatDistance(Math.round(o.distance_m / 10) * 10)}</dd></div>
-                <div><dt>{tw('opt.why')}</dt><dd>{o.explanation}</dd></div>
+                <div><dt>{tw('opt.why')}</dt><dd data-testid="why">{whyText(tax, o)}</dd></div>
                 <div><dt>{tw('opt.places')}</dt><dd>{o.capacity ? tw('opt.places.value', { free: o.places_free, cap: o.capacity }) : tw('opt.places.open')}</dd></div>
                 {o.next_occurrence && <div><dt>{tw('opt.next')}</dt><dd>{formatDateTime(o.next_occurrence)}</dd></div>}
               </dl>
@@ -925,7 +931,11 @@ function SpecialistForm({ tax, req, onDone }: { tax: Taxonomy; req: SupportReque
       if (err instanceof ApiError && err.status === 409) {
         // The gate's reasons in plain words, next to each need.
         fe.summary = fe.summary.map((s) => ({ ...s, message: `${labels[s.field ?? ''] ?? ''}: ${tw(s.field === 'search' ? 'spec.missing.search' : 'spec.missing.reason')}` }));
-        for (const k of Object.keys(fe.byField)) fe.byField[k] = tw(k === 'search' ? 'spec.missing.search' : 'spec.missing.reason') + ' (' + (err.problem.errors?.find((x) => x.field === k)?.reason ?? '') + ')';
+        // The server's reason is English only: added in brackets in English mode, never in Dutch.
+        for (const k of Object.keys(fe.byField)) {
+          const why = lang() === 'en' ? err.problem.errors?.find((x) => x.field === k)?.reason : '';
+          fe.byField[k] = tw(k === 'search' ? 'spec.missing.search' : 'spec.missing.reason') + (why ? ` (${why})` : '');
+        }
         fe.summary.unshift({ message: tw('spec.refused') });
       }
       setErrors(fe);
@@ -1107,7 +1117,7 @@ function Nearby({ account }: { account: Account }) {
                 <dl>
                   <div><dt>{tw('opt.level')}</dt><dd>{o.level} – {label(tax.ladder[o.level], String(o.level))}</dd></div>
                   <div><dt>{tw('opt.distance')}</dt><dd>{formatDistance(Math.round(o.distance_m / 10) * 10)}</dd></div>
-                  <div><dt>{tw('opt.why')}</dt><dd>{o.explanation}</dd></div>
+                  <div><dt>{tw('opt.why')}</dt><dd data-testid="why">{whyText(tax, o)}</dd></div>
                 </dl>
               </li>
             ))}
