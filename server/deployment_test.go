@@ -41,20 +41,11 @@ func TestTrustedProxies(t *testing.T) {
 	wrong := `{"email":"nobody@example.org","password":"not a password"}`
 	attempts := func(e *testEnv, from string, n int) int {
 		e.t.Helper()
-		first := e.do(http.MethodGet, "/api/v1/session", "", "Authorization", "")
-		var cookies []string
-		token := ""
-		for _, ck := range first.header.Values("Set-Cookie") {
-			pair, _, _ := strings.Cut(ck, ";")
-			cookies = append(cookies, pair)
-			if name, val, _ := strings.Cut(pair, "="); name == csrfCookie {
-				token = val
-			}
-		}
+		b := newBrowser(e)
+		b.do(http.MethodGet, "/api/v1/session", "", false)
 		last := 0
 		for range n {
-			last = e.do(http.MethodPost, "/api/v1/session", wrong, "Authorization", "", "Cookie", strings.Join(cookies, "; "),
-				CSRFHeader, token, "X-Forwarded-For", from).status
+			last = b.do(http.MethodPost, "/api/v1/session", wrong, true, "X-Forwarded-For", from).status
 		}
 		return last
 	}

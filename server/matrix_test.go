@@ -282,17 +282,9 @@ func matrixCall(t *testing.T, e *testEnv, fix matrixFixture, col, method string,
 	if col == "anon" {
 		// An anonymous browser: it has the CSRF cookie of its
 		// anonymous session (TestCSRF covers one without).
-		first := e.do(http.MethodGet, "/api/v1/session", "", "Authorization", "")
-		var cookies []string
-		token := ""
-		for _, ck := range first.header.Values("Set-Cookie") {
-			pair, _, _ := strings.Cut(ck, ";")
-			cookies = append(cookies, pair)
-			if name, val, _ := strings.Cut(pair, "="); name == csrfCookie {
-				token = val
-			}
-		}
-		return e.do(method, fill(mr.path), body, "Authorization", "", "Cookie", strings.Join(cookies, "; "), CSRFHeader, token)
+		b := newBrowser(e)
+		b.do(http.MethodGet, "/api/v1/session", "", false)
+		return b.do(method, fill(mr.path), body, true)
 	}
 	return e.as(col).do(method, fill(mr.path), body)
 }

@@ -16,7 +16,9 @@ type browser struct {
 
 func newBrowser(e *testEnv) *browser { return &browser{e: e, cookies: map[string]string{}} }
 
-func (b *browser) do(method, path, body string, csrf bool) response {
+// do sends a request with the browser's cookies, and its CSRF token when
+// csrf is set; headers are extra name, value pairs.
+func (b *browser) do(method, path, body string, csrf bool, headers ...string) response {
 	b.e.t.Helper()
 	var pairs []string
 	for k, v := range b.cookies {
@@ -26,6 +28,7 @@ func (b *browser) do(method, path, body string, csrf bool) response {
 	if csrf {
 		h = append(h, CSRFHeader, b.cookies[csrfCookie])
 	}
+	h = append(h, headers...)
 	r := b.e.do(method, path, body, h...)
 	for _, sc := range r.header.Values("Set-Cookie") {
 		pair, attrs, _ := strings.Cut(sc, ";")
