@@ -714,6 +714,7 @@ describe('my data: the code for the social team and the calendar feed', () => {
     assert.equal(await p.locator('[data-testid=account-code]').textContent(), me.id);
     const cal = p.locator('[data-testid=calendar]');
     await cal.getByText('iedereen die dit adres heeft, kan de tijden zien').waitFor();
+    await cal.getByText('U heeft nog geen agenda-adres.').waitFor();
     await cal.getByRole('button', { name: 'Maak een agenda-adres' }).click();
     const url = await cal.locator('#feed-url').inputValue();
     assert.match(url, /\/ical\/dbc_/);
@@ -732,8 +733,15 @@ describe('my data: the code for the social team and the calendar feed', () => {
     const renewed = await cal.locator('#feed-url').inputValue();
     assert.equal((await fetch(url)).status, 404, 'the old address stops working');
     assert.equal((await fetch(renewed)).status, 200);
+    // After a reload the address is gone from the page, but the page
+    // knows there is one.
+    await p.reload();
+    await heading(p, 'Mijn gegevens');
+    assert.match(await cal.locator('[data-testid=cal-status]').textContent(), /^U heeft een agenda-adres sinds /);
+    assert.equal(await cal.locator('#feed-url').count(), 0);
     await cal.getByRole('button', { name: 'Agenda-adres stoppen' }).click();
     await cal.getByText('Het agenda-adres werkt niet meer.').waitFor();
+    await cal.getByText('U heeft nog geen agenda-adres.').waitFor();
     assert.equal(await cal.locator('#feed-url').count(), 0);
     feed = await fetch(renewed);
     assert.equal(feed.status, 404);

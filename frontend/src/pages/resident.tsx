@@ -496,6 +496,14 @@ function AccountCode() {
 /** The personal calendar feed: made or renewed (shown once), and revoked. */
 function CalendarFeed() {
   const [url, setUrl] = useState('');
+  // since is when the current address was made; null: none; undefined:
+  // not known yet. The address itself is shown only when made.
+  const [since, setSince] = useState<string | null | undefined>(undefined);
+  useEffect(() => {
+    get<{ active: boolean; created_at?: string }>('/api/v1/me/calendar-token')
+      .then((s) => setSince(s.active && s.created_at ? s.created_at : null))
+      .catch(() => setSince(undefined));
+  }, []);
   const [notice, setNotice] = useState('');
   const [copied, setCopied] = useState('');
   const [errors, setErrors] = useState<FormErrors>(noErrors);
@@ -512,13 +520,15 @@ function CalendarFeed() {
     setBusy(false);
   };
   const make = () => act(async () => {
-    const ans = await post<{ url: string }>('/api/v1/me/calendar-token');
+    const ans = await post<{ url: string; created_at: string }>('/api/v1/me/calendar-token');
     setUrl(ans.data.url);
+    setSince(ans.data.created_at);
     setNotice(tm('cal.made'));
   });
   const revoke = () => act(async () => {
     await del('/api/v1/me/calendar-token');
     setUrl('');
+    setSince(null);
     setNotice(tm('cal.revoked'));
   });
   return (
@@ -526,6 +536,7 @@ function CalendarFeed() {
       <h2 id="cal-h">{tm('cal.title')}</h2>
       <p>{tm('cal.intro')}</p>
       <p>{tm('cal.privacy')}</p>
+      {since !== undefined && <p data-testid="cal-status">{since ? tm('cal.active', { date: formatDate(since) }) : tm('cal.none')}</p>}
       <ErrorSummary errors={errors} />
       {notice && <Notice text={notice} />}
       {url && (
@@ -542,7 +553,7 @@ function CalendarFeed() {
       )}
       <p class="hint">{tm('cal.renew.hint')}</p>
       <div class="actions">
-        <button type="button" class="button button--secondary" disabled={busy} onClick={make}>{url ? tm('cal.renew') : tm('cal.make')}</button>
+        <button type="button" class="button button--secondary" disabled={busy} onClick={make}>{url || since ? tm('cal.renew') : tm('cal.make')}</button>
         <button type="button" class="button button--secondary" disabled={busy} onClick={revoke}>{tm('cal.revoke')}</button>
       </div>
     </section>
