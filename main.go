@@ -8,6 +8,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -31,6 +32,8 @@ func main() {
 			os.Exit(createAdmin(os.Args[2:]))
 		case "verify-access-log":
 			os.Exit(verifyAccessLog())
+		case "import-hsds":
+			os.Exit(importHSDS(os.Args[2:]))
 		}
 	}
 	cfg, err := config.Load(os.Args[1:], os.Getenv, os.Stderr)
@@ -132,6 +135,67 @@ func verifyAccessLog() int {
 		return 1
 	}
 	fmt.Println("the access log is intact")
+	return 0
+}
+
+// importHSDS imports an HSDS 3 JSON file (or standard input, "-") into a
+// municipality's provisions, printing progress to standard error and a
+// line per skipped row. The store is the one the environment names, as
+// for the server.
+func importHSDS(args []string) int {
+	fs := flag.NewFlagSet("import-hsds", flag.ContinueOnError)
+	municipality := fs.String("municipality", "", "CBS code of the municipality to import into, e.g. GM0363")
+	dry := fs.Bool("dry-run", false, "report what would change, write nothing")
+	help := fs.String("default-help-type", "", "help type for services none of whose taxonomy terms is a dichtbij help type")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() != 1 || *municipality == "" {
+		fmt.Fprintln(os.Stderr, "usage: dichtbij import-hsds -municipality GM0363 [-dry-run] [-default-help-type CODE] FILE|-")
+		return 2
+	}
+	var data []byte
+	var err error
+	if fs.Arg(0) == "-" {
+		data, err = io.ReadAll(os.Stdin)
+	} else {
+		data, err = os.ReadFile(fs.Arg(0))
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "import-hsds:", err)
+		return 1
+	}
+	cfg, err := config.Load(nil, os.Getenv, os.Stderr)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 2
+	}
+	progress := func(done, total int) {
+		if done%100 == 0 || done == total {
+			fmt.Fprintf(os.Stderr, "\r%d of %d rows", done, total)
+		}
+		if done == total {
+			fmt.Fprintln(os.Stderr)
+		}
+	}
+	rep, err := server.ImportHSDS(context.Background(), cfg, newLogger("warn"), *municipality, data, *dry, *help, progress)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	for _, r := range rep.Rows {
+		if r.Action == "skip" {
+			fmt.Printf("skipped %s (%s): %s\n", r.Source, r.Name, strings.Join(r.Problems, "; "))
+		}
+	}
+	for _, n := range rep.Notes {
+		fmt.Println("note:", n)
+	}
+	verb := "imported"
+	if rep.DryRun {
+		verb = "would import"
+	}
+	fmt.Printf("%s: %d created, %d updated, %d unchanged, %d skipped\n", verb, rep.Created, rep.Updated, rep.Unchanged, rep.Skipped)
 	return 0
 }
 

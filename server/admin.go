@@ -4,10 +4,16 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/dichtbij/dichtbij/accesslog"
 	"github.com/dichtbij/dichtbij/auth"
+	"github.com/dichtbij/dichtbij/care"
 	"github.com/dichtbij/dichtbij/config"
+	"github.com/dichtbij/dichtbij/geo"
+	"github.com/dichtbij/dichtbij/hsds"
+	"github.com/dichtbij/dichtbij/matching"
+	"github.com/dichtbij/dichtbij/matching/fromcare"
 	"github.com/dichtbij/dichtbij/store"
 )
 
@@ -47,5 +53,44 @@ func VerifyAccessLog(ctx context.Context, cfg config.Config, log *slog.Logger) (
 		rep, err = accesslog.New(st, nil).Verify(ctx)
 		return err
 	})
+	return rep, err
+}
+
+// ImportHSDS imports the HSDS 3 JSON document in data into municipality's
+// provisions, as POST /api/v1/imports/hsds does, for files larger than a
+// request body. Running servers on the same store see the new provisions
+// through the change log. progress hears how far it is after each row.
+func ImportHSDS(ctx context.Context, cfg config.Config, log *slog.Logger, municipality string, data []byte, dryRun bool,
+	defaultHelpType string, progress func(done, total int)) (ImportReport, error) {
+	areas, err := geo.LoadAreas()
+	if err != nil {
+		return ImportReport{}, err
+	}
+	if _, ok := areas.Municipalities().Lookup(municipality); !ok {
+		return ImportReport{}, fmt.Errorf("import: no municipality with code %q", municipality)
+	}
+	if defaultHelpType != "" && !care.IsHelpType(defaultHelpType) {
+		return ImportReport{}, fmt.Errorf("import: %q is not a help type code", defaultHelpType)
+	}
+	bounds, err := geo.ParseBounds(cfg.Bounds, areas.Municipalities())
+	if err != nil {
+		return ImportReport{}, fmt.Errorf("import: DICHTBIJ_BOUNDS: %w", err)
+	}
+	doc, err := hsds.ReadJSON(data)
+	if err != nil {
+		return ImportReport{}, fmt.Errorf("import: %w", err)
+	}
+	rows := hsds.Provisions(doc.Services, hsds.Options{HelpTypes: care.Codes().HelpTypes, DefaultHelpType: defaultHelpType})
+	var rep ImportReport
+	err = withStore(ctx, cfg, log, func(st *store.Store) error {
+		eng, err := matching.New(fromcare.HelpTypes(), time.Now)
+		if err != nil {
+			return err
+		}
+		im := &importer{st: st, checker: care.NewChecker(bounds, areas), engine: newOptionSync(eng, st, log, time.Now), now: time.Now, progress: progress}
+		rep, err = im.apply(ctx, municipality, rows, dryRun)
+		return err
+	})
+	rep.Notes = append([]string{}, doc.Notes...)
 	return rep, err
 }

@@ -23,6 +23,8 @@ type importer struct {
 	checker *care.Checker
 	engine  *optionSync
 	now     func() time.Time
+	// progress, when set, hears after each row how far the import is.
+	progress func(done, total int)
 }
 
 // ImportReport says what an import did, or would do (dry run), per row.
@@ -125,6 +127,9 @@ func (im *importer) apply(ctx context.Context, municipality string, rows []hsds.
 			rep.Skipped++
 		}
 		rep.Rows = append(rep.Rows, out)
+		if im.progress != nil {
+			im.progress(len(rep.Rows), len(rows))
+		}
 	}
 	return rep, nil
 }

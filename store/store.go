@@ -27,6 +27,9 @@ import (
 	"go.mongodb.org/mongo-driver/mongo/writeconcern"
 )
 
+// Database is the name of the database the store uses.
+func (s *Store) Database() string { return s.db.Name() }
+
 // Backend names which server a Store talks to.
 type Backend string
 
