@@ -20,6 +20,7 @@ import (
 	_ "time/tzdata" // activity schedules name IANA zones; do not depend on the host's
 
 	"github.com/dichtbij/dichtbij/config"
+	"github.com/dichtbij/dichtbij/hsds"
 	"github.com/dichtbij/dichtbij/server"
 )
 
@@ -154,13 +155,7 @@ func importHSDS(args []string) int {
 		fmt.Fprintln(os.Stderr, "usage: dichtbij import-hsds -municipality GM0363 [-dry-run] [-default-help-type CODE] FILE|-")
 		return 2
 	}
-	var data []byte
-	var err error
-	if fs.Arg(0) == "-" {
-		data, err = io.ReadAll(os.Stdin)
-	} else {
-		data, err = os.ReadFile(fs.Arg(0))
-	}
+	doc, err := readHSDS(fs.Arg(0))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "import-hsds:", err)
 		return 1
@@ -178,7 +173,7 @@ func importHSDS(args []string) int {
 			fmt.Fprintln(os.Stderr)
 		}
 	}
-	rep, err := server.ImportHSDS(context.Background(), cfg, newLogger("warn"), *municipality, data, *dry, *help, progress)
+	rep, err := server.ImportHSDS(context.Background(), cfg, newLogger("warn"), *municipality, doc, *dry, *help, progress)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
@@ -197,6 +192,29 @@ func importHSDS(args []string) int {
 	}
 	fmt.Printf("%s: %d created, %d updated, %d unchanged, %d skipped\n", verb, rep.Created, rep.Updated, rep.Unchanged, rep.Skipped)
 	return 0
+}
+
+// readHSDS reads an HSDS directory from a tabular directory, a zip of
+// one, a JSON file, or standard input ("-", JSON).
+func readHSDS(name string) (hsds.Document, error) {
+	if name == "-" {
+		data, err := io.ReadAll(os.Stdin)
+		if err != nil {
+			return hsds.Document{}, err
+		}
+		return hsds.ReadJSON(data)
+	}
+	if st, err := os.Stat(name); err == nil && st.IsDir() {
+		return hsds.ReadTabular(os.DirFS(name))
+	}
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return hsds.Document{}, err
+	}
+	if strings.HasSuffix(strings.ToLower(name), ".zip") {
+		return hsds.ReadZip(data)
+	}
+	return hsds.ReadJSON(data)
 }
 
 func newLogger(level string) *slog.Logger {

@@ -56,11 +56,11 @@ func VerifyAccessLog(ctx context.Context, cfg config.Config, log *slog.Logger) (
 	return rep, err
 }
 
-// ImportHSDS imports the HSDS 3 JSON document in data into municipality's
-// provisions, as POST /api/v1/imports/hsds does, for files larger than a
-// request body. Running servers on the same store see the new provisions
+// ImportHSDS imports an HSDS document (hsds.ReadJSON, ReadTabular or
+// ReadZip) into municipality's provisions, as POST /api/v1/imports/hsds
+// does, for files larger than a request body. Running servers on the same store see the new provisions
 // through the change log. progress hears how far it is after each row.
-func ImportHSDS(ctx context.Context, cfg config.Config, log *slog.Logger, municipality string, data []byte, dryRun bool,
+func ImportHSDS(ctx context.Context, cfg config.Config, log *slog.Logger, municipality string, doc hsds.Document, dryRun bool,
 	defaultHelpType string, progress func(done, total int)) (ImportReport, error) {
 	areas, err := geo.LoadAreas()
 	if err != nil {
@@ -75,10 +75,6 @@ func ImportHSDS(ctx context.Context, cfg config.Config, log *slog.Logger, munici
 	bounds, err := geo.ParseBounds(cfg.Bounds, areas.Municipalities())
 	if err != nil {
 		return ImportReport{}, fmt.Errorf("import: DICHTBIJ_BOUNDS: %w", err)
-	}
-	doc, err := hsds.ReadJSON(data)
-	if err != nil {
-		return ImportReport{}, fmt.Errorf("import: %w", err)
 	}
 	rows := hsds.Provisions(doc.Services, hsds.Options{HelpTypes: care.Codes().HelpTypes, DefaultHelpType: defaultHelpType})
 	var rep ImportReport

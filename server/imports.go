@@ -59,13 +59,16 @@ type importParams struct {
 func mountImports(api *routes, doc *apiDoc, im *importer) {
 	api.post("/imports/hsds", permAccounts, im.hsds)
 	doc.add(op{method: http.MethodPost, path: "/api/v1/imports/hsds", tag: "open data",
-		summary: "Import an HSDS 3 JSON document (a service, an organization with services, a list, a paging envelope or NDJSON) into the admin's municipality as provisions, one per service and location. Rows with a location outside the municipality, no usable point or address, or no help type are reported and skipped; the rest is written, each in one write. Importing the same data again changes nothing (ids derive from the source ids). dry_run=true only reports.",
+		summary: "Import an HSDS 3 JSON document (a service, an organization with services, a list, a paging envelope or NDJSON), or a tabular HSDS 1.1, 2.0 or 3.x directory as a zip (Content-Type application/zip: datapackage.json and CSV files, or the CSV files alone), into the admin's municipality as provisions, one per service and location. Rows with a location outside the municipality, no usable point or address, or no help type are reported and skipped; the rest is written, each in one write. Importing the same data again changes nothing (ids derive from the source ids). dry_run=true only reports.",
 		params:  importParams{}, resp: ImportReport{}, errors: []int{http.StatusBadRequest, http.StatusUnauthorized, http.StatusForbidden, http.StatusUnsupportedMediaType}})
 }
 
 func (im *importer) hsds(c *fiber.Ctx) error {
-	if err := requireJSON(c, fiber.MIMEApplicationJSON, "application/x-ndjson"); err != nil {
-		return err
+	zipped := c.Get(fiber.HeaderContentType) == "application/zip"
+	if !zipped {
+		if err := requireJSON(c, fiber.MIMEApplicationJSON, "application/x-ndjson"); err != nil {
+			return err
+		}
 	}
 	dry := false
 	if v := c.Query("dry_run"); v != "" {
@@ -79,7 +82,11 @@ func (im *importer) hsds(c *fiber.Ctx) error {
 	if def != "" && !care.IsHelpType(def) {
 		return invalidQuery("default_help_type", "is not a help type code (see /api/v1/taxonomy)")
 	}
-	doc, err := hsds.ReadJSON(c.Body())
+	read := hsds.ReadJSON
+	if zipped {
+		read = hsds.ReadZip
+	}
+	doc, err := read(c.Body())
 	if err != nil {
 		return badBody("body", err.Error())
 	}

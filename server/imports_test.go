@@ -1,6 +1,8 @@
 package server
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -151,14 +153,18 @@ func TestImportHSDSCommand(t *testing.T) {
 	export := e.do(http.MethodGet, "/hsds/GM0363/services/"+hsds.ID("service", "provision:"+provID), "", "Authorization", "")
 	cfg := config.Config{MongoDBURI: shared.URI, Database: e.store.Database(), Bounds: "nl"}
 	var seen []int
-	rep, err := ImportHSDS(context.Background(), cfg, quietLogger(), "GM0363", export.body, false, "", func(done, total int) { seen = append(seen, done, total) })
+	doc, err := hsds.ReadJSON(export.body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := ImportHSDS(context.Background(), cfg, quietLogger(), "GM0363", doc, false, "", func(done, total int) { seen = append(seen, done, total) })
 	if err != nil {
 		t.Fatal(err)
 	}
 	if rep.Created != 1 || len(seen) != 2 || seen[0] != 1 || seen[1] != 1 {
 		t.Fatalf("import = %+v, progress %v", rep, seen)
 	}
-	if rep, err := ImportHSDS(context.Background(), cfg, quietLogger(), "GM0363", export.body, false, "", nil); err != nil || rep.Unchanged != 1 {
+	if rep, err := ImportHSDS(context.Background(), cfg, quietLogger(), "GM0363", doc, false, "", nil); err != nil || rep.Unchanged != 1 {
 		t.Errorf("second import = %+v, %v", rep, err)
 	}
 	changes, err := e.store.Changes().Next(context.Background(), 1000)
@@ -172,7 +178,52 @@ func TestImportHSDSCommand(t *testing.T) {
 	if !found {
 		t.Error("the imported provision is not in the change log, so running servers would not see it")
 	}
-	if _, err := ImportHSDS(context.Background(), cfg, quietLogger(), "GM9999", export.body, false, "", nil); err == nil {
+	if _, err := ImportHSDS(context.Background(), cfg, quietLogger(), "GM9999", doc, false, "", nil); err == nil {
 		t.Error("an unknown municipality was accepted")
 	}
+}
+
+// TestHSDSImportZip uploads a tabular HSDS directory as a zip, its files
+// in one folder as archivers make it, with 2.0 table names.
+func TestHSDSImportZip(t *testing.T) {
+	e := newTestEnv(t)
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for name, body := range map[string]string{
+		"sociale-kaart/services.csv":            "id,organization_id,name,description,status\ns1,o1,Inloop Oost,Koffie en een praatje,active\n",
+		"sociale-kaart/organizations.csv":       "id,name,description\no1,Buurtwerk Oost,Welzijn\n",
+		"sociale-kaart/locations.csv":           "id,organization_id,name,latitude,longitude\nl1,o1,Buurthuis,52.3600,4.9300\n",
+		"sociale-kaart/service_at_location.csv": "id,service_id,location_id\na1,s1,l1\n",
+		"sociale-kaart/physical_addresses.csv":  "id,location_id,address_1,city,postal_code,country\nad1,l1,Linnaeusstraat 12,Amsterdam,1092 CK,NL\n",
+		"sociale-kaart/regular_schedules.csv":   "id,service_id,weekday,opens_at,closes_at\nr1,s1,Wednesday,10:00,12:00\n",
+	} {
+		w, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write([]byte(body)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	admin := e.as(asAdmin)
+	r := admin.do(http.MethodPost, "/api/v1/imports/hsds?default_help_type=meeting_place", buf.String(), "Content-Type", "application/zip")
+	if r.status != http.StatusOK {
+		t.Fatalf("zip import = %d %s", r.status, r.body)
+	}
+	var rep ImportReport
+	r.json(t, &rep)
+	if rep.Created != 1 {
+		t.Fatalf("zip import = %+v", rep)
+	}
+	p, err := e.store.Provisions().Get(context.Background(), rep.Rows[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Name != "Inloop Oost" || len(p.OpeningHours) != 1 || p.OpeningHours[0].Day != "wed" || p.Area.MunicipalityCode != "GM0363" {
+		t.Errorf("imported = %+v", p.ProvisionFields)
+	}
+	mustProblem(t, admin.do(http.MethodPost, "/api/v1/imports/hsds", "not a zip", "Content-Type", "application/zip"), http.StatusBadRequest, "body")
 }
