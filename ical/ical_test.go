@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	_ "time/tzdata" // the zones below, whatever the host has
 
 	goical "github.com/emersion/go-ical"
 	"github.com/teambition/rrule-go"
@@ -247,7 +248,7 @@ func TestVTimezoneMatchesTheZoneDatabase(t *testing.T) {
 		t.Run(zone, func(t *testing.T) {
 			loc, err := time.LoadLocation(zone)
 			if err != nil {
-				t.Skip(err)
+				t.Fatal(err) // time/tzdata is linked in, so every zone is there
 			}
 			f := NewFeed("tz", testNow, 0)
 			if err := f.AddActivity(activity("tz", care.Schedule{Start: "2026-12-01T14:00", Timezone: zone, DurationMinutes: 60, RRule: "FREQ=DAILY"}), Event{}); err != nil {

@@ -79,22 +79,9 @@ func mountAggregates(api *routes, doc *apiDoc, a *aggregator) {
 }
 
 func (a *aggregator) get(c *fiber.Ctx) error {
-	from, err := timeParam(c, "from")
+	from, to, err := periodParams(c, a.now(), 365*24*time.Hour)
 	if err != nil {
 		return err
-	}
-	to, err := timeParam(c, "to")
-	if err != nil {
-		return err
-	}
-	if to.IsZero() {
-		to = a.now()
-	}
-	if from.IsZero() {
-		from = to.Add(-365 * 24 * time.Hour)
-	}
-	if !from.Before(to) {
-		return invalidQuery("from", "must be before to")
 	}
 	ctx := c.UserContext()
 	mun := actorOf(ctx).Municipality

@@ -84,6 +84,27 @@ func timeParam(c *fiber.Ctx, name string) (time.Time, error) {
 	return time.Time{}, invalidQuery(name, "must be a time such as 2026-11-22T09:00:00+01:00 or a date such as 2026-11-22")
 }
 
+// periodParams reads the from and to query parameters of a report: to
+// defaults to now, from to span before to, and from must come first.
+func periodParams(c *fiber.Ctx, now time.Time, span time.Duration) (from, to time.Time, err error) {
+	if from, err = timeParam(c, "from"); err != nil {
+		return
+	}
+	if to, err = timeParam(c, "to"); err != nil {
+		return
+	}
+	if to.IsZero() {
+		to = now
+	}
+	if from.IsZero() {
+		from = to.Add(-span)
+	}
+	if !from.Before(to) {
+		err = invalidQuery("from", "must be before to")
+	}
+	return
+}
+
 func invalidQuery(name, reason string) error {
 	return newProblem(fiber.StatusBadRequest, "invalid-query", name+" "+reason, FieldProblem{Field: name, Reason: reason})
 }
@@ -130,22 +151,9 @@ func (rv *review) list(c *fiber.Ctx) error {
 }
 
 func (rv *review) unusual(c *fiber.Ctx) error {
-	from, err := timeParam(c, "from")
+	from, to, err := periodParams(c, rv.now(), 30*24*time.Hour)
 	if err != nil {
 		return err
-	}
-	to, err := timeParam(c, "to")
-	if err != nil {
-		return err
-	}
-	if to.IsZero() {
-		to = rv.now()
-	}
-	if from.IsZero() {
-		from = to.Add(-30 * 24 * time.Hour)
-	}
-	if !from.Before(to) {
-		return invalidQuery("from", "must be before to")
 	}
 	maxPerDay, err := intParam(c, "max_per_day", 30, 1, 100000)
 	if err != nil {
