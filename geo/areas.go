@@ -599,3 +599,61 @@ func (a *Areas) DistrictGeometry(code string) (orb.MultiPolygon, bool) {
 	}
 	return out, true
 }
+
+// Unit is one area of the division Areas uses, as stored and reported:
+// a 2024 municipality, a 2014 district or a 2014 neighbourhood.
+type Unit struct {
+	// Level is "municipality", "district" or "neighbourhood".
+	Level string
+	// Code and Name are the CBS code and name, e.g. "WK036300"
+	// "Stadsdeel Centrum".
+	Code, Name string
+	// Municipality is the 2024 municipality the unit belongs to (for a
+	// district as DistrictsOf assigns it, for a neighbourhood that of its
+	// district or of its point); District is a neighbourhood's district.
+	Municipality, District string
+	// Geometry is a municipality's or district's outline; neighbourhoods
+	// have only a Point (their label point). For the others Point is a
+	// point inside them.
+	Geometry orb.MultiPolygon
+	Point    orb.Point
+}
+
+// Units lists every municipality, district and neighbourhood, in that
+// order, each sorted by code. The geometries are shared with a, not
+// copied: the caller must not change them.
+func (a *Areas) Units() []Unit {
+	var out []Unit
+	for _, m := range a.mun.All() {
+		g, _ := a.mun.Geometry(m.Code)
+		out = append(out, Unit{Level: "municipality", Code: m.Code, Name: m.Name, Municipality: m.Code, Geometry: g, Point: m.Centre})
+	}
+	districtMun := map[string]string{}
+	for mun, ds := range a.byMunicipality {
+		for _, d := range ds {
+			districtMun[d] = mun
+		}
+	}
+	for _, d := range a.districts {
+		g, _ := a.DistrictGeometry(d.code)
+		u := Unit{Level: "district", Code: d.code, Name: d.name, Municipality: districtMun[d.code], Geometry: g}
+		if len(g) > 0 {
+			u.Point = interiorPoint(g[0])
+		}
+		out = append(out, u)
+	}
+	for _, h := range a.hoods {
+		u := Unit{Level: "neighbourhood", Code: h.code, Name: h.name, Point: h.p}
+		if _, ok := a.districtByCode["WK"+h.code[2:8]]; ok {
+			u.District = "WK" + h.code[2:8]
+			u.Municipality = districtMun[u.District]
+		}
+		if u.Municipality == "" {
+			if m, ok := a.mun.Locate(h.p); ok {
+				u.Municipality = m.Code
+			}
+		}
+		out = append(out, u)
+	}
+	return out
+}

@@ -599,3 +599,32 @@ func BenchmarkLoadAreas(b *testing.B) {
 	}
 	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/1e6, "heap-MB")
 }
+
+func TestUnits(t *testing.T) {
+	a, err := LoadAreas()
+	if err != nil {
+		t.Fatal(err)
+	}
+	units := a.Units()
+	count := map[string]int{}
+	byCode := map[string]Unit{}
+	for _, u := range units {
+		count[u.Level]++
+		byCode[u.Code] = u
+		if u.Level != "neighbourhood" && len(u.Geometry) == 0 {
+			t.Errorf("%s %s has no geometry", u.Level, u.Code)
+		}
+	}
+	if count["municipality"] != 342 || count["district"] != 2745 || count["neighbourhood"] != 12005 {
+		t.Errorf("units = %v; want 342, 2745 and 12005", count)
+	}
+	if u := byCode["WK036300"]; u.Municipality != "GM0363" || u.Name == "" {
+		t.Errorf("Amsterdam's centre district = %+v", u)
+	}
+	if u := byCode["BU03630000"]; u.District != "WK036300" || u.Municipality != "GM0363" {
+		t.Errorf("Burgwallen-Oude Zijde = %+v", u)
+	}
+	if u := byCode["GM0344"]; u.Name != "Utrecht" || u.Municipality != "GM0344" {
+		t.Errorf("Utrecht = %+v", u)
+	}
+}

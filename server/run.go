@@ -42,6 +42,19 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			log.Error("closing store", "err", err)
 		}
 	}()
+	// The division goes into the store for reports and other tools; in
+	// the background, since nothing the server answers waits for it.
+	areasDone := make(chan struct{})
+	go func() {
+		defer close(areasDone)
+		n, err := ensureAreas(ctx, st, areas.Units())
+		if err != nil && ctx.Err() == nil {
+			log.Error("storing the municipalities, districts and neighbourhoods", "err", err)
+		} else if n > 0 {
+			log.Info("stored the municipalities, districts and neighbourhoods", "added", n)
+		}
+	}()
+	defer func() { <-areasDone }() // before the store closes
 	if cfg.Demo != "" {
 		if _, ok := munis.Lookup(cfg.Demo); !ok && cfg.Demo != "nl" {
 			return fmt.Errorf("server: DICHTBIJ_DEMO: no municipality %s", cfg.Demo)

@@ -1,0 +1,39 @@
+package server
+
+import (
+	"context"
+	"testing"
+
+	"go.mongodb.org/mongo-driver/bson"
+)
+
+// TestEnsureAreas stores the division into an empty store, finds nothing
+// to do the second time, and completes a store that has only part of it.
+func TestEnsureAreas(t *testing.T) {
+	st := shared.Open(t, shared.DBName(t))
+	areas, _ := testAreas(t)
+	units := areas.Units()
+	ctx := context.Background()
+	// A start that was cut off after a few units.
+	if _, err := ensureAreas(ctx, st, units[:10]); err != nil {
+		t.Fatal(err)
+	}
+	added, err := ensureAreas(ctx, st, units)
+	if err != nil || added != len(units)-10 {
+		t.Fatalf("ensureAreas = %d, %v; want %d", added, err, len(units)-10)
+	}
+	if again, err := ensureAreas(ctx, st, units); err != nil || again != 0 {
+		t.Errorf("second ensureAreas = %d, %v; want 0", again, err)
+	}
+	var d storedArea
+	if err := st.Raw(areasColl).FindOne(ctx, bson.D{{Key: "_id", Value: "WK036300"}}).Decode(&d); err != nil {
+		t.Fatal(err)
+	}
+	if d.Level != "district" || d.Municipality != "GM0363" || len(d.Polygons) == 0 || len(d.Polygons[0].Rings[0].Lon) < 4 {
+		t.Errorf("stored district = %+v", d.Code)
+	}
+	n, err := st.Raw(areasColl).CountDocuments(ctx, bson.D{{Key: "level", Value: "municipality"}})
+	if err != nil || n != 342 {
+		t.Errorf("municipalities stored = %d, %v", n, err)
+	}
+}
