@@ -69,6 +69,23 @@ type SettingsFields struct {
 	// ContactTargetDays is the target time, in days from the request's
 	// creation, to the first accepted referral.
 	ContactTargetDays int `json:"contact_target_days" bson:"contact_target_days" validate:"required,min=1,max=90"`
+	// UnitPrices are what specialist care costs the municipality, for the
+	// estimated avoided costs in monitoring; absent until set.
+	UnitPrices *UnitPrices `json:"unit_prices,omitempty" bson:"unit_prices,omitempty"`
+}
+
+// UnitPrices are a municipality's prices, in euros, of what a step back
+// to the neighbourhood saves. Each is per unit; monitoring multiplies
+// them by counts and shows the calculation, not only the total.
+type UnitPrices struct {
+	// SupportHourEUR is an hour of individual specialist support.
+	SupportHourEUR float64 `json:"support_hour_eur" bson:"support_hour_eur" validate:"min=0,max=1000"`
+	// SpecialistTrajectoryEUR is one specialist trajectory (maatwerk).
+	SpecialistTrajectoryEUR float64 `json:"specialist_trajectory_eur" bson:"specialist_trajectory_eur" validate:"min=0,max=1000000"`
+	// TransportRideEUR is one ride of (Wmo) transport.
+	TransportRideEUR float64 `json:"transport_ride_eur" bson:"transport_ride_eur" validate:"min=0,max=1000"`
+	// Source says where the prices come from (a budget, a contract).
+	Source string `json:"source,omitempty" bson:"source,omitempty" validate:"max=300,safetext"`
 }
 
 // MunicipalitySettings are stored per municipality; the ID is the CBS

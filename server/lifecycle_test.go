@@ -237,6 +237,19 @@ func TestTimeliness(t *testing.T) {
 	if r := co.do(http.MethodPut, "/api/v1/municipalities/GM0363/settings", `{"contact_target_days":4}`, "If-Match", `"1"`); r.status != http.StatusOK {
 		t.Errorf("PUT with the current If-Match = %d %s", r.status, r.body)
 	}
+
+	// Unit prices for the avoided costs in monitoring.
+	prices := `{"contact_target_days":4,"unit_prices":{"support_hour_eur":78.5,"specialist_trajectory_eur":4200,"transport_ride_eur":17,"source":"Begroting 2026"}}`
+	if r := co.do(http.MethodPut, "/api/v1/municipalities/GM0363/settings", prices); r.status != http.StatusOK {
+		t.Fatalf("PUT unit prices = %d %s", r.status, r.body)
+	}
+	var got care.MunicipalitySettings
+	e.do(http.MethodGet, "/api/v1/municipalities/GM0363/settings", "").json(t, &got)
+	if p := got.UnitPrices; p == nil || p.SupportHourEUR != 78.5 || p.SpecialistTrajectoryEUR != 4200 || p.TransportRideEUR != 17 || p.Source != "Begroting 2026" {
+		t.Errorf("unit prices read back = %+v", got.UnitPrices)
+	}
+	mustProblem(t, co.do(http.MethodPut, "/api/v1/municipalities/GM0363/settings", strings.Replace(prices, "78.5", "-1", 1)), 422, "unit_prices.support_hour_eur")
+	mustProblem(t, co.do(http.MethodPut, "/api/v1/municipalities/GM0363/settings", strings.Replace(prices, `"transport_ride_eur":17`, `"transport_ride_eur":"17"`, 1)), 400, "unit_prices.transport_ride_eur")
 }
 
 // TestTimelinessOf covers the derivation on its own, where the clock can
