@@ -107,6 +107,17 @@ func (h *hsdsAPI) catalog(c *fiber.Ctx) (hsds.Catalog, error) {
 	return hsds.Build(d), nil
 }
 
+// listing checks a list request's parameters and then reads the
+// catalog: a bad query costs no read of the municipality's records.
+func (h *hsdsAPI) listing(c *fiber.Ctx) (hsds.Catalog, listQuery, error) {
+	q, err := h.query(c)
+	if err != nil {
+		return hsds.Catalog{}, q, err
+	}
+	cat, err := h.catalog(c)
+	return cat, q, err
+}
+
 func (h *hsdsAPI) root(c *fiber.Ctx) error {
 	if _, ok := h.areas.Municipalities().Lookup(c.Params("municipality")); !ok {
 		return newProblem(fiber.StatusNotFound, "not-found", "no municipality with code "+c.Params("municipality"))
@@ -239,11 +250,7 @@ func flat(s hsds.Service) hsds.Service {
 }
 
 func (h *hsdsAPI) services(c *fiber.Ctx) error {
-	cat, err := h.catalog(c)
-	if err != nil {
-		return err
-	}
-	q, err := h.query(c)
+	cat, q, err := h.listing(c)
 	if err != nil {
 		return err
 	}
@@ -304,11 +311,7 @@ func (h *hsdsAPI) service(c *fiber.Ctx) error {
 }
 
 func (h *hsdsAPI) organizations(c *fiber.Ctx) error {
-	cat, err := h.catalog(c)
-	if err != nil {
-		return err
-	}
-	q, err := h.query(c)
+	cat, q, err := h.listing(c)
 	if err != nil {
 		return err
 	}
@@ -354,11 +357,7 @@ func (h *hsdsAPI) organization(c *fiber.Ctx) error {
 }
 
 func (h *hsdsAPI) serviceAtLocations(c *fiber.Ctx) error {
-	cat, err := h.catalog(c)
-	if err != nil {
-		return err
-	}
-	q, err := h.query(c)
+	cat, q, err := h.listing(c)
 	if err != nil {
 		return err
 	}
@@ -431,11 +430,7 @@ func (h *hsdsAPI) serviceAtLocation(c *fiber.Ctx) error {
 }
 
 func (h *hsdsAPI) taxonomies(c *fiber.Ctx) error {
-	cat, err := h.catalog(c)
-	if err != nil {
-		return err
-	}
-	q, err := h.query(c)
+	cat, q, err := h.listing(c)
 	if err != nil {
 		return err
 	}
@@ -458,11 +453,7 @@ func (h *hsdsAPI) taxonomy(c *fiber.Ctx) error {
 }
 
 func (h *hsdsAPI) terms(c *fiber.Ctx) error {
-	cat, err := h.catalog(c)
-	if err != nil {
-		return err
-	}
-	q, err := h.query(c)
+	cat, q, err := h.listing(c)
 	if err != nil {
 		return err
 	}
