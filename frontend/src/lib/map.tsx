@@ -31,6 +31,55 @@ function isMunicipality(f: GeoJSON.Feature | undefined): boolean {
   return (f?.properties as { kind?: string } | null)?.kind === 'municipality';
 }
 
+/**
+ * The base both maps share: Leaflet fitted to the country, a click reported
+ * as a point (rounded to about a metre), the basemap when the build sets
+ * one, and the municipality's outline and districts once loaded (else its
+ * centre). keepView says whether the page placed the view itself, so that
+ * the outline must not move it; ready is called once the base is drawn.
+ */
+function baseMap(
+  el: HTMLElement,
+  municipality: string | undefined,
+  opts: { canvas?: boolean; pick: { current?: (p: LatLon) => void }; keepView: () => boolean; ready: () => void },
+): { map: L.Map; group: L.LayerGroup; remove: () => void } {
+  const m = L.map(el, { zoomSnap: 0.5, keyboard: true, preferCanvas: !!opts.canvas });
+  m.fitBounds(NL);
+  m.attributionControl.setPrefix('Leaflet');
+  const group = L.layerGroup().addTo(m);
+  m.on('click', (e: L.LeafletMouseEvent) => {
+    opts.pick.current?.({ lat: Math.round(e.latlng.lat * 1e5) / 1e5, lon: Math.round(e.latlng.lng * 1e5) / 1e5 });
+  });
+  if (TILE_URL) L.tileLayer(TILE_URL, { attribution: TILE_ATTRIBUTION, maxZoom: 19, crossOrigin: true }).addTo(m);
+  let gone = false;
+  Promise.all([municipality ? loadAreas(municipality) : Promise.resolve(null), loadMunicipalities().catch(() => [])]).then(([fc, all]) => {
+    if (gone) return;
+    const centre = all.find((x) => x.code === municipality)?.centre;
+    if (!fc && centre && !opts.keepView()) m.setView([centre[1], centre[0]], 12);
+    if (fc) {
+      const layer = L.geoJSON(fc, {
+        interactive: false,
+        style: (f) =>
+          isMunicipality(f)
+            ? { color: '#1d3f72', weight: 3, fill: true, fillColor: '#eef3fa', fillOpacity: 0.6 }
+            : { color: '#5a6f8f', weight: 1, dashArray: '4 3', fill: false },
+      }).addTo(m);
+      layer.bringToBack();
+      if (!opts.keepView()) m.fitBounds(layer.getBounds());
+    }
+    m.attributionControl.addAttribution('Grenzen: CBS / Kadaster (CC-BY 4.0)');
+    opts.ready();
+  });
+  return {
+    map: m,
+    group,
+    remove: () => {
+      gone = true;
+      m.remove();
+    },
+  };
+}
+
 export interface MapProps {
   municipality?: string;
   /** The point to show, with a circle of radius metres around it. */
@@ -50,41 +99,10 @@ export function AreaMap({ municipality, point, radius, onPick, label, onReady }:
   pick.current = onPick;
 
   useEffect(() => {
-    const m = L.map(el.current!, { zoomSnap: 0.5, keyboard: true, attributionControl: true });
-    map.current = m;
-    m.fitBounds(NL);
-    m.attributionControl.setPrefix('Leaflet');
-    marks.current = L.layerGroup().addTo(m);
-    m.on('click', (e: L.LeafletMouseEvent) => {
-      pick.current?.({ lat: Math.round(e.latlng.lat * 1e5) / 1e5, lon: Math.round(e.latlng.lng * 1e5) / 1e5 });
-    });
-    let gone = false;
-    const areas = municipality ? loadAreas(municipality) : Promise.resolve(null);
-    if (TILE_URL) {
-      L.tileLayer(TILE_URL, { attribution: TILE_ATTRIBUTION, maxZoom: 19, crossOrigin: true }).addTo(m);
-    }
-    Promise.all([areas, loadMunicipalities().catch(() => [])]).then(([fc, all]) => {
-      if (gone) return;
-      const centre = all.find((x) => x.code === municipality)?.centre;
-      if (!fc && centre && !point) m.setView([centre[1], centre[0]], 12);
-      if (fc) {
-        const layer = L.geoJSON(fc, {
-          interactive: false,
-          style: (f) =>
-            isMunicipality(f)
-              ? { color: '#1d3f72', weight: 3, fill: true, fillColor: '#eef3fa', fillOpacity: 0.6 }
-              : { color: '#5a6f8f', weight: 1, dashArray: '4 3', fill: false },
-        }).addTo(m);
-        layer.bringToBack();
-        if (!point) m.fitBounds(layer.getBounds());
-      }
-      m.attributionControl.addAttribution('Grenzen: CBS / Kadaster (CC-BY 4.0)');
-      onReady?.();
-    });
-    return () => {
-      gone = true;
-      m.remove();
-    };
+    const b = baseMap(el.current!, municipality, { pick, keepView: () => !!point, ready: () => onReady?.() });
+    map.current = b.map;
+    marks.current = b.group;
+    return b.remove;
   }, [municipality]);
 
   useEffect(() => {
@@ -130,38 +148,12 @@ export function LayerMap({ municipality, label, onPick, draw, deps, onDrawn, tal
   pick.current = onPick;
 
   useEffect(() => {
-    const m = L.map(el.current!, { zoomSnap: 0.5, keyboard: true, preferCanvas: true });
-    map.current = m;
-    m.fitBounds(NL);
-    m.attributionControl.setPrefix('Leaflet');
-    group.current = L.layerGroup().addTo(m);
-    m.on('click', (e: L.LeafletMouseEvent) => {
-      pick.current?.({ lat: Math.round(e.latlng.lat * 1e5) / 1e5, lon: Math.round(e.latlng.lng * 1e5) / 1e5 });
+    const b = baseMap(el.current!, municipality, {
+      canvas: true, pick, keepView: () => placed.current, ready: () => el.current?.setAttribute('data-ready', 'true'),
     });
-    if (TILE_URL) L.tileLayer(TILE_URL, { attribution: TILE_ATTRIBUTION, maxZoom: 19, crossOrigin: true }).addTo(m);
-    let gone = false;
-    Promise.all([municipality ? loadAreas(municipality) : Promise.resolve(null), loadMunicipalities().catch(() => [])]).then(([fc, all]) => {
-      if (gone) return;
-      const centre = all.find((x) => x.code === municipality)?.centre;
-      if (!fc && centre && !placed.current) m.setView([centre[1], centre[0]], 12);
-      if (fc) {
-        const layer = L.geoJSON(fc, {
-          interactive: false,
-          style: (f) =>
-            isMunicipality(f)
-              ? { color: '#1d3f72', weight: 3, fill: true, fillColor: '#eef3fa', fillOpacity: 0.6 }
-              : { color: '#5a6f8f', weight: 1, dashArray: '4 3', fill: false },
-        }).addTo(m);
-        layer.bringToBack();
-        if (!placed.current) m.fitBounds(layer.getBounds());
-      }
-      m.attributionControl.addAttribution('Grenzen: CBS / Kadaster (CC-BY 4.0)');
-      el.current?.setAttribute('data-ready', 'true');
-    });
-    return () => {
-      gone = true;
-      m.remove();
-    };
+    map.current = b.map;
+    group.current = b.group;
+    return b.remove;
   }, [municipality]);
 
   useEffect(() => {
