@@ -124,12 +124,8 @@ function Options({ account }: { account: Account }) {
           {inits.length === 0 ? <p>{to('opt.none')}</p> : (
             <ul class="cards" data-testid="initiatives">
               {inits.map((i) => (
-                <li key={i.id} data-initiative={i.id}>
-                  <strong>{i.organisation}</strong>{i.active === false && <> · <span class="badge">{to('opt.paused')}</span></>}
-                  <p>{helps(i.help_types)} · {i.service_area.polygon ? to('area.polygon') : `${to('area.radius')} ${formatDistance(i.service_area.radius_m ?? 0)}`}</p>
-                  <button type="button" class="link-button" onClick={() => setEditing({ kind: 'initiative', rec: i })}>{to('opt.edit', { name: i.organisation })}</button>
-                  <OptionActions kind="initiative" rec={i} name={i.organisation} onDone={saved} />
-                </li>
+                <OptionCard key={i.id} kind="initiative" rec={i} name={i.organisation} onDone={saved} onEdit={() => setEditing({ kind: 'initiative', rec: i })}
+                  line={`${helps(i.help_types)} · ${i.service_area.polygon ? to('area.polygon') : `${to('area.radius')} ${formatDistance(i.service_area.radius_m ?? 0)}`}`} />
               ))}
             </ul>
           )}
@@ -137,12 +133,8 @@ function Options({ account }: { account: Account }) {
           {provs.length === 0 ? <p>{to('opt.none')}</p> : (
             <ul class="cards" data-testid="provisions">
               {provs.map((p) => (
-                <li key={p.id} data-provision={p.id}>
-                  <strong>{p.name}</strong>{p.active === false && <> · <span class="badge">{to('opt.paused')}</span></>}
-                  <p>{helps(p.help_types)} · {p.address.street} {p.address.house_number}, {p.address.city}</p>
-                  <button type="button" class="link-button" onClick={() => setEditing({ kind: 'provision', rec: p })}>{to('opt.edit', { name: p.name })}</button>
-                  <OptionActions kind="provision" rec={p} name={p.name} onDone={saved} />
-                </li>
+                <OptionCard key={p.id} kind="provision" rec={p} name={p.name} onDone={saved} onEdit={() => setEditing({ kind: 'provision', rec: p })}
+                  line={`${helps(p.help_types)} · ${p.address.street} ${p.address.house_number}, ${p.address.city}`} />
               ))}
             </ul>
           )}
@@ -150,12 +142,8 @@ function Options({ account }: { account: Account }) {
           {acts.length === 0 ? <p>{to('opt.none')}</p> : (
             <ul class="cards" data-testid="activities">
               {acts.map((a) => (
-                <li key={a.id} data-activity={a.id}>
-                  <strong>{a.name}</strong>{a.active === false && <> · <span class="badge">{to('opt.paused')}</span></>}
-                  <p>{describe(parseRRule(a.schedule), tax)} · {to('act.spots.short', { n: a.spots_per_occurrence })}</p>
-                  <button type="button" class="link-button" onClick={() => setEditing({ kind: 'activity', rec: a })}>{to('opt.edit', { name: a.name })}</button>
-                  <OptionActions kind="activity" rec={a} name={a.name} onDone={saved} />
-                </li>
+                <OptionCard key={a.id} kind="activity" rec={a} name={a.name} onDone={saved} onEdit={() => setEditing({ kind: 'activity', rec: a })}
+                  line={`${describe(parseRRule(a.schedule), tax)} · ${to('act.spots.short', { n: a.spots_per_occurrence })}`} />
               ))}
             </ul>
           )}
@@ -168,6 +156,20 @@ function Options({ account }: { account: Account }) {
 const PLURAL: Record<Kind, string> = { initiative: 'initiatives', provision: 'provisions', activity: 'activities' };
 
 /** Pause or resume (PATCH active) and delete (after a confirmation) one option. */
+/** One of the organiser's options as a card: name, paused badge, a summary line, edit, and the pause and delete actions. */
+function OptionCard({ kind, rec, name, line, onEdit, onDone }: {
+  kind: Kind; rec: { id: string; version: number; active?: boolean }; name: string; line: string; onEdit: () => void; onDone: (msg: string) => Promise<void>;
+}) {
+  return (
+    <li {...{ [`data-${kind}`]: rec.id }}>
+      <strong>{name}</strong>{rec.active === false && <> · <span class="badge">{to('opt.paused')}</span></>}
+      <p>{line}</p>
+      <button type="button" class="link-button" onClick={onEdit}>{to('opt.edit', { name })}</button>
+      <OptionActions kind={kind} rec={rec} name={name} onDone={onDone} />
+    </li>
+  );
+}
+
 function OptionActions({ kind, rec, name, onDone }: { kind: Kind; rec: { id: string; version: number; active?: boolean }; name: string; onDone: (msg: string) => Promise<void> }) {
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
