@@ -52,6 +52,37 @@ type Catalog struct {
 	// Modified is when the record behind each HSDS id last changed, for
 	// modified_after.
 	Modified map[string]time.Time
+	// services, locations and organizations find an entry by id.
+	services, locations, organizations map[string]int
+}
+
+// Service returns the service with id.
+func (c Catalog) Service(id string) (Service, bool) { return lookup(c.Services, c.services, id) }
+
+// Location returns the location with id.
+func (c Catalog) Location(id string) (Location, bool) { return lookup(c.Locations, c.locations, id) }
+
+// Organization returns the organization with id.
+func (c Catalog) Organization(id string) (Organization, bool) {
+	return lookup(c.Organizations, c.organizations, id)
+}
+
+func lookup[T any](list []T, index map[string]int, id string) (T, bool) {
+	i, ok := index[id]
+	if !ok {
+		var zero T
+		return zero, false
+	}
+	return list[i], true
+}
+
+// indexByID maps each entry's id to its position.
+func indexByID[T any](list []T, id func(T) string) map[string]int {
+	m := make(map[string]int, len(list))
+	for i, e := range list {
+		m[id(e)] = i
+	}
+	return m
 }
 
 // Build maps a directory to HSDS.
@@ -101,6 +132,9 @@ func Build(d Directory) Catalog {
 			c.Modified[id] = a.UpdatedAt
 		}
 	}
+	c.services = indexByID(c.Services, func(s Service) string { return s.ID })
+	c.locations = indexByID(c.Locations, func(l Location) string { return l.ID })
+	c.organizations = indexByID(c.Organizations, func(o Organization) string { return o.ID })
 	return c
 }
 

@@ -276,18 +276,14 @@ func (h *hsdsAPI) services(c *fiber.Ctx) error {
 
 // withOrganization is a service in full, with its organization.
 func withOrganization(cat hsds.Catalog, s hsds.Service) hsds.Service {
-	for _, o := range cat.Organizations {
-		if o.ID == s.OrganizationID {
-			org := o
-			s.Organization = &org
-		}
+	if o, ok := cat.Organization(s.OrganizationID); ok {
+		s.Organization = &o
 	}
+	// A copy: the catalog's own service keeps its bare links.
+	s.ServiceAtLocations = slices.Clone(s.ServiceAtLocations)
 	for i, sal := range s.ServiceAtLocations {
-		for _, l := range cat.Locations {
-			if l.ID == sal.LocationID {
-				loc := l
-				s.ServiceAtLocations[i].Location = &loc
-			}
+		if l, ok := cat.Location(sal.LocationID); ok {
+			s.ServiceAtLocations[i].Location = &l
 		}
 	}
 	return s
@@ -302,10 +298,8 @@ func (h *hsdsAPI) service(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	for _, s := range cat.Services {
-		if s.ID == c.Params("id") {
-			return c.JSON(withOrganization(cat, s))
-		}
+	if s, ok := cat.Service(c.Params("id")); ok {
+		return c.JSON(withOrganization(cat, s))
 	}
 	return hsdsNotFound("service", c.Params("id"))
 }
@@ -348,10 +342,8 @@ func (h *hsdsAPI) organization(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	for _, o := range cat.Organizations {
-		if o.ID == c.Params("id") {
-			return c.JSON(fullOrganization(cat, o))
-		}
+	if o, ok := cat.Organization(c.Params("id")); ok {
+		return c.JSON(fullOrganization(cat, o))
 	}
 	return hsdsNotFound("organization", c.Params("id"))
 }
@@ -397,20 +389,9 @@ func (h *hsdsAPI) serviceAtLocations(c *fiber.Ctx) error {
 
 // salParts finds a service-at-location's service and location.
 func salParts(cat hsds.Catalog, sal hsds.ServiceAtLocation) (hsds.Service, hsds.Location, bool) {
-	var svc hsds.Service
-	var loc hsds.Location
-	found := 0
-	for _, s := range cat.Services {
-		if s.ID == sal.ServiceID {
-			svc, found = flat(s), found+1
-		}
-	}
-	for _, l := range cat.Locations {
-		if l.ID == sal.LocationID {
-			loc, found = l, found+1
-		}
-	}
-	return svc, loc, found == 2
+	s, sok := cat.Service(sal.ServiceID)
+	l, lok := cat.Location(sal.LocationID)
+	return flat(s), l, sok && lok
 }
 
 func (h *hsdsAPI) serviceAtLocation(c *fiber.Ctx) error {
