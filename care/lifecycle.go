@@ -84,6 +84,13 @@ type UnitPrices struct {
 	SpecialistTrajectoryEUR float64 `json:"specialist_trajectory_eur" bson:"specialist_trajectory_eur" validate:"min=0,max=1000000"`
 	// TransportRideEUR is one ride of (Wmo) transport.
 	TransportRideEUR float64 `json:"transport_ride_eur" bson:"transport_ride_eur" validate:"min=0,max=1000"`
+	// SupportHoursPerReferral is how many hours of individual support a
+	// completed referral to a volunteer or initiative stands in for; 0
+	// leaves that line of the estimate out.
+	SupportHoursPerReferral float64 `json:"support_hours_per_referral" bson:"support_hours_per_referral" validate:"min=0,max=1000"`
+	// RidesPerTransportReferral is how many rides a completed referral
+	// for transport stands in for; 0 leaves that line out.
+	RidesPerTransportReferral float64 `json:"rides_per_transport_referral" bson:"rides_per_transport_referral" validate:"min=0,max=1000"`
 	// Source says where the prices come from (a budget, a contract).
 	Source string `json:"source,omitempty" bson:"source,omitempty" validate:"max=300,safetext"`
 }

@@ -26,6 +26,7 @@ import (
 	"github.com/dichtbij/dichtbij/frontend"
 	"github.com/dichtbij/dichtbij/geo"
 	"github.com/dichtbij/dichtbij/matching"
+	"github.com/dichtbij/dichtbij/monitor"
 	"github.com/dichtbij/dichtbij/store"
 )
 
@@ -71,6 +72,9 @@ type Deps struct {
 	Retention time.Duration
 	// Postcodes turn a postcode into a point; nil loads the embedded ones.
 	Postcodes *geo.Postcodes
+	// Indicators are the facts monitoring computes from, kept current by
+	// the app; nil makes NewApp load them from the store.
+	Indicators *monitor.Index
 
 	// cases guards support requests; NewApp sets it.
 	cases *cases
@@ -190,7 +194,27 @@ func NewApp(d Deps) (*App, error) {
 	doc.add(op{method: http.MethodGet, path: "/api/v1/config", tag: "meta", summary: "What the portal needs to know of this deployment: the basemap tiles, if any", resp: PortalConfig{}})
 	doc.add(op{method: http.MethodGet, path: "/api/v1/taxonomy", tag: "taxonomy", summary: "Help types, ZRM life domains and other code lists with Dutch and English labels", resp: care.Taxonomy{}})
 
-	engineSync := newOptionSync(d.Engine, d.Store, d.Log, d.Now)
+	loadIndicators := d.Indicators == nil
+	if loadIndicators {
+		d.Indicators = monitor.NewIndex()
+	}
+	engineSync := newOptionSync(d.Engine, d.Store, d.Log, d.Now).withIndicators(d.Indicators)
+	if loadIndicators {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		err := engineSync.indicators.load(ctx)
+		cancel()
+		if err != nil {
+			return nil, err
+		}
+	}
+	// Requests, referrals and specialist referrals are written along many
+	// paths (workflow, expiry, retention, erasure); the store tells the
+	// indicators of each.
+	d.Store.SetWriteHook(func(ctx context.Context, coll, id string, deleted bool) {
+		if followed(coll) {
+			engineSync.written(ctx, coll, id, deleted)
+		}
+	})
 	refs := newReferrals(d, engineSync)
 	mountResources(api, doc, d, engineSync, refs)
 	mountMatching(api, doc, d)
@@ -209,6 +233,7 @@ func NewApp(d Deps) (*App, error) {
 	mountPrivacy(api, doc, priv)
 	mountReview(api, doc, &review{log: alog, now: d.Now})
 	mountAggregates(api, doc, &aggregator{st: d.Store, now: d.Now})
+	mountIndicators(api, doc, newIndicators(d))
 	keep := &retention{st: d.Store, privacy: priv, keep: d.Retention, now: d.Now}
 
 	mountHSDS(top, doc, &hsdsAPI{st: d.Store, areas: d.Checker.Areas(), postcodes: d.Postcodes, baseURL: d.BaseURL})

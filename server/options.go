@@ -10,6 +10,7 @@ import (
 	"github.com/dichtbij/dichtbij/care"
 	"github.com/dichtbij/dichtbij/matching"
 	"github.com/dichtbij/dichtbij/matching/fromcare"
+	"github.com/dichtbij/dichtbij/monitor"
 	"github.com/dichtbij/dichtbij/store"
 )
 
@@ -23,10 +24,21 @@ type optionSync struct {
 	changes *store.ChangeLog
 	log     *slog.Logger
 	now     func() time.Time
+	// indicators, when set, is told of every write too, and follows the
+	// change log and reloads along with the engine.
+	indicators *monitorSync
 }
 
 func newOptionSync(eng *matching.Engine, st *store.Store, log *slog.Logger, now func() time.Time) *optionSync {
 	return &optionSync{eng: eng, st: st, changes: st.Changes(), log: log, now: now}
+}
+
+// withIndicators makes the sync keep idx current as well.
+func (s *optionSync) withIndicators(idx *monitor.Index) *optionSync {
+	if idx != nil {
+		s.indicators = newMonitorSync(idx, s.st, s.log, s.now)
+	}
+	return s
 }
 
 // Option collections, as named in the change log.
@@ -172,16 +184,22 @@ func (s *optionSync) activity(ctx context.Context, a care.Activity) (matching.Op
 	return fromcare.Activity(a, s.now(), wheelchair)
 }
 
-// written is called after this process changed a record: the engine sees
-// it at once and other processes through the change log. A failure here
-// leaves the record written; it is logged, and the periodic reload heals
-// the engines.
+// written is called after this process changed a record: the engine and
+// the indicators see it at once, other processes through the change log.
+// It is appended first, so that an indicators reload running meanwhile
+// re-applies it. A failure here leaves the record written; it is logged,
+// and the periodic reload heals the engine and the indicators.
 func (s *optionSync) written(ctx context.Context, coll, id string, deleted bool) {
+	if _, err := s.changes.Append(ctx, coll, id, deleted, s.now()); err != nil {
+		s.log.Error("change log append", "collection", coll, "id", id, "err", err)
+	}
 	if err := s.apply(ctx, coll, id); err != nil {
 		s.log.Error("matching engine update", "collection", coll, "id", id, "err", err)
 	}
-	if _, err := s.changes.Append(ctx, coll, id, deleted, s.now()); err != nil {
-		s.log.Error("change log append", "collection", coll, "id", id, "err", err)
+	if s.indicators != nil {
+		if err := s.indicators.apply(ctx, coll, id); err != nil {
+			s.log.Error("indicators update", "collection", coll, "id", id, "err", err)
+		}
 	}
 }
 
@@ -219,9 +237,19 @@ func (s *optionSync) follow(ctx context.Context, interval, reload time.Duration)
 		if err := s.catchUp(ctx); err != nil && ctx.Err() == nil {
 			s.log.Warn("following change log", "err", err)
 		}
+		if s.indicators != nil {
+			if err := s.indicators.catchUp(ctx); err != nil && ctx.Err() == nil {
+				s.log.Warn("following change log for the indicators", "err", err)
+			}
+		}
 		if time.Since(lastReload) >= reload {
 			if err := s.load(ctx); err != nil && ctx.Err() == nil {
 				s.log.Warn("periodic engine reload", "err", err)
+			}
+			if s.indicators != nil {
+				if err := s.indicators.load(ctx); err != nil && ctx.Err() == nil {
+					s.log.Warn("periodic indicators reload", "err", err)
+				}
 			}
 			lastReload = time.Now()
 		}

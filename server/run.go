@@ -14,6 +14,7 @@ import (
 	"github.com/dichtbij/dichtbij/geo"
 	"github.com/dichtbij/dichtbij/matching"
 	"github.com/dichtbij/dichtbij/matching/fromcare"
+	"github.com/dichtbij/dichtbij/monitor"
 	"github.com/dichtbij/dichtbij/store"
 )
 
@@ -67,14 +68,18 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("server: %w", err)
 	}
-	engineSync := newOptionSync(eng, st, log, time.Now)
+	indicators := monitor.NewIndex()
+	engineSync := newOptionSync(eng, st, log, time.Now).withIndicators(indicators)
 	if err := engineSync.load(ctx); err != nil {
+		return err
+	}
+	if err := engineSync.indicators.load(ctx); err != nil {
 		return err
 	}
 	followCtx, stopFollow := context.WithCancel(ctx)
 	defer stopFollow()
 	go engineSync.follow(followCtx, cfg.PollInterval, 6*time.Hour)
-	d := Deps{Store: st, Checker: care.NewChecker(bounds, areas), Engine: eng, Bounds: bounds, Log: log, BodyLimit: cfg.BodyLimit,
+	d := Deps{Store: st, Checker: care.NewChecker(bounds, areas), Engine: eng, Indicators: indicators, Bounds: bounds, Log: log, BodyLimit: cfg.BodyLimit,
 		ProposalExpiry: cfg.ProposalExpiry, CookieSecure: cfg.CookieSecure, BaseURL: cfg.BaseURL,
 		CORSOrigins: cfg.CORSOrigins, Retention: cfg.Retention, LoginLimit: cfg.LoginLimit, TrustedProxies: cfg.TrustedProxies,
 		TileURL: cfg.TileURL, TileAttribution: cfg.TileAttribution}

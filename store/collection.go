@@ -21,10 +21,11 @@ type Record interface {
 type Collection[T Record] struct {
 	name string
 	c    *mongo.Collection
+	s    *Store
 }
 
 func collection[T Record](s *Store, name string) *Collection[T] {
-	return &Collection[T]{name: name, c: s.db.Collection(name)}
+	return &Collection[T]{name: name, c: s.db.Collection(name), s: s}
 }
 
 // NewCollection returns the collection name holding records of type T,
@@ -104,6 +105,7 @@ func (c *Collection[T]) Insert(ctx context.Context, rec T) error {
 		}
 		return fmt.Errorf("store: insert %s %s: %w", c.name, id, err)
 	}
+	c.s.written(ctx, c.name, id, false)
 	return nil
 }
 
@@ -133,6 +135,7 @@ func (c *Collection[T]) Replace(ctx context.Context, prev int64, rec T) error {
 		return fmt.Errorf("store: replace %s %s: %w", c.name, id, err)
 	}
 	if res.MatchedCount == 1 {
+		c.s.written(ctx, c.name, id, false)
 		return nil
 	}
 	if _, err := c.Get(ctx, id); err != nil {
@@ -150,6 +153,7 @@ func (c *Collection[T]) Delete(ctx context.Context, id string) error {
 	if res.DeletedCount == 0 {
 		return fmt.Errorf("store: %s %s: %w", c.name, id, ErrNotFound)
 	}
+	c.s.written(ctx, c.name, id, true)
 	return nil
 }
 

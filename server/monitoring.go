@@ -1,0 +1,193 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/dichtbij/dichtbij/care"
+	"github.com/dichtbij/dichtbij/monitor"
+	"github.com/dichtbij/dichtbij/store"
+)
+
+// Collections the indicators follow besides the options, as named in the
+// change log.
+const (
+	collRequests    = "requests"
+	collReferrals   = "referrals"
+	collSpecialists = "specialist_referrals"
+)
+
+// monitorSync keeps the indicators' facts in step with the store, as
+// optionSync does for the matching engine: a full load at start, each
+// write of this process at once (through the store's write hook and
+// optionSync.written), and other processes' writes from the change log.
+type monitorSync struct {
+	idx *monitor.Index
+	st  *store.Store
+	// changes is this sync's own cursor in the change log: after a
+	// reload it re-applies everything written since the reload began.
+	changes *store.ChangeLog
+	log     *slog.Logger
+	now     func() time.Time
+}
+
+func newMonitorSync(idx *monitor.Index, st *store.Store, log *slog.Logger, now func() time.Time) *monitorSync {
+	return &monitorSync{idx: idx, st: st, changes: st.Changes(), log: log, now: now}
+}
+
+// load reads every record the indicators use into a fresh index and puts
+// it in place of the old one, then applies what was written meanwhile.
+func (m *monitorSync) load(ctx context.Context) error {
+	start := time.Now()
+	if _, err := m.changes.Head(ctx); err != nil {
+		return err
+	}
+	fresh := monitor.NewIndex()
+	var reqs []care.Request
+	searches := map[string]*care.Search{}
+	if err := m.st.Requests().Each(ctx, func(r care.Request) error {
+		reqs = append(reqs, r)
+		if r.LastSearch != nil {
+			searches[r.LastSearch.ID] = nil
+		}
+		return nil
+	}); err != nil {
+		return fmt.Errorf("server: indicators: %w", err)
+	}
+	if err := m.st.Searches().Each(ctx, func(s care.Search) error {
+		if _, ok := searches[s.ID]; ok {
+			searches[s.ID] = &s
+		}
+		return nil
+	}); err != nil {
+		return fmt.Errorf("server: indicators: %w", err)
+	}
+	for _, r := range reqs {
+		var s *care.Search
+		if r.LastSearch != nil {
+			s = searches[r.LastSearch.ID]
+		}
+		fresh.PutRequest(monitor.FromRequest(r, s))
+	}
+	now := m.now()
+	err := errors.Join(
+		m.st.Referrals().Each(ctx, func(r care.Referral) error { fresh.PutReferral(monitor.FromReferral(r)); return nil }),
+		m.st.Specialists().Each(ctx, func(s care.Specialist) error { fresh.PutSpecialist(monitor.FromSpecialist(s)); return nil }),
+		m.st.Volunteers().Each(ctx, func(v care.Volunteer) error { fresh.PutOption(monitor.FromVolunteer(v)); return nil }),
+		m.st.Initiatives().Each(ctx, func(i care.Initiative) error { fresh.PutOption(monitor.FromInitiative(i)); return nil }),
+		m.st.Provisions().Each(ctx, func(p care.Provision) error { fresh.PutOption(monitor.FromProvision(p)); return nil }),
+		m.st.Activities().Each(ctx, func(a care.Activity) error { fresh.PutOption(monitor.FromActivity(a, now)); return nil }),
+	)
+	if err != nil {
+		return fmt.Errorf("server: indicators: %w", err)
+	}
+	m.idx.ReplaceWith(fresh)
+	m.log.Info("indicators loaded", "requests", len(reqs), "took", time.Since(start).String())
+	return m.catchUp(ctx)
+}
+
+// apply re-reads one record and files its fact, or drops the fact when
+// the record is gone. Collections the indicators do not use are ignored.
+func (m *monitorSync) apply(ctx context.Context, coll, id string) error {
+	err := m.read(ctx, coll, id)
+	if errors.Is(err, store.ErrNotFound) {
+		m.idx.Delete(factSet(coll), id)
+		return nil
+	}
+	return err
+}
+
+func factSet(coll string) monitor.Set {
+	switch coll {
+	case collRequests:
+		return monitor.Requests
+	case collReferrals:
+		return monitor.Referrals
+	case collSpecialists:
+		return monitor.Specialists
+	}
+	return monitor.Options
+}
+
+func (m *monitorSync) read(ctx context.Context, coll, id string) error {
+	switch coll {
+	case collRequests:
+		r, err := m.st.Requests().Get(ctx, id)
+		if err != nil {
+			return err
+		}
+		var search *care.Search
+		if r.LastSearch != nil {
+			s, err := m.st.Searches().Get(ctx, r.LastSearch.ID)
+			if err != nil && !errors.Is(err, store.ErrNotFound) {
+				return err
+			}
+			if err == nil {
+				search = &s
+			}
+		}
+		m.idx.PutRequest(monitor.FromRequest(r, search))
+	case collReferrals:
+		r, err := m.st.Referrals().Get(ctx, id)
+		if err != nil {
+			return err
+		}
+		m.idx.PutReferral(monitor.FromReferral(r))
+	case collSpecialists:
+		s, err := m.st.Specialists().Get(ctx, id)
+		if err != nil {
+			return err
+		}
+		m.idx.PutSpecialist(monitor.FromSpecialist(s))
+	case collVolunteers:
+		v, err := m.st.Volunteers().Get(ctx, id)
+		if err != nil {
+			return err
+		}
+		m.idx.PutOption(monitor.FromVolunteer(v))
+	case collInitiatives:
+		i, err := m.st.Initiatives().Get(ctx, id)
+		if err != nil {
+			return err
+		}
+		m.idx.PutOption(monitor.FromInitiative(i))
+	case collProvisions:
+		p, err := m.st.Provisions().Get(ctx, id)
+		if err != nil {
+			return err
+		}
+		m.idx.PutOption(monitor.FromProvision(p))
+	case collActivities:
+		a, err := m.st.Activities().Get(ctx, id)
+		if err != nil {
+			return err
+		}
+		m.idx.PutOption(monitor.FromActivity(a, m.now()))
+	}
+	return nil
+}
+
+// catchUp applies every change-log entry this sync has not seen.
+func (m *monitorSync) catchUp(ctx context.Context) error {
+	for {
+		batch, err := m.changes.Next(ctx, 500)
+		for _, ch := range batch {
+			if err := m.apply(ctx, ch.Collection, ch.RecordID); err != nil {
+				return fmt.Errorf("server: indicators: apply change %d: %w", ch.Seq, err)
+			}
+		}
+		if err != nil || len(batch) < 500 {
+			return err
+		}
+	}
+}
+
+// followed reports whether writes to coll reach the indicators only
+// through the store's write hook: options already go through
+// optionSync.written.
+func followed(coll string) bool {
+	return coll == collRequests || coll == collReferrals || coll == collSpecialists
+}
