@@ -11,7 +11,7 @@ import (
 
 // largeMunicipality fills an index as the benchmark asks: one
 // municipality with 100,000 requests and 20,000 options, plus 1.5
-// referrals per request and a specialist referral for 1 in 12, spread
+// referrals per request and a specialist referral for about 1 in 8, spread
 // over 30 districts of 10 neighbourhoods and two years.
 func largeMunicipality() (*Index, []Request, []Referral, []Specialist, []Option) {
 	rng := rand.New(rand.NewPCG(1, 2))

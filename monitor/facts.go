@@ -154,6 +154,26 @@ func MonthStart(m int32) time.Time {
 // FromRequest makes a request's fact; search is its latest search, or nil
 // when it has none or it could not be read.
 func FromRequest(r care.Request, search *care.Search) Request {
+	f := fromRequest(r)
+	if search != nil && search.ID == f.SearchID {
+		for _, n := range search.Needs {
+			if !n.Covered {
+				f.Gaps = append(f.Gaps, Gap{Need: n.Need, Reason: n.Reason})
+			}
+		}
+	}
+	return f
+}
+
+// FromRequestGaps makes a request's fact with the gaps already known of
+// its latest search.
+func FromRequestGaps(r care.Request, gaps []Gap) Request {
+	f := fromRequest(r)
+	f.Gaps = slices.Clone(gaps)
+	return f
+}
+
+func fromRequest(r care.Request) Request {
 	f := Request{ID: r.ID, Municipality: r.Municipality, District: r.Area.DistrictCode, Neighbourhood: r.Area.NeighbourhoodCode,
 		Version: r.Version, Consent: r.HasConsent(care.ConsentMonitoring), CreatedAt: r.CreatedAt,
 		Needs: slices.Clone(r.Needs), Status: r.Status, Closure: r.Closure}
@@ -180,13 +200,6 @@ func FromRequest(r care.Request, search *care.Search) Request {
 	}
 	if r.LastSearch != nil {
 		f.SearchID = r.LastSearch.ID
-	}
-	if search != nil && search.ID == f.SearchID {
-		for _, n := range search.Needs {
-			if !n.Covered {
-				f.Gaps = append(f.Gaps, Gap{Need: n.Need, Reason: n.Reason})
-			}
-		}
 	}
 	return f
 }

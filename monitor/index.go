@@ -139,3 +139,16 @@ func (x *Index) ReplaceWith(fresh *Index) {
 	defer x.mu.Unlock()
 	x.munis, x.home = munis, home
 }
+
+// Search returns the latest search id and gaps of a request's fact, so a
+// write that did not run a new search need not read it again.
+func (x *Index) Search(requestID string) (searchID string, gaps []Gap, ok bool) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	mun, ok := x.home[key{Requests, requestID}]
+	if !ok {
+		return "", nil, false
+	}
+	r := x.munis[mun].requests[requestID]
+	return r.SearchID, r.Gaps, true
+}

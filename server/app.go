@@ -210,9 +210,9 @@ func NewApp(d Deps) (*App, error) {
 	// Requests, referrals and specialist referrals are written along many
 	// paths (workflow, expiry, retention, erasure); the store tells the
 	// indicators of each.
-	d.Store.SetWriteHook(func(ctx context.Context, coll, id string, deleted bool) {
+	d.Store.SetWriteHook(func(ctx context.Context, coll, id string, rec any) {
 		if followed(coll) {
-			engineSync.written(ctx, coll, id, deleted)
+			engineSync.recorded(ctx, coll, id, rec)
 		}
 	})
 	refs := newReferrals(d, engineSync)

@@ -113,61 +113,80 @@ func factSet(coll string) monitor.Set {
 }
 
 func (m *monitorSync) read(ctx context.Context, coll, id string) error {
+	var (
+		rec any
+		err error
+	)
 	switch coll {
 	case collRequests:
-		r, err := m.st.Requests().Get(ctx, id)
-		if err != nil {
+		rec, err = m.st.Requests().Get(ctx, id)
+	case collReferrals:
+		rec, err = m.st.Referrals().Get(ctx, id)
+	case collSpecialists:
+		rec, err = m.st.Specialists().Get(ctx, id)
+	case collVolunteers:
+		rec, err = m.st.Volunteers().Get(ctx, id)
+	case collInitiatives:
+		rec, err = m.st.Initiatives().Get(ctx, id)
+	case collProvisions:
+		rec, err = m.st.Provisions().Get(ctx, id)
+	case collActivities:
+		rec, err = m.st.Activities().Get(ctx, id)
+	default:
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return m.put(ctx, rec)
+}
+
+// put files the fact of a record as written; a request's latest search
+// is read only when it is not the one its fact already has.
+func (m *monitorSync) put(ctx context.Context, rec any) error {
+	switch r := rec.(type) {
+	case care.Request:
+		if r.LastSearch == nil {
+			m.idx.PutRequest(monitor.FromRequest(r, nil))
+			return nil
+		}
+		if id, gaps, ok := m.idx.Search(r.ID); ok && id == r.LastSearch.ID {
+			m.idx.PutRequest(monitor.FromRequestGaps(r, gaps))
+			return nil
+		}
+		s, err := m.st.Searches().Get(ctx, r.LastSearch.ID)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
 		var search *care.Search
-		if r.LastSearch != nil {
-			s, err := m.st.Searches().Get(ctx, r.LastSearch.ID)
-			if err != nil && !errors.Is(err, store.ErrNotFound) {
-				return err
-			}
-			if err == nil {
-				search = &s
-			}
+		if err == nil {
+			search = &s
 		}
 		m.idx.PutRequest(monitor.FromRequest(r, search))
-	case collReferrals:
-		r, err := m.st.Referrals().Get(ctx, id)
-		if err != nil {
-			return err
-		}
+	case care.Referral:
 		m.idx.PutReferral(monitor.FromReferral(r))
-	case collSpecialists:
-		s, err := m.st.Specialists().Get(ctx, id)
-		if err != nil {
-			return err
-		}
-		m.idx.PutSpecialist(monitor.FromSpecialist(s))
-	case collVolunteers:
-		v, err := m.st.Volunteers().Get(ctx, id)
-		if err != nil {
-			return err
-		}
-		m.idx.PutOption(monitor.FromVolunteer(v))
-	case collInitiatives:
-		i, err := m.st.Initiatives().Get(ctx, id)
-		if err != nil {
-			return err
-		}
-		m.idx.PutOption(monitor.FromInitiative(i))
-	case collProvisions:
-		p, err := m.st.Provisions().Get(ctx, id)
-		if err != nil {
-			return err
-		}
-		m.idx.PutOption(monitor.FromProvision(p))
-	case collActivities:
-		a, err := m.st.Activities().Get(ctx, id)
-		if err != nil {
-			return err
-		}
-		m.idx.PutOption(monitor.FromActivity(a, m.now()))
+	case care.Specialist:
+		m.idx.PutSpecialist(monitor.FromSpecialist(r))
+	case care.Volunteer:
+		m.idx.PutOption(monitor.FromVolunteer(r))
+	case care.Initiative:
+		m.idx.PutOption(monitor.FromInitiative(r))
+	case care.Provision:
+		m.idx.PutOption(monitor.FromProvision(r))
+	case care.Activity:
+		m.idx.PutOption(monitor.FromActivity(r, m.now()))
 	}
 	return nil
+}
+
+// recorded files a record this process just wrote, or drops its fact
+// when rec is nil (deleted).
+func (m *monitorSync) recorded(ctx context.Context, coll, id string, rec any) error {
+	if rec == nil {
+		m.idx.Delete(factSet(coll), id)
+		return nil
+	}
+	return m.put(ctx, rec)
 }
 
 // catchUp applies every change-log entry this sync has not seen.

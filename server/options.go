@@ -203,6 +203,21 @@ func (s *optionSync) written(ctx context.Context, coll, id string, deleted bool)
 	}
 }
 
+// recorded is written for the records the engine does not hold
+// (requests, referrals, specialist referrals), as the store's write hook
+// hands them over: the indicators take the record as written instead of
+// reading it again.
+func (s *optionSync) recorded(ctx context.Context, coll, id string, rec any) {
+	if _, err := s.changes.Append(ctx, coll, id, rec == nil, s.now()); err != nil {
+		s.log.Error("change log append", "collection", coll, "id", id, "err", err)
+	}
+	if s.indicators != nil {
+		if err := s.indicators.recorded(ctx, coll, id, rec); err != nil {
+			s.log.Error("indicators update", "collection", coll, "id", id, "err", err)
+		}
+	}
+}
+
 // follow applies other processes' writes until ctx ends: it polls the
 // change log every interval, and at once when the server's change streams
 // announce an entry (MongoDB); FerretDB has no change streams, so there it

@@ -39,7 +39,11 @@ func changeID(seq int64) string { return fmt.Sprintf("chg-%016d", seq) }
 type ChangeLog struct {
 	c    *mongo.Collection
 	mu   sync.Mutex
-	head int64 // highest sequence number known to exist
+	head int64 // the read cursor: the last entry Next returned
+	// last is the highest sequence number this log appended or found,
+	// where the next append starts guessing. It is apart from head: an
+	// append must not make Next skip the entries before it.
+	last int64
 }
 
 // Changes returns the change log. Each process should hold one.
@@ -110,12 +114,15 @@ func (l *ChangeLog) Head(ctx context.Context) (int64, error) {
 // Append records a change and returns its sequence number.
 func (l *ChangeLog) Append(ctx context.Context, collection, recordID string, deleted bool, at time.Time) (int64, error) {
 	l.mu.Lock()
-	guess := l.head + 1
+	guess := max(l.head, l.last) + 1
 	l.mu.Unlock()
 	for attempt := 0; attempt < 64; attempt++ {
 		ch := Change{ID: changeID(guess), Seq: guess, Collection: collection, RecordID: recordID, Deleted: deleted, At: at.UTC()}
 		_, err := l.c.InsertOne(ctx, ch)
 		if err == nil {
+			l.mu.Lock()
+			l.last = max(l.last, guess)
+			l.mu.Unlock()
 			return guess, nil
 		}
 		if !mongo.IsDuplicateKeyError(err) {

@@ -64,8 +64,9 @@ type Store struct {
 
 // WriteHook is told of every record written through a Collection's
 // Insert, Replace and Delete (not InsertMany, which bulk loads are
-// followed by a reload), after the write succeeded.
-type WriteHook func(ctx context.Context, collection, id string, deleted bool)
+// followed by a reload), after the write succeeded: rec is the record as
+// written, nil when it was deleted.
+type WriteHook func(ctx context.Context, collection, id string, rec any)
 
 // SetWriteHook makes h the one hook told of writes; nil removes it. The
 // server uses it to keep its in-memory indicators current whichever code
@@ -76,12 +77,12 @@ func (s *Store) SetWriteHook(h WriteHook) {
 	s.hook = h
 }
 
-func (s *Store) written(ctx context.Context, collection, id string, deleted bool) {
+func (s *Store) written(ctx context.Context, collection, id string, rec any) {
 	s.hookMu.RLock()
 	h := s.hook
 	s.hookMu.RUnlock()
 	if h != nil {
-		h(ctx, collection, id, deleted)
+		h(ctx, collection, id, rec)
 	}
 }
 
