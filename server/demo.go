@@ -1,12 +1,18 @@
 package server
 
 import (
+	"cmp"
 	"context"
+	"crypto/rand"
+	"encoding/base32"
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
+	"strings"
 	"time"
 
+	"github.com/dichtbij/dichtbij/auth"
 	"github.com/dichtbij/dichtbij/care"
 	"github.com/dichtbij/dichtbij/geo"
 	"github.com/dichtbij/dichtbij/store"
@@ -16,11 +22,40 @@ import (
 // demoSeed fixes the demo data set.
 const demoSeed = 1
 
+// demoMonths is how long the demo municipality has used dichtbij.
+const demoMonths = 12
+
+// demoRequests is how many support requests a demo of options options
+// has: 60 % as many, so the default 3,000 options come with 1,800
+// requests over the year, what the social teams of a mid-size
+// municipality record for zero-line help.
+func demoRequests(options int) int { return options * 3 / 5 }
+
+// demoTeam is the social team the demo's requests belong to.
+const demoTeam = "demo"
+
+// demoAccount is an account made for a first look at the demo.
+type demoAccount struct {
+	role, email, name, team string
+}
+
+// demoAccounts are the demo's accounts: they sign in with a password
+// made at start and written to the log.
+var demoAccounts = []demoAccount{
+	{auth.RoleCoordinator, "demo-coordinator@example.org", "Demo coördinator", demoTeam},
+	{auth.RoleSocialWorker, "demo-worker@example.org", "Demo sociaal werker", demoTeam},
+	{auth.RoleAdmin, "demo-admin@example.org", "Demo beheerder", ""},
+}
+
 // loadDemo fills an empty store with generated, realistic-looking records
 // in one municipality (the whole country for code "nl"), each with the
-// Area a Checker over areas derives, so that a first run shows real
-// results. A store that already holds volunteers is left alone, so
-// restarting with the same flag does not duplicate anything.
+// Area a Checker over areas derives: the options, and a year of casework
+// (synth.History) as if the municipality had used dichtbij for
+// demoMonths months: requests, searches, referrals holding their places,
+// specialist referrals. It also makes demo accounts (a coordinator and a
+// social worker of team "demo" and an admin of the municipality) whose
+// password it logs once. A store that already holds volunteers is left
+// alone, so restarting with the same flag does not duplicate anything.
 func loadDemo(ctx context.Context, st *store.Store, areas *geo.Areas, code string, options int, log *slog.Logger) error {
 	n, err := st.Volunteers().Count(ctx)
 	if err != nil {
@@ -31,33 +66,39 @@ func loadDemo(ctx context.Context, st *store.Store, areas *geo.Areas, code strin
 		return nil
 	}
 	start := time.Now()
-	// Schedules start from today, so the demo's activities are upcoming.
+	// Schedules start from today, so the demo's activities are upcoming;
+	// the casework of the past year ends today.
 	now := time.Now().UTC().Truncate(24 * time.Hour)
 	where := code
 	if code == "nl" {
 		where = "" // the whole country
 	}
-	ds, err := synth.Generate(synth.Config{Seed: demoSeed, Options: options, Requests: options / 20, Municipality: where, Now: now}, areas)
+	ds, err := synth.Generate(synth.Config{Seed: demoSeed, Options: options, Requests: demoRequests(options), Municipality: where, Now: now}, areas)
 	if err != nil {
 		return fmt.Errorf("server: demo: %w", err)
 	}
-	// Every record belongs to the municipality it lies in; the demo's
-	// requests belong to the team "demo" (make a social worker of that
-	// team to open them).
+	// The requests, searches, referrals and specialist referrals belong
+	// to the municipality of their request and the team "demo".
+	hist, err := synth.History(&ds, synth.HistoryConfig{Seed: demoSeed, Now: now, Months: demoMonths, Team: demoTeam})
+	if err != nil {
+		return fmt.Errorf("server: demo: %w", err)
+	}
+	// Every option belongs to the municipality it lies in.
+	capacity := map[string]int{}
 	for i := range ds.Volunteers {
 		ds.Volunteers[i].Municipality = ds.Volunteers[i].Area.MunicipalityCode
+		capacity[ds.Volunteers[i].ID] = ds.Volunteers[i].Capacity
 	}
 	for i := range ds.Initiatives {
 		ds.Initiatives[i].Municipality = ds.Initiatives[i].Area.MunicipalityCode
+		capacity[ds.Initiatives[i].ID] = ds.Initiatives[i].Capacity
 	}
 	for i := range ds.Provisions {
 		ds.Provisions[i].Municipality = ds.Provisions[i].Area.MunicipalityCode
 	}
 	for i := range ds.Activities {
 		ds.Activities[i].Municipality = ds.Activities[i].Area.MunicipalityCode
-	}
-	for i := range ds.Requests {
-		ds.Requests[i].Municipality, ds.Requests[i].Team = ds.Requests[i].Area.MunicipalityCode, "demo"
+		capacity[ds.Activities[i].ID] = ds.Activities[i].SpotsPerOccurrence
 	}
 	if err := st.Volunteers().InsertMany(ctx, ds.Volunteers); err != nil {
 		return err
@@ -74,22 +115,124 @@ func loadDemo(ctx context.Context, st *store.Store, areas *geo.Areas, code strin
 	if err := st.Requests().InsertMany(ctx, ds.Requests); err != nil {
 		return err
 	}
-	// The team "demo" of each municipality with requests covers all its
-	// districts, so that an admin can put a social worker in it.
-	teams := store.NewCollection[care.Team](st, teamsColl)
-	seen := map[string]bool{}
-	for _, r := range ds.Requests {
-		if seen[r.Municipality] {
+	if err := st.Searches().InsertMany(ctx, hist.Searches); err != nil {
+		return err
+	}
+	// The referrals accepted or started now hold their places, claimed
+	// as an acceptance claims them (the lowest free place of the pool)
+	// before the referral that names it is stored.
+	places := 0
+	for i := range hist.Referrals {
+		ref := &hist.Referrals[i]
+		ref.Place = nil
+		c := capacity[ref.OptionID]
+		if !care.HoldsPlace(ref.State) || c == 0 {
 			continue
 		}
-		seen[r.Municipality] = true
-		team := care.Team{Meta: care.Meta{ID: teamID(r.Municipality, "demo"), Version: 1, CreatedAt: now, UpdatedAt: now, Municipality: r.Municipality},
-			Code: "demo", TeamFields: care.TeamFields{Name: "Demo", Districts: orEmpty(areas.DistrictsOf(r.Municipality))}}
+		at, _ := ref.EnteredAt(care.RefAccepted)
+		n, err := st.Places().Claim(ctx, pool(*ref), c, ref.ID, at)
+		if err != nil {
+			return fmt.Errorf("server: demo: referral %s: %w", ref.ID, err)
+		}
+		ref.Place = &care.PlaceRef{Pool: pool(*ref), Number: n}
+		places++
+	}
+	if err := st.Referrals().InsertMany(ctx, hist.Referrals); err != nil {
+		return err
+	}
+	if err := st.Specialists().InsertMany(ctx, hist.Specialists); err != nil {
+		return err
+	}
+	// The team "demo" of each municipality with requests covers all its
+	// districts, so that an admin can put a social worker in it.
+	home := demoMunicipality(code, ds.Requests)
+	teams := store.NewCollection[care.Team](st, teamsColl)
+	seen := map[string]bool{}
+	for _, m := range append([]string{home}, municipalitiesOf(ds.Requests)...) {
+		if seen[m] {
+			continue
+		}
+		seen[m] = true
+		team := care.Team{Meta: care.Meta{ID: teamID(m, demoTeam), Version: 1, CreatedAt: now, UpdatedAt: now, Municipality: m},
+			Code: demoTeam, TeamFields: care.TeamFields{Name: "Demo", Districts: orEmpty(areas.DistrictsOf(m))}}
 		if err := teams.Insert(ctx, team); err != nil && !errors.Is(err, store.ErrConflict) {
 			return err
 		}
 	}
+	if err := makeDemoAccounts(ctx, st, home, log); err != nil {
+		return err
+	}
 	log.Info("demo data loaded", "municipality", code, "volunteers", len(ds.Volunteers), "initiatives", len(ds.Initiatives),
-		"provisions", len(ds.Provisions), "activities", len(ds.Activities), "requests", len(ds.Requests), "took", time.Since(start).String())
+		"provisions", len(ds.Provisions), "activities", len(ds.Activities), "requests", len(ds.Requests),
+		"searches", len(hist.Searches), "referrals", len(hist.Referrals), "places", places, "specialist_referrals", len(hist.Specialists),
+		"months", demoMonths, "took", time.Since(start).String())
 	return nil
+}
+
+// municipalitiesOf lists the municipalities of the requests, in order.
+func municipalitiesOf(reqs []care.Request) []string {
+	var out []string
+	for _, r := range reqs {
+		out = append(out, r.Municipality)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// demoMunicipality is the municipality of the demo accounts: the demo's
+// own, or for the whole country the one with the most requests.
+func demoMunicipality(code string, reqs []care.Request) string {
+	if code != "nl" {
+		return code
+	}
+	count := map[string]int{}
+	best := ""
+	for _, r := range reqs {
+		count[r.Municipality]++
+	}
+	for m, n := range count {
+		if best == "" || n > count[best] || (n == count[best] && m < best) {
+			best = m
+		}
+	}
+	return cmp.Or(best, "GM0344")
+}
+
+// makeDemoAccounts makes the demo accounts of municipality with one new
+// random password and logs it, once: this is the only place it is ever
+// shown. An address already in use is left as it is.
+func makeDemoAccounts(ctx context.Context, st *store.Store, municipality string, log *slog.Logger) error {
+	password, err := demoPassword()
+	if err != nil {
+		return err
+	}
+	accounts := auth.NewAccounts(st, auth.DefaultParams(), nil)
+	attrs := []any{"municipality", municipality}
+	for _, a := range demoAccounts {
+		_, err := accounts.Create(ctx, auth.NewAccount{Email: a.email, Password: password, Role: a.role,
+			Municipality: municipality, Team: a.team, Name: a.name})
+		if errors.Is(err, auth.ErrEmailTaken) {
+			log.Info("demo account not made: the address is in use", "email", a.email)
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("server: demo account %s: %w", a.email, err)
+		}
+		attrs = append(attrs, a.role, a.email)
+	}
+	if len(attrs) > 2 {
+		log.Info("demo accounts", append(attrs, "password", password)...)
+	}
+	return nil
+}
+
+// demoPassword returns a new random password of 80 bits, in four groups
+// of four letters and digits.
+func demoPassword() (string, error) {
+	var b [10]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("server: demo password: %w", err)
+	}
+	s := strings.ToLower(base32.StdEncoding.EncodeToString(b[:]))
+	return s[0:4] + "-" + s[4:8] + "-" + s[8:12] + "-" + s[12:16], nil
 }
