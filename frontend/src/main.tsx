@@ -15,6 +15,7 @@ import { ForgotPassword, ResetPassword, SignIn, SignUp } from './pages/auth';
 const Resident = lazy(() => import('./pages/resident'));
 const Worker = lazy(() => import('./pages/worker'));
 const Organiser = lazy(() => import('./pages/organiser'));
+const Dashboard = lazy(() => import('./pages/dashboard'));
 
 type Role = Account['role'];
 
@@ -24,6 +25,7 @@ const menus: Partial<Record<Role, [string, Key][]>> = {
   social_worker: [['/requests', 'nav.requests'], ['/requests/new', 'nav.newrequest'], ['/follow-ups', 'nav.followups'],
     ['/nearby', 'nav.nearby'], ['/my-data', 'nav.mydata']],
   organiser: [['/my-options', 'nav.options'], ['/option-referrals', 'nav.optionrefs'], ['/my-data', 'nav.mydata']],
+  coordinator: [['/dashboard', 'nav.dashboard'], ['/my-data', 'nav.mydata']],
 };
 
 /** Pages that need a signed-in account, and the roles that may open them. */
@@ -37,6 +39,7 @@ const rolePages: Record<string, Role[]> = {
   '/nearby': ['social_worker'],
   '/my-options': ['organiser'],
   '/option-referrals': ['organiser'],
+  '/dashboard': ['coordinator'],
 };
 
 /** What each menu item is for, on the role's home page. */
@@ -44,6 +47,7 @@ const menuText: Record<string, Key> = {
   '/offer': 'home.resident.offer', '/referrals': 'home.resident.referrals', '/my-data': 'home.resident.mydata',
   '/requests': 'home.worker.requests', '/requests/new': 'home.worker.new', '/follow-ups': 'home.worker.followups',
   '/nearby': 'home.worker.nearby', '/my-options': 'home.organiser.options', '/option-referrals': 'home.organiser.referrals',
+  '/dashboard': 'home.coordinator.dashboard',
 };
 
 function Welcome() {
@@ -163,6 +167,7 @@ function Content({ account, path, query }: { account: Account | null | undefined
     const page = caseId ? 'case' : path === '/requests/new' ? 'new' : (path.slice(1) as 'requests' | 'follow-ups' | 'nearby');
     return <Worker page={page} account={account} id={caseId} />;
   }
+  if (path === '/dashboard') return <Dashboard account={account} query={query} />;
   if (account.role === 'organiser' && path !== '/my-data') {
     return <Organiser page={path === '/my-options' ? 'options' : 'referrals'} account={account} />;
   }
