@@ -12,6 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dichtbij/dichtbij/care"
+	"github.com/dichtbij/dichtbij/matching"
+	"github.com/dichtbij/dichtbij/matching/fromcare"
 	"github.com/dichtbij/dichtbij/monitor"
 )
 
@@ -216,5 +219,45 @@ func TestIndicatorsRefuseBadQueries(t *testing.T) {
 		if !strings.HasPrefix(a.Code, "BU036300") {
 			t.Errorf("neighbourhood %s is not in WK036300", a.Code)
 		}
+	}
+}
+
+// TestIndicatorsFollowOtherProcesses runs the workflow through a second
+// app on its own connection to the same database, as another server
+// process would, and checks that the first process's indicators learn
+// every write from the change log alone.
+func TestIndicatorsFollowOtherProcesses(t *testing.T) {
+	e, idx := indicatorEnv(t)
+	areas, bounds := testAreas(t)
+	eng, err := matching.New(fromcare.HelpTypes(), func() time.Time { return testNow })
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := NewApp(Deps{Store: shared.Open(t, e.store.Database()), Checker: care.NewChecker(bounds, areas), Engine: eng, Bounds: bounds,
+		Log: slog.New(slog.DiscardHandler), BodyLimit: 64 << 10, Now: func() time.Time { return testNow.Add(time.Hour) }, PasswordParams: testParams})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := *e
+	b.app = other
+	workload(t, &b)
+
+	q := monitor.Query{Municipality: "GM0363", From: testNow.AddDate(-1, 0, 0), To: testNow.AddDate(0, 0, 1), Level: monitor.LevelDistrict, TargetDays: 7, Now: testNow}
+	if got := idx.Compute(q).Total.Demand.Requests; got != 0 {
+		t.Fatalf("before following the change log the first process counts %d requests; want 0 (its writes went through the other)", got)
+	}
+	follower := newMonitorSync(idx, e.store, slog.New(slog.DiscardHandler), func() time.Time { return testNow })
+	if err := follower.catchUp(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	fresh := monitor.NewIndex()
+	if err := newMonitorSync(fresh, e.store, slog.New(slog.DiscardHandler), func() time.Time { return testNow }).load(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	a, f := idx.Compute(q), fresh.Compute(q)
+	if a.Total.Demand.Requests != 8 || !reflect.DeepEqual(a, f) {
+		ja, _ := json.Marshal(a.Total)
+		jf, _ := json.Marshal(f.Total)
+		t.Errorf("after following: %d requests; followed and reloaded indicators:\n%s\n%s", a.Total.Demand.Requests, ja, jf)
 	}
 }
