@@ -231,7 +231,8 @@ func monthParams(from, to string, now time.Time) (int32, int32, error) {
 		}
 		last = m
 	}
-	first := last - 11
+	// The default start stays within the months parseMonth accepts.
+	first := max(last-11, 2000*12)
 	if from != "" {
 		m, err := parseMonth(from)
 		if err != nil {
