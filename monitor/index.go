@@ -3,14 +3,17 @@ package monitor
 import (
 	"slices"
 	"sync"
+	"sync/atomic"
 )
 
 // Index holds the facts of every municipality. It is safe for concurrent
 // use: writers replace one fact at a time, Compute reads under a shared
 // lock.
 type Index struct {
-	mu    sync.RWMutex
-	munis map[string]*facts
+	// loaded is set once a full load was put in place (ReplaceWith).
+	loaded atomic.Bool
+	mu     sync.RWMutex
+	munis  map[string]*facts
 	// home maps a fact's collection and id to the municipality it is
 	// filed under, so a delete or a changed municipality finds it.
 	home map[key]string
@@ -138,7 +141,12 @@ func (x *Index) ReplaceWith(fresh *Index) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	x.munis, x.home = munis, home
+	x.loaded.Store(true)
 }
+
+// Loaded reports whether a full load was put in place: before that the
+// index holds only what was written since the process started.
+func (x *Index) Loaded() bool { return x.loaded.Load() }
 
 // Search returns the latest search id and gaps of a request's fact, so a
 // write that did not run a new search need not read it again.

@@ -75,6 +75,11 @@ type Deps struct {
 	// Indicators are the facts monitoring computes from, kept current by
 	// the app; nil makes NewApp load them from the store.
 	Indicators *monitor.Index
+	// IndicatorsLoadedElsewhere says the caller loads Indicators itself
+	// (in the background, so the server answers at once); until then the
+	// indicator routes answer 503. Otherwise NewApp loads an index that
+	// was not loaded yet before it returns.
+	IndicatorsLoadedElsewhere bool
 
 	// cases guards support requests; NewApp sets it.
 	cases *cases
@@ -194,12 +199,11 @@ func NewApp(d Deps) (*App, error) {
 	doc.add(op{method: http.MethodGet, path: "/api/v1/config", tag: "meta", summary: "What the portal needs to know of this deployment: the basemap tiles, if any", resp: PortalConfig{}})
 	doc.add(op{method: http.MethodGet, path: "/api/v1/taxonomy", tag: "taxonomy", summary: "Help types, ZRM life domains and other code lists with Dutch and English labels", resp: care.Taxonomy{}})
 
-	loadIndicators := d.Indicators == nil
-	if loadIndicators {
+	if d.Indicators == nil {
 		d.Indicators = monitor.NewIndex()
 	}
 	engineSync := newOptionSync(d.Engine, d.Store, d.Log, d.Now).withIndicators(d.Indicators)
-	if loadIndicators {
+	if !d.Indicators.Loaded() && !d.IndicatorsLoadedElsewhere {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		err := engineSync.indicators.load(ctx)
 		cancel()

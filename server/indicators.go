@@ -150,7 +150,7 @@ func mountIndicators(api *routes, doc *apiDoc, in *indicators) {
 	api.get("/monitoring/indicators", permAggregates, in.json)
 	api.get("/monitoring/indicators.csv", permAggregates, in.csv)
 	api.get("/monitoring/indicators.geojson", permAggregates, in.geojson)
-	errs := []int{http.StatusBadRequest, http.StatusUnauthorized, http.StatusForbidden}
+	errs := []int{http.StatusBadRequest, http.StatusUnauthorized, http.StatusForbidden, http.StatusServiceUnavailable}
 	const what = "of the coordinator's municipality in a period: supply, demand, gaps, results, timeliness, outcomes and estimated avoided costs, for the whole and per district or neighbourhood; counts from 1 to 4 show as \"<5\", and shares resting on them as null; see docs/monitoring.md"
 	doc.add(op{method: http.MethodGet, path: "/api/v1/monitoring/indicators", tag: "monitoring", summary: "The indicators " + what,
 		params: indicatorParams{}, resp: IndicatorReport{}, errors: errs})
@@ -171,6 +171,10 @@ func (in *indicators) json(c *fiber.Ctx) error {
 }
 
 func (in *indicators) report(c *fiber.Ctx) (IndicatorReport, error) {
+	if !in.idx.Loaded() {
+		c.Set(fiber.HeaderRetryAfter, "10")
+		return IndicatorReport{}, newProblem(fiber.StatusServiceUnavailable, "unavailable", "the indicators are being loaded after a start; try again in a few seconds")
+	}
 	ctx := c.UserContext()
 	mun := actorOf(ctx).Municipality
 	from, to, err := monthParams(c.Query("from"), c.Query("to"), in.now())

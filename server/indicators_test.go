@@ -261,3 +261,21 @@ func TestIndicatorsFollowOtherProcesses(t *testing.T) {
 		t.Errorf("after following: %d requests; followed and reloaded indicators:\n%s\n%s", a.Total.Demand.Requests, ja, jf)
 	}
 }
+
+// TestIndicatorsAnswer503WhileLoading: a server that loads its
+// indicators in the background answers 503 with Retry-After until the
+// load is in place, never numbers from a half-read store.
+func TestIndicatorsAnswer503WhileLoading(t *testing.T) {
+	idx := monitor.NewIndex()
+	e := newTestEnvWith(t, func(d *Deps) { d.Indicators, d.IndicatorsLoadedElsewhere = idx, true })
+	co := e.as(asCoordinator)
+	r := co.do(http.MethodGet, "/api/v1/monitoring/indicators", "")
+	mustProblem(t, r, http.StatusServiceUnavailable, "")
+	if r.header.Get("Retry-After") == "" {
+		t.Error("503 without Retry-After")
+	}
+	if err := newMonitorSync(idx, e.store, slog.New(slog.DiscardHandler), func() time.Time { return testNow }).load(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	co.mustDo(http.StatusOK, http.MethodGet, "/api/v1/monitoring/indicators", "")
+}

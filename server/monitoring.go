@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/dichtbij/dichtbij/care"
@@ -25,6 +26,10 @@ const (
 // write of this process at once (through the store's write hook and
 // optionSync.written), and other processes' writes from the change log.
 type monitorSync struct {
+	// mu keeps a load and a catch-up from running at once: a catch-up
+	// during a load would take entries from the cursor and apply them to
+	// the index about to be replaced.
+	mu  sync.Mutex
 	idx *monitor.Index
 	st  *store.Store
 	// changes is this sync's own cursor in the change log: after a
@@ -41,6 +46,8 @@ func newMonitorSync(idx *monitor.Index, st *store.Store, log *slog.Logger, now f
 // load reads every record the indicators use into a fresh index and puts
 // it in place of the old one, then applies what was written meanwhile.
 func (m *monitorSync) load(ctx context.Context) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	start := time.Now()
 	if _, err := m.changes.Head(ctx); err != nil {
 		return err
@@ -86,7 +93,7 @@ func (m *monitorSync) load(ctx context.Context) error {
 	}
 	m.idx.ReplaceWith(fresh)
 	m.log.Info("indicators loaded", "requests", len(reqs), "took", time.Since(start).String())
-	return m.catchUp(ctx)
+	return m.catchUpLocked(ctx)
 }
 
 // apply re-reads one record and files its fact, or drops the fact when
@@ -191,6 +198,12 @@ func (m *monitorSync) recorded(ctx context.Context, coll, id string, rec any) er
 
 // catchUp applies every change-log entry this sync has not seen.
 func (m *monitorSync) catchUp(ctx context.Context) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.catchUpLocked(ctx)
+}
+
+func (m *monitorSync) catchUpLocked(ctx context.Context) error {
 	for {
 		batch, err := m.changes.Next(ctx, 500)
 		for _, ch := range batch {

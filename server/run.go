@@ -73,13 +73,21 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err := engineSync.load(ctx); err != nil {
 		return err
 	}
-	if err := engineSync.indicators.load(ctx); err != nil {
-		return err
-	}
+	// The indicators read every request, referral and option, which
+	// takes minutes at 100,000 requests on the embedded store: in the
+	// background, while their routes answer 503.
+	indicatorsDone := make(chan struct{})
+	go func() {
+		defer close(indicatorsDone)
+		if err := engineSync.indicators.load(ctx); err != nil && ctx.Err() == nil {
+			log.Error("loading the indicators; the periodic reload tries again", "err", err)
+		}
+	}()
+	defer func() { <-indicatorsDone }() // before the store closes
 	followCtx, stopFollow := context.WithCancel(ctx)
 	defer stopFollow()
 	go engineSync.follow(followCtx, cfg.PollInterval, 6*time.Hour)
-	d := Deps{Store: st, Checker: care.NewChecker(bounds, areas), Engine: eng, Indicators: indicators, Bounds: bounds, Log: log, BodyLimit: cfg.BodyLimit,
+	d := Deps{Store: st, Checker: care.NewChecker(bounds, areas), Engine: eng, Indicators: indicators, IndicatorsLoadedElsewhere: true, Bounds: bounds, Log: log, BodyLimit: cfg.BodyLimit,
 		ProposalExpiry: cfg.ProposalExpiry, CookieSecure: cfg.CookieSecure, BaseURL: cfg.BaseURL,
 		CORSOrigins: cfg.CORSOrigins, Retention: cfg.Retention, LoginLimit: cfg.LoginLimit, TrustedProxies: cfg.TrustedProxies,
 		TileURL: cfg.TileURL, TileAttribution: cfg.TileAttribution}
