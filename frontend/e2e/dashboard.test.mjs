@@ -4,7 +4,8 @@
 // scores), then a coordinator opens the dashboard: key figures as the API
 // has them, the choropleth map and its legend per indicator, filters in
 // the URL, English, the CSV and GeoJSON downloads, the avoided costs
-// before and after unit prices are set, and the printed report. axe runs
+// before and after the coordinator sets unit prices on the settings page
+// (a 422 next to its field first), and the printed report. axe runs
 // on every state; the console must stay clean (Chart.js under the CSP).
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -270,7 +271,7 @@ describe('coordinator dashboard', () => {
     await noProblems(p);
   });
 
-  test('the avoided costs are calculated line by line once unit prices are set', async () => {
+  test('the costs say "not configured" and link to the settings page', async () => {
     const p = page;
     const costs = p.locator('[data-testid=costs]');
     await costs.locator('[data-testid=costs-notconfigured]').getByText('instellingen van de gemeente').waitFor();
@@ -278,17 +279,104 @@ describe('coordinator dashboard', () => {
     assert.equal(await costs.locator('[data-item=zero_line_resolutions] [data-testid=calc]').textContent(),
       '6 × 1 specialistisch traject × prijs per eenheid = niet uit te rekenen');
     assert.equal(await costs.locator('[data-testid=costs-total]').textContent(), 'Niet ingesteld');
+    // The coordinator's menu has the settings after the dashboard.
+    const menu = await p.locator('.site-header nav a').allTextContents();
+    assert.deepEqual(menu.slice(1, 3), ['Cijfers', 'Instellingen'], menu.join(' | '));
 
-    await coord.api.must('PUT', `/api/v1/municipalities/${MUNICIPALITY}/settings`, {
-      contact_target_days: 7,
-      unit_prices: {
-        support_hour_eur: 60, specialist_trajectory_eur: 4500, transport_ride_eur: 25,
-        support_hours_per_referral: 10, rides_per_transport_referral: 4, source: 'Begroting 2026',
-      },
+    await costs.locator('[data-testid=costs-notconfigured]').getByRole('link', { name: 'Stel de prijzen in' }).click();
+    await heading(p, 'Instellingen van uw gemeente');
+    assert.equal(new URL(p.url()).pathname, '/settings');
+    await p.locator('[data-testid=settings-form]').waitFor();
+    assert.equal(await p.inputValue('#f-contact_target_days'), '7', 'nothing stored: the default target');
+    assert.equal(await p.inputValue('#f-unit_prices-specialist_trajectory_eur'), '');
+    assert.match(await p.locator('[data-testid=settings-state]').textContent(), /nog niets opgeslagen/);
+    assert.match(await p.locator('main').textContent(), /voor Utrecht/);
+    // Each line of the estimate explains how the dashboard uses its boxes.
+    assert.match(await p.locator('[data-testid=settings-line1]').textContent(), /× 1 specialistisch traject × de prijs van een traject/);
+    assert.match(await p.locator('[data-testid=settings-line2]').textContent(), /× aantal uren per verwijzing × de prijs van een uur/);
+    assert.match(await p.locator('[data-testid=settings-line3]').textContent(), /× aantal ritten per verwijzing × de prijs van een rit/);
+    assert.equal(await p.getAttribute('#f-unit_prices-support_hour_eur', 'step'), '0.01');
+    await accessible(p, 'settings');
+
+    // English, and back.
+    await p.getByRole('button', { name: 'Switch to English' }).click();
+    await heading(p, "Your municipality's settings");
+    await p.getByLabel('Price of one hour of support, in euros').waitFor();
+    assert.doesNotMatch(await p.locator('main').textContent(), /Instellingen|specialistisch|Prijs van/);
+    await p.getByRole('button', { name: 'Nederlands' }).click();
+    await heading(p, 'Instellingen van uw gemeente');
+    await noProblems(p);
+  });
+
+  test('the settings page shows the server\'s 4xx next to the field, then saves the prices', async () => {
+    const p = page;
+    const path = `/api/v1/municipalities/${MUNICIPALITY}/settings`;
+    const save = async () => {
+      const [res] = await Promise.all([
+        p.waitForResponse((r) => new URL(r.url()).pathname === path && r.request().method() === 'PUT'),
+        p.getByRole('button', { name: 'Instellingen opslaan' }).click(),
+      ]);
+      return res;
+    };
+    await p.fill('#f-contact_target_days', '0');
+    await p.fill('#f-unit_prices-specialist_trajectory_eur', '4500');
+    await p.fill('#f-unit_prices-support_hours_per_referral', '10');
+    await p.fill('#f-unit_prices-support_hour_eur', '62.5');
+    await p.fill('#f-unit_prices-rides_per_transport_referral', '4');
+    await p.fill('#f-unit_prices-transport_ride_eur', '2500');
+    await p.fill('#f-unit_prices-source', 'Begroting 2026');
+    assert.match(await p.locator('[data-testid=read-support_hour_eur]').textContent(), /^= €\s62,50$/, 'the amount as read');
+    assert.match(await p.locator('[data-testid=read-specialist_trajectory_eur]').textContent(), /^= €\s4\.500,00$/);
+
+    let res = await save();
+    assert.equal(res.status(), 422);
+    assert.equal(res.request().headers()['if-match'], '"0"', 'If-Match: the version read (0: nothing stored yet)');
+    const problem = await res.json();
+    assert.deepEqual(problem.errors.map((e) => e.field).sort(), ['contact_target_days', 'unit_prices.transport_ride_eur']);
+    const err = p.locator('#f-contact_target_days-error');
+    await err.waitFor();
+    assert.match(await err.textContent(), /Vul een heel getal in van 1 tot en met 90\.$/);
+    assert.equal(await p.getAttribute('#f-contact_target_days', 'aria-invalid'), 'true');
+    assert.match(await p.getAttribute('#f-contact_target_days', 'aria-describedby'), /f-contact_target_days-error/);
+    assert.match(await p.locator('#f-unit_prices-transport_ride_eur-error').textContent(), /Vul een bedrag in van 0 tot en met 1\.000 euro\.$/);
+    const summary = p.locator('.error-summary');
+    assert.equal(await summary.evaluate((el) => el === document.activeElement), true, 'the summary takes the focus');
+    assert.match(await summary.textContent(), /Dagen tot eerste contact: Vul een heel getal in/);
+    await summary.getByRole('link', { name: /Prijs van een rit vervoer/ }).click();
+    assert.equal(await p.evaluate(() => document.activeElement?.id), 'f-unit_prices-transport_ride_eur', 'the summary links to the field');
+    assert.equal(await p.locator('[data-testid=settings-saved]').textContent(), '');
+    await accessible(p, 'settings with errors');
+    await screenshot(p, 'settings-errors');
+
+    await p.fill('#f-contact_target_days', '10');
+    await p.fill('#f-unit_prices-transport_ride_eur', '25');
+    res = await save();
+    assert.equal(res.status(), 200);
+    await p.locator('[data-testid=settings-saved]').getByText('De instellingen zijn opgeslagen').waitFor();
+    assert.equal(await p.locator('.field-error').count(), 0, 'the errors are gone');
+    assert.equal(await p.locator('.error-summary').count(), 0);
+    assert.match(await p.locator('[data-testid=settings-state]').textContent(), /^Voor het laatst opgeslagen op \d+ \w+ \d{4}\.$/);
+    const stored = await coord.api.must('GET', path);
+    assert.equal(stored.version, 1);
+    assert.equal(stored.contact_target_days, 10);
+    assert.deepEqual(stored.unit_prices, {
+      specialist_trajectory_eur: 4500, support_hour_eur: 62.5, transport_ride_eur: 25,
+      support_hours_per_referral: 10, rides_per_transport_referral: 4, source: 'Begroting 2026',
     });
-    await p.reload();
+    assert.equal(await p.inputValue('#f-unit_prices-support_hour_eur'), '62.5');
+    await accessible(p, 'settings saved');
+    await screenshot(p, 'settings');
+    await noProblems(p);
+  });
+
+  test('the avoided costs are calculated line by line once unit prices are set', async () => {
+    const p = page;
+    await p.getByRole('link', { name: 'Bekijk de vermeden kosten op het dashboard' }).click();
+    await heading(p, 'Cijfers van uw gemeente');
     await drawn(p);
+    const costs = p.locator('[data-testid=costs]');
     assert.equal(await costs.getAttribute('data-configured'), 'true');
+    assert.equal(await costs.locator('[data-testid=costs-notconfigured]').count(), 0);
     const api = (await coord.api.must('GET', API)).total.avoided_costs;
     assert.equal(api.configured, true);
     const zero = api.lines.find((l) => l.item === 'zero_line_resolutions');
@@ -297,11 +385,15 @@ describe('coordinator dashboard', () => {
     assert.match(calc, /^\d+ × 1 specialistisch traject × €\s4\.500 = €\s[\d.]+$/);
     assert.ok(calc.startsWith(`${zero.count} × `), calc);
     assert.match(await row.textContent(), /telt als één specialistisch traject/);
+    assert.match(await costs.locator('[data-item=informal_support]').textContent(), /10 uur ondersteuning/);
+    assert.match(await costs.locator('[data-item=informal_support]').textContent(), /€\s62,50/);
     assert.equal(await costs.locator('[data-testid=costs-source]').textContent(), 'Waar de prijzen vandaan komen: Begroting 2026');
-    assert.equal(await costs.locator('[data-testid=costs-total]').textContent(),
-      api.total_eur.toLocaleString('nl-NL', { style: 'currency', currency: 'EUR', maximumFractionDigits: 0 }));
-    assert.equal(await p.locator('[data-testid=tile-avoided] .tile__value').textContent(),
-      api.total_eur.toLocaleString('nl-NL', { style: 'currency', currency: 'EUR', maximumFractionDigits: 0 }));
+    const euros = (n) => n.toLocaleString('nl-NL', { style: 'currency', currency: 'EUR', maximumFractionDigits: n % 1 ? 2 : 0, minimumFractionDigits: n % 1 ? 2 : 0 });
+    assert.ok(api.total_eur > 0, 'an amount is calculated');
+    assert.equal(await costs.locator('[data-testid=costs-total]').textContent(), euros(api.total_eur));
+    assert.equal(await p.locator('[data-testid=tile-avoided] .tile__value').textContent(), euros(api.total_eur));
+    assert.equal(await p.locator('[data-testid=tile-first-contact] .tile__sub').textContent(), 'Doel: binnen 10 dagen', 'the target saved on the settings page');
+    await costs.getByRole('link', { name: 'Prijzen aanpassen bij de instellingen' }).waitFor();
     await accessible(p, 'dashboard with avoided costs');
     await noProblems(p);
   });

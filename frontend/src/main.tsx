@@ -16,6 +16,7 @@ const Resident = lazy(() => import('./pages/resident'));
 const Worker = lazy(() => import('./pages/worker'));
 const Organiser = lazy(() => import('./pages/organiser'));
 const Dashboard = lazy(() => import('./pages/dashboard'));
+const Settings = lazy(() => import('./pages/settings'));
 
 type Role = Account['role'];
 
@@ -25,7 +26,7 @@ const menus: Partial<Record<Role, [string, Key][]>> = {
   social_worker: [['/requests', 'nav.requests'], ['/requests/new', 'nav.newrequest'], ['/follow-ups', 'nav.followups'],
     ['/nearby', 'nav.nearby'], ['/my-data', 'nav.mydata']],
   organiser: [['/my-options', 'nav.options'], ['/option-referrals', 'nav.optionrefs'], ['/my-data', 'nav.mydata']],
-  coordinator: [['/dashboard', 'nav.dashboard'], ['/my-data', 'nav.mydata']],
+  coordinator: [['/dashboard', 'nav.dashboard'], ['/settings', 'nav.settings'], ['/my-data', 'nav.mydata']],
 };
 
 /** Pages that need a signed-in account, and the roles that may open them. */
@@ -40,6 +41,7 @@ const rolePages: Record<string, Role[]> = {
   '/my-options': ['organiser'],
   '/option-referrals': ['organiser'],
   '/dashboard': ['coordinator'],
+  '/settings': ['coordinator'],
 };
 
 /** What each menu item is for, on the role's home page. */
@@ -47,7 +49,7 @@ const menuText: Record<string, Key> = {
   '/offer': 'home.resident.offer', '/referrals': 'home.resident.referrals', '/my-data': 'home.resident.mydata',
   '/requests': 'home.worker.requests', '/requests/new': 'home.worker.new', '/follow-ups': 'home.worker.followups',
   '/nearby': 'home.worker.nearby', '/my-options': 'home.organiser.options', '/option-referrals': 'home.organiser.referrals',
-  '/dashboard': 'home.coordinator.dashboard',
+  '/dashboard': 'home.coordinator.dashboard', '/settings': 'home.coordinator.settings',
 };
 
 function Welcome() {
@@ -168,6 +170,7 @@ function Content({ account, path, query }: { account: Account | null | undefined
     return <Worker page={page} account={account} id={caseId} />;
   }
   if (path === '/dashboard') return <Dashboard account={account} query={query} />;
+  if (path === '/settings') return <Settings account={account} />;
   if (account.role === 'organiser' && path !== '/my-data') {
     return <Organiser page={path === '/my-options' ? 'options' : 'referrals'} account={account} />;
   }

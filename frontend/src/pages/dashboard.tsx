@@ -13,7 +13,7 @@ import { FieldError, Hint, describedBy, generalMessage, idFor } from '../lib/for
 import { label, lang, t } from '../lib/i18n';
 import { LayerMap } from '../lib/map';
 import { Page } from '../lib/page';
-import { navigate } from '../lib/router';
+import { Link, navigate } from '../lib/router';
 import { BarChart } from './charts';
 import { hasText, td, type DashKey } from './dashboard-text';
 import {
@@ -613,6 +613,7 @@ function Costs({ r }: { r: Report }) {
         <div class="notice notice--info" data-testid="costs-notconfigured">
           <p><strong>{td('costs.notconfigured')}.</strong> {td('costs.notconfigured.text')}</p>
           <p>{td('costs.settings')}</p>
+          <p class="no-print"><Link href="/settings" class="button button--secondary">{td('costs.settings.link')}</Link></p>
         </div>
       )}
       {c.lines.length ? (
@@ -657,6 +658,7 @@ function Costs({ r }: { r: Report }) {
       )}
       {c.excludes_suppressed && <p class="hint">{td('costs.excludes', { min: r.min_count })}</p>}
       {c.configured && r.unit_prices?.source && <p class="hint" data-testid="costs-source">{td('costs.source', { source: r.unit_prices.source })}</p>}
+      {c.configured && <p class="no-print"><Link href="/settings">{td('costs.settings.change')}</Link></p>}
     </section>
   );
 }
