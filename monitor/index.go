@@ -160,3 +160,27 @@ func (x *Index) Search(requestID string) (searchID string, gaps []Gap, ok bool) 
 	r := x.munis[mun].requests[requestID]
 	return r.SearchID, r.Gaps, true
 }
+
+// EachRequest calls fn with a copy of every request fact of municipality
+// mun, under the index's read lock: fn must not call back into the index.
+func (x *Index) EachRequest(mun string, fn func(Request)) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	if f := x.munis[mun]; f != nil {
+		for _, r := range f.requests {
+			fn(*r)
+		}
+	}
+}
+
+// EachReferral calls fn with a copy of every referral fact of
+// municipality mun, as EachRequest does.
+func (x *Index) EachReferral(mun string, fn func(Referral)) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	if f := x.munis[mun]; f != nil {
+		for _, r := range f.referrals {
+			fn(*r)
+		}
+	}
+}

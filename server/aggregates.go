@@ -3,30 +3,17 @@ package server
 import (
 	"net/http"
 	"slices"
-	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/dichtbij/dichtbij/care"
-	"github.com/dichtbij/dichtbij/store"
+	"github.com/dichtbij/dichtbij/monitor"
 )
 
-// minCount is the smallest count shown: 1 to 4 become "<5", so that no
-// count points at one resident in a small neighbourhood.
-const minCount = 5
-
 // Count is a number of residents' records with small numbers suppressed:
-// it marshals as a JSON number when 0 or at least 5, else as "<5".
-type Count int
-
-// MarshalJSON writes small counts as "<5".
-func (n Count) MarshalJSON() ([]byte, error) {
-	if n > 0 && n < minCount {
-		return []byte(`"<` + strconv.Itoa(minCount) + `"`), nil
-	}
-	return []byte(strconv.Itoa(int(n))), nil
-}
+// a JSON number when 0 or at least 5, else "<5".
+type Count = monitor.Count
 
 // Aggregates are a coordinator's counts of the requests of their
 // municipality created in a period, only of residents who consented to
@@ -67,39 +54,41 @@ type aggregateParams struct {
 }
 
 type aggregator struct {
-	st  *store.Store
-	now func() time.Time
+	idx   *monitor.Index
+	areas *areaBook
+	now   func() time.Time
 }
 
 func mountAggregates(api *routes, doc *apiDoc, a *aggregator) {
 	api.get("/aggregates", permAggregates, a.get)
 	doc.add(op{method: http.MethodGet, path: "/api/v1/aggregates", tag: "monitoring",
 		summary: "Counts of the municipality's support requests and their referrals in a period, per need, status and district, of residents who consented to monitoring; counts from 1 to 4 show as \"<5\"",
-		params:  aggregateParams{}, resp: Aggregates{}, errors: []int{http.StatusBadRequest, http.StatusUnauthorized, http.StatusForbidden}})
+		params:  aggregateParams{}, resp: Aggregates{}, errors: []int{http.StatusBadRequest, http.StatusUnauthorized, http.StatusForbidden, http.StatusServiceUnavailable}})
 }
 
+// get counts from the indicators' in-memory facts, never scanning the
+// store.
 func (a *aggregator) get(c *fiber.Ctx) error {
 	from, to, err := periodParams(c, a.now(), 365*24*time.Hour)
 	if err != nil {
 		return err
 	}
-	ctx := c.UserContext()
-	mun := actorOf(ctx).Municipality
-	reqs, err := a.st.Requests().All(ctx, store.Cond{Field: "municipality", Value: mun})
-	if err != nil {
-		return err
+	if !a.idx.Loaded() {
+		c.Set(fiber.HeaderRetryAfter, "10")
+		return newProblem(fiber.StatusServiceUnavailable, "unavailable", "the counts are being loaded after a start; try again in a few seconds")
 	}
-	out := Aggregates{Municipality: mun, From: from.UTC(), To: to.UTC(), MinCount: minCount,
+	mun := actorOf(c.UserContext()).Municipality
+	out := Aggregates{Municipality: mun, From: from.UTC(), To: to.UTC(), MinCount: monitor.MinCount,
 		ByNeed: map[string]Count{}, ByStatus: map[string]Count{}, ByClosure: map[string]Count{}, Referrals: map[string]Count{}}
 	districts := map[string]*DistrictCounts{}
 	counted := map[string]bool{}
-	for _, r := range reqs {
+	a.idx.EachRequest(mun, func(r monitor.Request) {
 		if r.CreatedAt.Before(from) || !r.CreatedAt.Before(to) {
-			continue
+			return
 		}
-		if !r.HasConsent(care.ConsentMonitoring) {
+		if !r.Consent {
 			out.WithoutConsent++
-			continue
+			return
 		}
 		counted[r.ID] = true
 		out.Requests++
@@ -107,39 +96,29 @@ func (a *aggregator) get(c *fiber.Ctx) error {
 		if r.Closure != "" {
 			out.ByClosure[r.Closure]++
 		}
-		code := r.Area.DistrictCode
-		d := districts[code]
+		d := districts[r.District]
 		if d == nil {
-			d = &DistrictCounts{Code: code, Name: r.Area.DistrictName, ByNeed: map[string]Count{}}
-			districts[code] = d
+			d = &DistrictCounts{Code: r.District, ByNeed: map[string]Count{}}
+			if r.District != "" {
+				d.Name = a.areas.name(r.District)
+			}
+			districts[r.District] = d
 		}
 		d.Requests++
 		for _, n := range r.Needs {
 			out.ByNeed[n]++
 			d.ByNeed[n]++
 		}
-	}
-	refs, err := a.st.Referrals().All(ctx, store.Cond{Field: "municipality", Value: mun})
-	if err != nil {
-		return err
-	}
-	for _, ref := range refs {
+	})
+	a.idx.EachReferral(mun, func(ref monitor.Referral) {
 		if counted[ref.RequestID] {
 			out.Referrals[ref.State]++
 		}
-	}
+	})
 	out.ByDistrict = make([]DistrictCounts, 0, len(districts))
 	for _, d := range districts {
 		out.ByDistrict = append(out.ByDistrict, *d)
 	}
-	slices.SortFunc(out.ByDistrict, func(x, y DistrictCounts) int {
-		switch {
-		case x.Code < y.Code:
-			return -1
-		case x.Code > y.Code:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(out.ByDistrict, func(x, y DistrictCounts) int { return strings.Compare(x.Code, y.Code) })
 	return c.JSON(out)
 }

@@ -236,8 +236,9 @@ func NewApp(d Deps) (*App, error) {
 	priv := &privacy{st: d.Store, accounts: accounts, tokens: tokens, log: alog, refs: refs, engine: engineSync, now: d.Now}
 	mountPrivacy(api, doc, priv)
 	mountReview(api, doc, &review{log: alog, now: d.Now})
-	mountAggregates(api, doc, &aggregator{st: d.Store, now: d.Now})
-	mountIndicators(api, doc, newIndicators(d))
+	ind := newIndicators(d)
+	mountAggregates(api, doc, &aggregator{idx: d.Indicators, areas: ind.areas, now: d.Now})
+	mountIndicators(api, doc, ind)
 	keep := &retention{st: d.Store, privacy: priv, keep: d.Retention, now: d.Now}
 
 	mountHSDS(top, doc, &hsdsAPI{st: d.Store, areas: d.Checker.Areas(), postcodes: d.Postcodes, baseURL: d.BaseURL})
