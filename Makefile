@@ -5,8 +5,9 @@ PKGS := ./...
 .PHONY: run demo test lint unit bench fuzz build loadtest portal frontend e2e chromium-check
 
 ## run: build the portal when needed, then start dichtbij on 127.0.0.1:8080 with the embedded store in ./data
+##      (flags through ARGS, e.g. make run ARGS="-demo GM0344")
 run: portal
-	$(GO) run .
+	$(GO) run . $(ARGS)
 
 ## demo: like run, with generated demo records for Utrecht in an empty store
 DEMO ?= GM0344
