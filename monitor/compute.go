@@ -59,7 +59,7 @@ type AreaIndicators struct {
 func (x *Index) Compute(q Query) Result {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	c := newComputation(q)
+	c := newComputation(x, q)
 	if f := x.munis[q.Municipality]; f != nil {
 		c.run(f)
 	}
@@ -67,69 +67,107 @@ func (x *Index) Compute(q Query) Result {
 }
 
 type computation struct {
+	x     *Index
 	q     Query
 	total *tally
-	units map[string]*tally
-	// the facts of this computation's pass over referrals
-	held        map[string]int
-	spotsTaken  map[string]int
-	helping     map[string]bool
-	resolvedNow map[string]bool
+	// units are the tallies of the level's areas by interned id (nil
+	// where there is none yet), or the one of the municipality; extra
+	// those of q.Units that no fact names.
+	units    []*tally
+	munTally *tally
+	extra    map[string]*tally
+	// area is q.Area's id: -1 for none, -2 when no fact lies in it.
+	area int32
+	// by option slot, from the pass over referrals
+	held, spotsTaken []int32
+	helping          []bool
+	// by request slot: resolved at the zero line in the period
+	resolvedNow []bool
 }
 
-func newComputation(q Query) *computation {
-	c := &computation{q: q, total: newTally(), units: map[string]*tally{},
-		held: map[string]int{}, spotsTaken: map[string]int{}, helping: map[string]bool{}, resolvedNow: map[string]bool{}}
+func newComputation(x *Index, q Query) *computation {
+	c := &computation{x: x, q: q, total: newTally(), units: make([]*tally, len(x.areaCodes)), extra: map[string]*tally{}, area: -1}
+	if q.Area != "" {
+		c.area = -2
+		if id, ok := x.areaID[q.Area]; ok {
+			c.area = id
+		}
+	}
 	for _, u := range q.Units {
-		c.units[u] = newTally()
+		switch id, ok := x.areaID[u]; {
+		case q.Level == LevelMunicipality:
+			c.munTally = newTally()
+		case ok:
+			c.units[id] = newTally()
+		default:
+			c.extra[u] = newTally()
+		}
 	}
 	return c
 }
 
-// where returns the tallies a fact in district d and neighbourhood n
-// counts in, or nil when it lies outside the query's area.
-func (c *computation) where(d, n string) []*tally {
-	if c.q.Area != "" && d != c.q.Area && n != c.q.Area {
+// where returns the tally of the unit a fact in district d and
+// neighbourhood n (interned ids) counts in, or nil when it lies outside
+// the query's area.
+func (c *computation) where(d, n int32) *tally {
+	if c.area != -1 && d != c.area && n != c.area {
 		return nil
 	}
-	code := c.q.Municipality
-	switch c.q.Level {
-	case LevelDistrict:
-		code = d
-	case LevelNeighbourhood:
-		code = n
+	if c.q.Level != LevelDistrict && c.q.Level != LevelNeighbourhood {
+		if c.munTally == nil {
+			c.munTally = newTally()
+		}
+		return c.munTally
 	}
-	t := c.units[code]
+	id := d
+	if c.q.Level == LevelNeighbourhood {
+		id = n
+	}
+	t := c.units[id]
 	if t == nil {
 		t = newTally()
-		c.units[code] = t
+		c.units[id] = t
 	}
-	return []*tally{c.total, t}
+	return t
 }
 
 func (c *computation) in(t time.Time) bool { return !t.Before(c.q.From) && t.Before(c.q.To) }
 
 func (c *computation) run(f *facts) {
-	for _, r := range f.requests {
-		c.request(r)
+	nOpt := len(f.options.rows)
+	c.held, c.spotsTaken = make([]int32, nOpt), make([]int32, nOpt)
+	c.helping, c.resolvedNow = make([]bool, nOpt), make([]bool, len(f.requests.rows))
+	for i := range f.requests.rows {
+		if r := &f.requests.rows[i]; !r.gone {
+			c.request(r, int32(i))
+		}
 	}
 	c.specialists(f)
-	for _, r := range f.referrals {
-		c.referral(r, f.requests[r.RequestID])
+	for i := range f.referrals.rows {
+		ref := &f.referrals.rows[i]
+		if ref.gone {
+			continue
+		}
+		r, rs := f.requests.at(ref.reqSlot, ref.RequestID)
+		o, oslot := f.options.at(ref.optSlot, ref.OptionID)
+		c.referral(ref, r, rs, o, oslot)
 	}
-	for _, o := range f.options {
-		c.option(o)
+	for i := range f.options.rows {
+		if o := &f.options.rows[i]; !o.gone {
+			c.option(o, int32(i))
+		}
 	}
 }
 
-func (c *computation) request(r *Request) {
-	ts := c.where(r.District, r.Neighbourhood)
-	if ts == nil {
+func (c *computation) request(r *Request, slot int32) {
+	unit := c.where(r.districtID, r.hoodID)
+	if unit == nil {
 		return
 	}
+	ts := [2]*tally{c.total, unit}
 	created, closed := c.in(r.CreatedAt), !r.ClosedAt.IsZero() && c.in(r.ClosedAt)
 	if closed && r.Consent && r.Closure == care.ClosureResolvedLocally {
-		c.resolvedNow[r.ID] = true
+		c.resolvedNow[slot] = true
 	}
 	target := time.Duration(c.q.TargetDays) * 24 * time.Hour
 	for _, t := range ts {
@@ -174,16 +212,22 @@ func (c *computation) request(r *Request) {
 }
 
 func (c *computation) specialists(f *facts) {
-	byRequest := map[string][]*Specialist{}
-	for _, s := range f.specialists {
-		byRequest[s.RequestID] = append(byRequest[s.RequestID], s)
-	}
-	for id, ss := range byRequest {
-		r := f.requests[id]
-		if r == nil || !r.Consent {
+	byRequest := map[*Request][]*Specialist{}
+	for i := range f.specialists.rows {
+		s := &f.specialists.rows[i]
+		if s.gone {
 			continue
 		}
-		ts := c.where(r.District, r.Neighbourhood)
+		if r, _ := f.requests.at(s.reqSlot, s.RequestID); r != nil && r.Consent {
+			byRequest[r] = append(byRequest[r], s)
+		}
+	}
+	for r, ss := range byRequest {
+		unit := c.where(r.districtID, r.hoodID)
+		if unit == nil {
+			continue
+		}
+		ts := [2]*tally{c.total, unit}
 		for _, s := range ss {
 			reEntry := false
 			for _, o := range ss {
@@ -210,22 +254,30 @@ func (c *computation) specialists(f *facts) {
 	}
 }
 
-func (c *computation) referral(f *Referral, r *Request) {
+// referral counts a referral of request r to option o, in their slots
+// (nil when either is not among this municipality's facts).
+func (c *computation) referral(f *Referral, r *Request, rs int32, o *Option, oslot int32) {
 	// The option's side counts every referral: places are the option's
 	// whoever holds them.
-	if care.HoldsPlace(f.State) {
-		c.held[f.OptionID]++
-	}
-	if f.Accepted && !f.OccurrenceAt.IsZero() && c.in(f.OccurrenceAt) {
-		c.spotsTaken[f.OptionID]++
-	}
-	if f.Accepted && f.OptionKind == KindVolunteer && c.in(f.CreatedAt) {
-		c.helping[f.OptionID] = true
+	if o != nil {
+		if care.HoldsPlace(f.State) {
+			c.held[oslot]++
+		}
+		if f.Accepted && !f.OccurrenceAt.IsZero() && c.in(f.OccurrenceAt) {
+			c.spotsTaken[oslot]++
+		}
+		if f.Accepted && f.OptionKind == KindVolunteer && c.in(f.CreatedAt) {
+			c.helping[oslot] = true
+		}
 	}
 	if r == nil || !r.Consent {
 		return
 	}
-	for _, t := range c.where(r.District, r.Neighbourhood) {
+	unit := c.where(r.districtID, r.hoodID)
+	if unit == nil {
+		return
+	}
+	for _, t := range [2]*tally{c.total, unit} {
 		for _, at := range f.NoShows {
 			if c.in(at) {
 				t.noShows++
@@ -245,7 +297,7 @@ func (c *computation) referral(f *Referral, r *Request) {
 		t.completed += b(f.Completed)
 		t.ended += b(f.Ended)
 		t.endedAfterStart += b(f.Started && f.Ended)
-		if f.Completed && informal(f.OptionKind) && !c.resolvedNow[f.RequestID] {
+		if f.Completed && informal(f.OptionKind) && !c.resolvedNow[rs] {
 			t.informalCompleted++
 		}
 		if f.Completed && f.Need == "transport" {
@@ -254,7 +306,7 @@ func (c *computation) referral(f *Referral, r *Request) {
 	}
 }
 
-func (c *computation) option(o *Option) {
+func (c *computation) option(o *Option, slot int32) {
 	if !o.Active || !o.CreatedAt.Before(c.q.To) {
 		return
 	}
@@ -264,7 +316,11 @@ func (c *computation) option(o *Option) {
 			spots += int(o.Occurrences[m]) * o.Capacity
 		}
 	}
-	for _, t := range c.where(o.District, o.Neighbourhood) {
+	unit := c.where(o.districtID, o.hoodID)
+	if unit == nil {
+		return
+	}
+	for _, t := range [2]*tally{c.total, unit} {
 		t.options++
 		inc(t.byKind, o.kindIdx)
 		if informal(o.Kind) {
@@ -277,17 +333,17 @@ func (c *computation) option(o *Option) {
 		}
 		switch o.Kind {
 		case KindVolunteer, KindInitiative:
-			taken := c.held[o.ID]
+			taken := int(c.held[slot])
 			t.capacity += o.Capacity
 			t.placesTaken += taken
 			t.freePlaces += max(0, o.Capacity-taken)
 		case KindActivity:
 			t.spots += spots
-			t.spotsTaken += c.spotsTaken[o.ID]
+			t.spotsTaken += int(c.spotsTaken[slot])
 		}
 		if o.Kind == KindVolunteer {
 			t.volunteers++
-			t.volunteersHelping += b(c.helping[o.ID])
+			t.volunteersHelping += b(c.helping[slot])
 		}
 	}
 }
@@ -301,13 +357,22 @@ func b(v bool) int {
 
 func (c *computation) result() Result {
 	out := Result{Total: c.total.indicators(c.q)}
-	codes := make([]string, 0, len(c.units))
-	for code := range c.units {
+	byCode := c.extra
+	for id, t := range c.units {
+		if t != nil {
+			byCode[c.x.areaCodes[id]] = t
+		}
+	}
+	if c.munTally != nil {
+		byCode = map[string]*tally{c.q.Municipality: c.munTally}
+	}
+	codes := make([]string, 0, len(byCode))
+	for code := range byCode {
 		codes = append(codes, code)
 	}
 	slices.Sort(codes)
 	for _, code := range codes {
-		out.Areas = append(out.Areas, AreaIndicators{Code: code, Indicators: c.units[code].indicators(c.q)})
+		out.Areas = append(out.Areas, AreaIndicators{Code: code, Indicators: byCode[code].indicators(c.q)})
 	}
 	return out
 }

@@ -42,6 +42,9 @@ type Request struct {
 	// positions of Needs, Domains and Gaps in the code lists, set when
 	// the fact is put into an index, so Compute counts into arrays
 	needIdx, gapNeedIdx, gapReasonIdx []int8
+	// set by the index: see Index
+	districtID, hoodID int32
+	gone               bool
 }
 
 func (r *Request) prepare() {
@@ -78,6 +81,11 @@ type Referral struct {
 	Accepted, Declined, Expired, Started, Completed, Ended bool
 	NoShows                                                []time.Time
 	OccurrenceAt                                           time.Time
+
+	// set by the index: the slots of its request and option when it was
+	// filed (-1 for none), see Index
+	reqSlot, optSlot int32
+	gone             bool
 }
 
 // Specialist is what the indicators need of a specialist referral.
@@ -89,6 +97,9 @@ type Specialist struct {
 	// EndedAt is the step-down back to the neighbourhood; zero while the
 	// specialist care goes on.
 	EndedAt time.Time
+
+	reqSlot int32 // its request's slot when it was filed, see Index
+	gone    bool
 }
 
 // Option is what the indicators need of a zero-line option.
@@ -109,6 +120,9 @@ type Option struct {
 
 	helpIdx []int8
 	kindIdx int8
+	// set by the index: see Index
+	districtID, hoodID int32
+	gone               bool
 }
 
 func (o *Option) prepare() {
