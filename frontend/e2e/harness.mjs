@@ -115,7 +115,13 @@ export class Client {
 
 /** The running server, its admin and a browser. */
 export class Harness {
-  async start() {
+  /**
+   * Starts the binary on a fresh store. args are extra flags (e.g.
+   * ['-demo', 'GM0344']), env extra or overriding variables, log the
+   * file in e2e/artifacts the server's output goes to; the output is also
+   * kept in this.output (see logLine).
+   */
+  async start({ args = [], env: extra = {}, log: logName = 'server.log' } = {}) {
     const bin = process.env.DICHTBIJ_BIN;
     if (!bin || !existsSync(bin)) throw new Error('DICHTBIJ_BIN must name the built dichtbij binary (make e2e builds it)');
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
@@ -131,6 +137,7 @@ export class Harness {
       DICHTBIJ_DATA_DIR: this.dataDir,
       DICHTBIJ_BASE_URL: this.base,
       DICHTBIJ_LOG_LEVEL: 'warn',
+      ...extra,
     };
     delete env.MONGODB_URI;
     this.admin = { email: 'beheer@e2e.example.org', password: 'een lang beheerderswachtwoord' };
@@ -138,10 +145,14 @@ export class Harness {
       { env: { ...env, DICHTBIJ_ADMIN_PASSWORD: this.admin.password }, encoding: 'utf8', timeout: 120_000 });
     if (made.status !== 0) throw new Error(`create-admin failed: ${made.stderr || made.stdout}`);
 
-    const log = createWriteStream(join(ARTIFACTS, 'server.log'));
-    this.proc = spawn(bin, [], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    this.proc.stdout.pipe(log);
-    this.proc.stderr.pipe(log);
+    const log = createWriteStream(join(ARTIFACTS, logName));
+    this.output = '';
+    this.proc = spawn(bin, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    for (const out of [this.proc.stdout, this.proc.stderr]) {
+      out.setEncoding('utf8');
+      out.on('data', (chunk) => { this.output += chunk; });
+      out.pipe(log);
+    }
     this.exited = new Promise((r) => this.proc.once('exit', r));
     const deadline = Date.now() + 120_000;
     for (;;) {
@@ -175,6 +186,38 @@ export class Harness {
       clearTimeout(t);
     }
     if (this.dataDir) rmSync(this.dataDir, { recursive: true, force: true });
+  }
+
+  /**
+   * The attributes of the server's first log line with this msg (slog's
+   * text or JSON format), or null.
+   */
+  logLine(msg) {
+    for (const line of this.output.split('\n')) {
+      if (line.startsWith('{')) {
+        try {
+          const rec = JSON.parse(line);
+          if (rec.msg === msg) return rec;
+        } catch {
+          /* not a JSON line */
+        }
+        continue;
+      }
+      const rec = {};
+      for (const m of line.matchAll(/([\w.]+)=("(?:[^"\\]|\\.)*"|\S*)/g)) {
+        let v = m[2];
+        if (v.startsWith('"')) {
+          try {
+            v = JSON.parse(v);
+          } catch {
+            v = v.slice(1, -1); // a Go escape JSON does not know
+          }
+        }
+        rec[m[1]] = v;
+      }
+      if (rec.msg === msg) return rec;
+    }
+    return null;
   }
 
   /** A new account made by the admin, and an API client signed in as it. */

@@ -117,7 +117,7 @@ export function BarChart(p: BarChartProps) {
           <div class="chart__box" style={{ height: `${Math.round(height)}px` }}>
             <canvas ref={canvas} role="img" aria-label={p.alt} />
           </div>
-          <div class="grid-scroll">
+          <div class="grid-scroll" tabIndex={0} role="group" aria-labelledby={headId}>
             <table class="table table--compact" data-testid={`chart-${p.id}-table`}>
               <caption class="visually-hidden">{p.title}</caption>
               <thead>

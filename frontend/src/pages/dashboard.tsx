@@ -23,6 +23,19 @@ import {
 } from './indicators';
 
 const API = '/api/v1/monitoring/indicators';
+
+/** For a few seconds after the server started the indicators answer 503
+ * while they load: try again every 3 s, for at most a minute. */
+async function whenLoaded<T>(load: () => Promise<T>, stopped: () => boolean): Promise<T> {
+  for (let i = 0; ; i++) {
+    try {
+      return await load();
+    } catch (e) {
+      if (!(e instanceof ApiError && e.status === 503) || i >= 20 || stopped()) throw e;
+      await new Promise((done) => setTimeout(done, 3000));
+    }
+  }
+}
 const PATH = '/dashboard';
 
 type AreaFeature = GeoJSON.Feature<GeoJSON.Geometry, Record<string, unknown>>;
@@ -69,7 +82,9 @@ export default function Dashboard({ account, query }: { account: Account; query:
     let gone = false;
     setBusy(true);
     setError(null);
-    Promise.all([get<Report>(`${API}?${api}`), get<AreaCollection>(`${API}.geojson?${api}`).catch(() => null)])
+    const stopped = () => gone;
+    Promise.all([whenLoaded(() => get<Report>(`${API}?${api}`), stopped),
+      whenLoaded(() => get<AreaCollection>(`${API}.geojson?${api}`), stopped).catch(() => null)])
       .then(([r, g]) => {
         if (gone) return;
         setReport(r);
