@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ARTIFACTS, FRONTEND, Harness, MUNICIPALITY, axe, screenshot } from './harness.mjs';
+import { ARTIFACTS, FRONTEND, Harness, MUNICIPALITY, accessible, heading, noProblems, screenshot } from './harness.mjs';
 
 const h = new Harness();
 let coord; // the coordinator { api, ... }
@@ -20,15 +20,6 @@ const CENTRE = { lat: 52.0907, lon: 5.1214 }; // postcode 3511, Utrecht Binnenst
 const NORTH = { lat: 52.1175, lon: 5.1120 }; // Overvecht: a district with fewer than 5 requests
 const API = '/api/v1/monitoring/indicators';
 
-async function heading(p, text) {
-  await p.locator('h1', { hasText: text }).waitFor({ timeout: 15_000 });
-}
-async function accessible(p, name) {
-  assert.deepEqual(await axe(p, name), [], `axe: serious or critical violations on ${name}`);
-}
-async function noProblems(p) {
-  assert.deepEqual(await p.problems(), [], 'CSP violations, page errors or console errors');
-}
 /** The dashboard has drawn the answer of the current URL: data, map base and layers. */
 async function drawn(p) {
   await p.locator('[data-testid=dashboard][aria-busy=false]').waitFor({ timeout: 20_000 });

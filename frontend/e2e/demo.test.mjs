@@ -9,21 +9,12 @@
 // each page; the console must stay clean.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { Harness, MUNICIPALITY, axe, screenshot } from './harness.mjs';
+import { Harness, MUNICIPALITY, accessible, heading, noProblems, screenshot } from './harness.mjs';
 
 const h = new Harness();
 const API = '/api/v1/monitoring/indicators';
 let demo; // the "demo accounts" log line: coordinator, social_worker, admin, password
 
-async function heading(p, text) {
-  await p.locator('h1', { hasText: text }).waitFor({ timeout: 15_000 });
-}
-async function accessible(p, name) {
-  assert.deepEqual(await axe(p, name), [], `axe: serious or critical violations on ${name}`);
-}
-async function noProblems(p) {
-  assert.deepEqual(await p.problems(), [], 'CSP violations, page errors or console errors');
-}
 /** Signs in through the portal's form, as a user would. */
 async function signIn(p, email, password, name) {
   await p.goto(h.base + '/sign-in');

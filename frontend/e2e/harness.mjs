@@ -2,6 +2,7 @@
 // a fresh embedded store, an API client with a cookie jar for setting up
 // accounts and records, Debian's Chromium through playwright-core, and
 // axe-core on every page.
+import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -296,4 +297,19 @@ export function printSizes() {
   for (const [name, s] of Object.entries(sizes)) {
     console.log(`bundle ${name}: ${(s.js_gzip_bytes / 1024).toFixed(1)} KB JS gzipped, ${(s.css_gzip_bytes / 1024).toFixed(1)} KB CSS gzipped`);
   }
+}
+
+/** Waits for the page's h1 with this text. */
+export async function heading(p, text) {
+  await p.locator('h1', { hasText: text }).waitFor({ timeout: 15_000 });
+}
+
+/** Fails on serious or critical axe violations. */
+export async function accessible(p, name) {
+  assert.deepEqual(await axe(p, name), [], `axe: serious or critical violations on ${name}`);
+}
+
+/** Fails on CSP violations, page errors or console errors so far. */
+export async function noProblems(p) {
+  assert.deepEqual(await p.problems(), [], 'CSP violations, page errors or console errors');
 }

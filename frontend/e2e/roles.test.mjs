@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ARTIFACTS, FRONTEND, Harness, axe, screenshot } from './harness.mjs';
+import { ARTIFACTS, FRONTEND, Harness, accessible, heading, noProblems, screenshot } from './harness.mjs';
 
 const h = new Harness();
 let sw; // social worker { api, ... }
@@ -21,15 +21,6 @@ let orgPage;
 const pages = [];
 const CENTRE = { lat: 52.0907, lon: 5.1214 }; // postcode 3511, Utrecht
 
-async function heading(p, text) {
-  await p.locator('h1', { hasText: text }).waitFor({ timeout: 15_000 });
-}
-async function accessible(p, name) {
-  assert.deepEqual(await axe(p, name), [], `axe: serious or critical violations on ${name}`);
-}
-async function noProblems(p) {
-  assert.deepEqual(await p.problems(), [], 'CSP violations, page errors or console errors');
-}
 /** A browser signed in as the account: its API client's cookies go into the context (no extra sign-in). */
 async function browserAs(acc, opts) {
   const { context, page } = await h.page(opts);
