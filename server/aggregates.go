@@ -73,9 +73,8 @@ func (a *aggregator) get(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if !a.idx.Loaded() {
-		c.Set(fiber.HeaderRetryAfter, "10")
-		return newProblem(fiber.StatusServiceUnavailable, "unavailable", "the counts are being loaded after a start; try again in a few seconds")
+	if err := stillLoading(c, a.idx); err != nil {
+		return err
 	}
 	mun := actorOf(c.UserContext()).Municipality
 	out := Aggregates{Municipality: mun, From: from.UTC(), To: to.UTC(), MinCount: monitor.MinCount,

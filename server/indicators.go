@@ -171,9 +171,8 @@ func (in *indicators) json(c *fiber.Ctx) error {
 }
 
 func (in *indicators) report(c *fiber.Ctx) (IndicatorReport, error) {
-	if !in.idx.Loaded() {
-		c.Set(fiber.HeaderRetryAfter, "10")
-		return IndicatorReport{}, newProblem(fiber.StatusServiceUnavailable, "unavailable", "the indicators are being loaded after a start; try again in a few seconds")
+	if err := stillLoading(c, in.idx); err != nil {
+		return IndicatorReport{}, err
 	}
 	ctx := c.UserContext()
 	mun := actorOf(ctx).Municipality
@@ -211,6 +210,16 @@ func (in *indicators) report(c *fiber.Ctx) (IndicatorReport, error) {
 		rep.Areas[0].Name = name
 	}
 	return rep, nil
+}
+
+// stillLoading is the 503 of a route counting from the facts while the
+// start-up load has not been put in place yet; nil once it has.
+func stillLoading(c *fiber.Ctx, idx *monitor.Index) error {
+	if idx.Loaded() {
+		return nil
+	}
+	c.Set(fiber.HeaderRetryAfter, "10")
+	return newProblem(fiber.StatusServiceUnavailable, "unavailable", "the counts are being loaded after a start; try again in a few seconds")
 }
 
 func (in *indicators) settings(ctx context.Context, mun string) (int, *care.UnitPrices, error) {

@@ -120,32 +120,33 @@ func factSet(coll string) monitor.Set {
 }
 
 func (m *monitorSync) read(ctx context.Context, coll, id string) error {
-	var (
-		rec any
-		err error
-	)
-	switch coll {
-	case collRequests:
-		rec, err = m.st.Requests().Get(ctx, id)
-	case collReferrals:
-		rec, err = m.st.Referrals().Get(ctx, id)
-	case collSpecialists:
-		rec, err = m.st.Specialists().Get(ctx, id)
-	case collVolunteers:
-		rec, err = m.st.Volunteers().Get(ctx, id)
-	case collInitiatives:
-		rec, err = m.st.Initiatives().Get(ctx, id)
-	case collProvisions:
-		rec, err = m.st.Provisions().Get(ctx, id)
-	case collActivities:
-		rec, err = m.st.Activities().Get(ctx, id)
-	default:
-		return nil
-	}
-	if err != nil {
+	rec, err := readRecord(ctx, m.st, coll, id)
+	if err != nil || rec == nil {
 		return err
 	}
 	return m.put(ctx, rec)
+}
+
+// readRecord reads one record of a collection the engine or the
+// indicators follow, as its care type; nil for another collection.
+func readRecord(ctx context.Context, st *store.Store, coll, id string) (any, error) {
+	switch coll {
+	case collRequests:
+		return st.Requests().Get(ctx, id)
+	case collReferrals:
+		return st.Referrals().Get(ctx, id)
+	case collSpecialists:
+		return st.Specialists().Get(ctx, id)
+	case collVolunteers:
+		return st.Volunteers().Get(ctx, id)
+	case collInitiatives:
+		return st.Initiatives().Get(ctx, id)
+	case collProvisions:
+		return st.Provisions().Get(ctx, id)
+	case collActivities:
+		return st.Activities().Get(ctx, id)
+	}
+	return nil, nil
 }
 
 // put files the fact of a record as written; a request's latest search
@@ -204,17 +205,10 @@ func (m *monitorSync) catchUp(ctx context.Context) error {
 }
 
 func (m *monitorSync) catchUpLocked(ctx context.Context) error {
-	for {
-		batch, err := m.changes.Next(ctx, 500)
-		for _, ch := range batch {
-			if err := m.apply(ctx, ch.Collection, ch.RecordID); err != nil {
-				return fmt.Errorf("server: indicators: apply change %d: %w", ch.Seq, err)
-			}
-		}
-		if err != nil || len(batch) < 500 {
-			return err
-		}
+	if err := m.changes.Drain(ctx, func(ch store.Change) error { return m.apply(ctx, ch.Collection, ch.RecordID) }); err != nil {
+		return fmt.Errorf("server: indicators: %w", err)
 	}
+	return nil
 }
 
 // followed reports whether writes to coll reach the indicators only

@@ -105,40 +105,31 @@ func (s *optionSync) load(ctx context.Context) error {
 // apply re-reads one record and puts it in the engine, or takes it out
 // when it is gone.
 func (s *optionSync) apply(ctx context.Context, coll, id string) error {
-	var (
-		o   matching.Option
-		err error
-	)
 	switch coll {
-	case collVolunteers:
-		var v care.Volunteer
-		if v, err = s.st.Volunteers().Get(ctx, id); err == nil {
-			o = fromcare.Volunteer(v)
-		}
-	case collInitiatives:
-		var i care.Initiative
-		if i, err = s.st.Initiatives().Get(ctx, id); err == nil {
-			o = fromcare.Initiative(i)
-		}
-	case collProvisions:
-		var p care.Provision
-		if p, err = s.st.Provisions().Get(ctx, id); err == nil {
-			o = fromcare.Provision(p)
-		}
-	case collActivities:
-		var a care.Activity
-		if a, err = s.st.Activities().Get(ctx, id); err == nil {
-			o, err = s.activity(ctx, a)
-		}
+	case collVolunteers, collInitiatives, collProvisions, collActivities:
 	default:
 		return nil // not an option collection
 	}
+	rec, err := readRecord(ctx, s.st, coll, id)
 	if errors.Is(err, store.ErrNotFound) {
 		s.eng.Remove(id)
 		return nil
 	}
 	if err != nil {
 		return err
+	}
+	var o matching.Option
+	switch r := rec.(type) {
+	case care.Volunteer:
+		o = fromcare.Volunteer(r)
+	case care.Initiative:
+		o = fromcare.Initiative(r)
+	case care.Provision:
+		o = fromcare.Provision(r)
+	case care.Activity:
+		if o, err = s.activity(ctx, r); err != nil {
+			return err
+		}
 	}
 	taken, err := s.st.Places().Counts(ctx, optionKey(o.Kind, o.ID))
 	if err != nil {
@@ -273,15 +264,8 @@ func (s *optionSync) follow(ctx context.Context, interval, reload time.Duration)
 
 // catchUp applies every change-log entry not seen yet.
 func (s *optionSync) catchUp(ctx context.Context) error {
-	for {
-		batch, err := s.changes.Next(ctx, 500)
-		for _, ch := range batch {
-			if err := s.apply(ctx, ch.Collection, ch.RecordID); err != nil {
-				return fmt.Errorf("server: apply change %d: %w", ch.Seq, err)
-			}
-		}
-		if err != nil || len(batch) < 500 {
-			return err
-		}
+	if err := s.changes.Drain(ctx, func(ch store.Change) error { return s.apply(ctx, ch.Collection, ch.RecordID) }); err != nil {
+		return fmt.Errorf("server: matching engine: %w", err)
 	}
+	return nil
 }

@@ -158,6 +158,24 @@ func (l *ChangeLog) Next(ctx context.Context, max int) ([]Change, error) {
 	return out, nil
 }
 
+// Drain applies every entry not seen yet, oldest first, in batches; it
+// stops at the first entry apply fails on, which is then seen already
+// (the next reload heals what it missed).
+func (l *ChangeLog) Drain(ctx context.Context, apply func(Change) error) error {
+	const batchSize = 500
+	for {
+		batch, err := l.Next(ctx, batchSize)
+		for _, ch := range batch {
+			if err := apply(ch); err != nil {
+				return fmt.Errorf("store: apply change %d: %w", ch.Seq, err)
+			}
+		}
+		if err != nil || len(batch) < batchSize {
+			return err
+		}
+	}
+}
+
 // Watch reports whether the server offers change streams and, if so,
 // streams new change-log entries to fn until ctx ends. On a server without
 // them (FerretDB v1) it returns false at once and the caller polls Next.
