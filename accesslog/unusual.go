@@ -14,8 +14,10 @@ const (
 	// FindingOutsideTeam: the actor accessed data outside their team
 	// (break-the-glass).
 	FindingOutsideTeam = "outside_team"
-	// FindingManyRequests: the actor touched more distinct support
-	// requests in one day than UnusualOptions.MaxRequestsPerDay.
+	// FindingManyRequests: the actor opened, changed or searched for more
+	// distinct support requests in one day than
+	// UnusualOptions.MaxRequestsPerDay. Seeing a request in a list of the
+	// own team's (the follow-up queue) does not count.
 	FindingManyRequests = "many_requests"
 )
 
@@ -85,7 +87,10 @@ func (l *Log) Unusual(ctx context.Context, municipality string, from, to time.Ti
 				outsideRq[e.Actor][e.RequestID] = true
 			}
 		}
-		if e.RequestID != "" {
+		// A list is the worker's own team's queue (the follow-ups, the
+		// requests): working through it is the job, not a finding.
+		// Opening, changing or searching for a request counts.
+		if e.RequestID != "" && e.Action != ActionList {
 			k := dayKey{e.Actor, e.At.In(amsterdam).Format(time.DateOnly)}
 			if perDay[k] == nil {
 				perDay[k] = map[string]bool{}

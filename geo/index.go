@@ -103,10 +103,10 @@ type Query struct {
 //
 // The grid allocates nothing per query (the quadtree 4 times), builds 1M
 // points in 0.18 s (the quadtree in 0.52 s) and holds them in 37 bytes of
-// heap per point (the quadtree 80). The quadtree's tail is the one
-// DESIGN.md reports: it does not prune by its maxDistance, so a query
-// with few matches visits the whole tree. The in-process R-tree in
-// DESIGN.md's table (85 / 168 µs at 1M, on similar data) was not measured
+// heap per point (the quadtree 80). The quadtree's tail comes from its
+// search not pruning by its maxDistance, so a query with few matches
+// visits the whole tree. An in-process R-tree (85 / 168 µs at 1M on
+// similar data, measured when the index was chosen) was not measured
 // again; the grid's tail is shorter still and it needs no dependency. The
 // machine is shared, so repeated runs vary by about ±30 %.
 type Index struct {

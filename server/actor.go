@@ -1,18 +1,15 @@
 package server
 
-import "context"
+import (
+	"context"
 
-// actor is who makes a call: the account, its role, team and
-// municipality, and the account it acts for when a social worker acts for
-// an option's owner. It travels in the request's context so that the
-// audit trail and the access log below the handlers can name it.
-type actor struct {
-	ID           string
-	Role         string
-	Team         string
-	Municipality string
-	OnBehalfOf   string
-}
+	"github.com/dichtbij/dichtbij/casework"
+)
+
+// actor is who makes a call (casework's Actor). The handlers pass it to
+// the domain explicitly; it also travels in the request's context for
+// the access log and the routes' guards.
+type actor = casework.Actor
 
 type actorKey struct{}
 

@@ -23,6 +23,7 @@ import (
 	"github.com/dichtbij/dichtbij/accesslog"
 	"github.com/dichtbij/dichtbij/auth"
 	"github.com/dichtbij/dichtbij/care"
+	"github.com/dichtbij/dichtbij/casework"
 	"github.com/dichtbij/dichtbij/frontend"
 	"github.com/dichtbij/dichtbij/geo"
 	"github.com/dichtbij/dichtbij/matching"
@@ -83,6 +84,8 @@ type Deps struct {
 
 	// cases guards support requests; NewApp sets it.
 	cases *cases
+	// casework applies the workflow's rules; NewApp sets it.
+	casework *casework.Service
 	// accounts are the accounts, for references to them; NewApp sets it.
 	accounts *auth.Accounts
 }
@@ -124,7 +127,7 @@ func NewApp(d Deps) (*App, error) {
 		d.Now = time.Now
 	}
 	if d.ProposalExpiry == 0 {
-		d.ProposalExpiry = DefaultProposalExpiry
+		d.ProposalExpiry = casework.DefaultProposalExpiry
 	}
 	if d.PasswordParams == (auth.Params{}) {
 		d.PasswordParams = auth.DefaultParams()
@@ -219,13 +222,16 @@ func NewApp(d Deps) (*App, error) {
 			engineSync.recorded(ctx, coll, id, rec)
 		}
 	})
-	refs := newReferrals(d, engineSync)
-	mountResources(api, doc, d, engineSync, refs)
+	bus := casework.NewBus(d.Store, d.Log, d.Now)
+	d.casework = casework.New(casework.Deps{Store: d.Store, Bus: bus, Places: placesToEngine{engineSync}, Log: d.Log, Now: d.Now,
+		ProposalExpiry: d.ProposalExpiry})
+	refs := newReferrals(d)
+	mountResources(api, doc, d, engineSync)
 	mountMatching(api, doc, d)
 	mountReferrals(api, doc, refs)
 	mountOwners(api, doc, refs)
-	mountSpecialists(api, doc, d, refs)
-	mountLifecycle(api, doc, d, refs)
+	mountSpecialists(api, doc, d)
+	mountLifecycle(api, doc, d)
 	mountHouseholds(api, doc, d)
 	mountAuth(api, doc, an, d.LoginLimit)
 	socialTeams := newTeams(d, accounts)
@@ -233,13 +239,13 @@ func NewApp(d Deps) (*App, error) {
 	mountAccounts(api, doc, &accountAdmin{accounts: accounts, tokens: tokens, teams: socialTeams})
 	mountAreas(api, doc, &boundaries{areas: d.Checker.Areas(), postcodes: d.Postcodes})
 	mountCalendars(api, doc, top, d)
-	priv := &privacy{st: d.Store, accounts: accounts, tokens: tokens, log: alog, refs: refs, engine: engineSync, now: d.Now}
+	priv := &privacy{st: d.Store, accounts: accounts, tokens: tokens, log: alog, refs: refs, cw: d.casework, engine: engineSync, now: d.Now}
 	mountPrivacy(api, doc, priv)
 	mountReview(api, doc, &review{log: alog, now: d.Now})
 	ind := newIndicators(d)
 	mountAggregates(api, doc, &aggregator{idx: d.Indicators, areas: ind.areas, now: d.Now})
 	mountIndicators(api, doc, ind)
-	keep := &retention{st: d.Store, privacy: priv, keep: d.Retention, now: d.Now}
+	keep := &retention{cw: d.casework, keep: d.Retention, now: d.Now}
 
 	mountHSDS(top, doc, &hsdsAPI{st: d.Store, areas: d.Checker.Areas(), postcodes: d.Postcodes, baseURL: d.BaseURL})
 	mountPublicMap(top, doc, &publicMap{st: d.Store, areas: d.Checker.Areas()})
@@ -263,7 +269,17 @@ func NewApp(d Deps) (*App, error) {
 			_, err := sessionStorage.Sweep(ctx)
 			return err
 		}},
-		{"expire referrals", func(ctx context.Context) error { return refs.expireStale(ctx, d.ProposalExpiry) }},
+		{"expire referrals", d.casework.ExpireStale},
+		{"relay and deliver events", func(ctx context.Context) error {
+			if _, _, err := bus.Recover(ctx, lockTTL); err != nil {
+				return err
+			}
+			return bus.Deliver(ctx)
+		}},
+		{"sweep relayed events", func(ctx context.Context) error {
+			_, err := d.Store.Outbox().SweepRelayed(ctx, d.Now().Add(-lockTTL))
+			return err
+		}},
 		{"anonymise closed requests", func(ctx context.Context) error {
 			_, err := keep.run(ctx)
 			return err

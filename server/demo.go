@@ -14,6 +14,7 @@ import (
 
 	"github.com/dichtbij/dichtbij/auth"
 	"github.com/dichtbij/dichtbij/care"
+	"github.com/dichtbij/dichtbij/casework"
 	"github.com/dichtbij/dichtbij/geo"
 	"github.com/dichtbij/dichtbij/store"
 	"github.com/dichtbij/dichtbij/synth"
@@ -130,11 +131,11 @@ func loadDemo(ctx context.Context, st *store.Store, areas *geo.Areas, code strin
 			continue
 		}
 		at, _ := ref.EnteredAt(care.RefAccepted)
-		n, err := st.Places().Claim(ctx, pool(*ref), c, ref.ID, at)
+		n, err := st.Places().Claim(ctx, casework.Pool(*ref), c, ref.ID, at)
 		if err != nil {
 			return fmt.Errorf("server: demo: referral %s: %w", ref.ID, err)
 		}
-		ref.Place = &care.PlaceRef{Pool: pool(*ref), Number: n}
+		ref.Place = &care.PlaceRef{Pool: casework.Pool(*ref), Number: n}
 		places++
 	}
 	if err := st.Referrals().InsertMany(ctx, hist.Referrals); err != nil {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/dichtbij/dichtbij/care"
+	"github.com/dichtbij/dichtbij/casework"
 	"github.com/dichtbij/dichtbij/monitor"
 	"github.com/dichtbij/dichtbij/store"
 )
@@ -109,8 +110,8 @@ func TestDemoIsALivingYear(t *testing.T) {
 			t.Errorf("referral %s is %s without a place", ref.ID, ref.State)
 		case ref.Place != nil:
 			holding++
-			if ref.Place.Pool != pool(ref) {
-				t.Errorf("referral %s holds a place of %s; want pool %s", ref.ID, ref.Place.Pool, pool(ref))
+			if ref.Place.Pool != casework.Pool(ref) {
+				t.Errorf("referral %s holds a place of %s; want pool %s", ref.ID, ref.Place.Pool, casework.Pool(ref))
 			}
 			taken, err := e.store.Places().Taken(ctx, ref.Place.Pool, ref.Place.Number)
 			if err != nil || len(taken) == 0 || taken[len(taken)-1].Number != ref.Place.Number || taken[len(taken)-1].Holder != ref.ID {

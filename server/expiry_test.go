@@ -121,7 +121,8 @@ func TestRequestStatusChangesAreAudited(t *testing.T) {
 		t.Fatalf("search = %d %s", r.status, r.body)
 	}
 	e.referAt("accepted", "started")
-	r := e.do(http.MethodPost, "/api/v1/requests/"+e.reqID+"/specialist-referrals", `{"needs":["companionship"],"safety_override":{"reason":"Acuut onveilig"}}`)
+	// Specialist care for every need closes the request.
+	r := e.do(http.MethodPost, "/api/v1/requests/"+e.reqID+"/specialist-referrals", `{"needs":["groceries","companionship"],"safety_override":{"reason":"Acuut onveilig"}}`)
 	if r.status != http.StatusCreated {
 		t.Fatalf("specialist = %d %s", r.status, r.body)
 	}

@@ -2,11 +2,9 @@ package server
 
 import (
 	"cmp"
-	"fmt"
 	"maps"
 	"net/http"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -154,37 +152,11 @@ func (r *referrals) followUpDone(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	now := r.now().UTC().Truncate(time.Millisecond)
-	fs, err := markDone(ref.FollowUps, c.Params("n"), "referral "+ref.ID, f.Note, now)
+	next, err := r.cw.FollowUpDone(c.UserContext(), actorOf(c.UserContext()), ref, c.Params("n"), f.Note)
 	if err != nil {
 		return err
 	}
-	next := ref
-	next.FollowUps = fs
-	next.Version++
-	next.UpdatedAt = now
-	if err := r.save(c.UserContext(), ref, next); err != nil {
-		return err
-	}
 	return c.JSON(next)
-}
-
-// markDone returns follow-ups with the one named by the 1-based n (a
-// path parameter) done at now with note; of is the record's name in the
-// 404 and 409 problems.
-func markDone(fs []care.FollowUp, n, of, note string, now time.Time) ([]care.FollowUp, error) {
-	i, err := strconv.Atoi(n)
-	if err != nil || i < 1 || i > len(fs) {
-		return nil, newProblem(fiber.StatusNotFound, "not-found",
-			fmt.Sprintf("%s has no follow-up %s; it has %d (numbered from 1)", of, n, len(fs)))
-	}
-	if done := fs[i-1].DoneAt; done != nil {
-		return nil, newProblem(fiber.StatusConflict, "already-done",
-			fmt.Sprintf("follow-up %d was done at %s", i, done.Format(time.RFC3339)))
-	}
-	fs = slices.Clone(fs)
-	fs[i-1].DoneAt, fs[i-1].Note = &now, note
-	return fs, nil
 }
 
 // stepDownFollowUpDone marks a follow-up of an ended specialist referral done.
@@ -193,21 +165,12 @@ func (r *referrals) stepDownFollowUpDone(c *fiber.Ctx) error {
 	if err := bindJSON(c, &f, func() error { return r.checker.CheckTags(&f) }); err != nil {
 		return err
 	}
-	ctx := c.UserContext()
 	sp, err := openSpecialist(c, r.st, r.cases, accesslog.ActionUpdate)
 	if err != nil {
 		return err
 	}
-	now := r.now().UTC().Truncate(time.Millisecond)
-	fs, err := markDone(sp.FollowUps, c.Params("n"), "specialist referral "+sp.ID, f.Note, now)
+	next, err := r.cw.SpecialistFollowUpDone(c.UserContext(), actorOf(c.UserContext()), sp, c.Params("n"), f.Note)
 	if err != nil {
-		return err
-	}
-	next := sp
-	next.FollowUps = fs
-	next.Version++
-	next.UpdatedAt = now
-	if err := r.st.Specialists().Replace(ctx, sp.Version, next); err != nil {
 		return err
 	}
 	return c.JSON(next)
@@ -221,8 +184,7 @@ func (r *referrals) noShow(c *fiber.Ctx) error {
 	if err := decodeStrict(c.Body(), &f); err != nil {
 		return err
 	}
-	now := r.now().UTC().Truncate(time.Millisecond)
-	at, err := r.checker.CheckNoShow(&f, now)
+	at, err := r.checker.CheckNoShow(&f, r.now().UTC().Truncate(time.Millisecond))
 	if err != nil {
 		return err
 	}
@@ -230,16 +192,8 @@ func (r *referrals) noShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if ref.State != care.RefAccepted && ref.State != care.RefStarted {
-		return newProblem(fiber.StatusConflict, "illegal-state",
-			fmt.Sprintf("the referral is %s; no-shows are recorded on accepted or started referrals", ref.State),
-			FieldProblem{Field: "state", Reason: "is " + ref.State})
-	}
-	next := ref
-	next.NoShows = append(slices.Clone(ref.NoShows), care.NoShow{At: at, Note: f.Note, RecordedAt: now})
-	next.Version++
-	next.UpdatedAt = now
-	if err := r.save(c.UserContext(), ref, next); err != nil {
+	next, err := r.cw.NoShow(c.UserContext(), actorOf(c.UserContext()), ref, at, f.Note)
+	if err != nil {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(next)

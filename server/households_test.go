@@ -41,13 +41,14 @@ func TestHouseholdPlan(t *testing.T) {
 	if len(m.Referrals) != 1 || m.Referrals[0] != (PlanReferral{ID: groceries, Need: "groceries", OptionID: vol, OptionKind: "volunteer", State: "accepted"}) {
 		t.Errorf("mother's referrals = %+v; want the accepted groceries referral", m.Referrals)
 	}
-	if s.Status != "closed" || s.Closure != "referred_to_specialist" || s.ResidentAlias != "Sem" {
-		t.Errorf("son's request = %+v; want closed by specialist referral", s)
+	// A combined arrangement: specialist care for companionship, the
+	// neighbourhood for meals. The son's request stays open for meals,
+	// and his proposal for meals stands.
+	if s.Status != "referred" || s.Closure != "" || s.ResidentAlias != "Sem" {
+		t.Errorf("son's request = %+v; want referred still, not closed", s)
 	}
-	// Specialist care closed the son's request, so his unanswered
-	// proposal expired.
-	if len(s.Referrals) != 1 || s.Referrals[0] != (PlanReferral{ID: meals, Need: "meals", OptionID: prov, OptionKind: "provision", State: "expired"}) {
-		t.Errorf("son's referrals = %+v; want the meals referral, expired", s.Referrals)
+	if len(s.Referrals) != 1 || s.Referrals[0] != (PlanReferral{ID: meals, Need: "meals", OptionID: prov, OptionKind: "provision", State: "proposed"}) {
+		t.Errorf("son's referrals = %+v; want the meals referral, proposed still", s.Referrals)
 	}
 	if len(s.Specialists) != 1 || s.Specialists[0].ID != specialist || !s.Specialists[0].SafetyOverride || s.Specialists[0].Ended ||
 		s.Specialists[0].Provider != "Wijkteam GGZ" {

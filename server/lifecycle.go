@@ -3,119 +3,16 @@ package server
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/dichtbij/dichtbij/accesslog"
 	"github.com/dichtbij/dichtbij/care"
+	"github.com/dichtbij/dichtbij/casework"
 	"github.com/dichtbij/dichtbij/store"
 )
-
-// errNoChange tells updateRequest that a change has nothing to do, so
-// nothing is written.
-var errNoChange = errors.New("server: request unchanged")
-
-// updateAttempts bounds the read-change-replace retries of updateRequest.
-const updateAttempts = 8
-
-// updateRequest applies change to the current version of request id and
-// stores it with a version check, reading again and retrying when another
-// write came in between (store.ErrConflict). When the status changed it
-// checks the move with care.CanMoveRequest (409 naming the current status
-// otherwise), appends a care.Step and records the move in the audit
-// trail with the actor of ctx. A change returning errNoChange
-// writes nothing; any other error is returned as is. It returns the
-// request as stored.
-func updateRequest(ctx context.Context, st *store.Store, now func() time.Time, id string, change func(*care.Request) error) (care.Request, error) {
-	for attempt := 0; attempt < updateAttempts; attempt++ {
-		cur, err := st.Requests().Get(ctx, id)
-		if err != nil {
-			return cur, err
-		}
-		next := cur
-		next.Steps = slices.Clone(cur.Steps)
-		if err := change(&next); errors.Is(err, errNoChange) {
-			return cur, nil
-		} else if err != nil {
-			return cur, err
-		}
-		at := now().UTC().Truncate(time.Millisecond)
-		next.Version = cur.Version + 1
-		next.UpdatedAt = at
-		var audit *care.Transition
-		if next.Status != cur.Status {
-			if !care.CanMoveRequest(cur.Status, next.Status) {
-				return cur, illegalMove(cur, next.Status)
-			}
-			next.Steps = append(next.Steps, care.Step{State: next.Status, At: at})
-			// The audit entry is named after the version it writes, so
-			// it is also the lock that lets one status change of that
-			// version through on the embedded store, where the version
-			// check of Replace is not atomic.
-			a := requestAudit(ctx, cur, next, at)
-			if err := st.Transitions().Insert(ctx, a); errors.Is(err, store.ErrConflict) {
-				continue // another writer moved this version: read again
-			} else if err != nil {
-				return cur, err
-			}
-			audit = &a
-		}
-		err = st.Requests().Replace(ctx, cur.Version, next)
-		if err == nil {
-			return next, nil
-		}
-		if audit != nil {
-			if derr := st.Transitions().Delete(ctx, audit.ID); derr != nil {
-				return cur, errors.Join(err, derr)
-			}
-		}
-		if !errors.Is(err, store.ErrConflict) {
-			return cur, err
-		}
-		select {
-		case <-ctx.Done():
-			return cur, ctx.Err()
-		case <-time.After(time.Duration(attempt+1) * time.Millisecond):
-		}
-	}
-	return care.Request{}, fmt.Errorf("server: request %s changed too often: %w", id, store.ErrConflict)
-}
-
-// requestAudit is the audit entry of a request moving from cur to next.
-func requestAudit(ctx context.Context, cur, next care.Request, at time.Time) care.Transition {
-	a := actorOf(ctx)
-	reason := ""
-	switch {
-	case next.Status == care.ReqClosed:
-		reason = strings.TrimSpace("closed: " + next.Closure + " " + next.ClosureNote)
-	case cur.Status == care.ReqClosed:
-		reason = "step-down: specialist care ended, the request reopens for a new zero-line search"
-	}
-	return care.Transition{Meta: care.Meta{ID: fmt.Sprintf("%s@%d", cur.ID, next.Version), Version: 1, CreatedAt: at, UpdatedAt: at},
-		Kind: care.AuditRequest, RequestID: cur.ID, From: cur.Status, To: next.Status,
-		By: a.ID, ByRole: a.Role, OnBehalfOf: a.OnBehalfOf, Reason: reason}
-}
-
-// illegalMove is the 409 for a status change the lifecycle does not allow;
-// it names the current status.
-func illegalMove(r care.Request, to string) error {
-	cur := r.Status
-	if r.Closure != "" {
-		cur += " (" + r.Closure + ")"
-	}
-	allowed := "it can move to " + strings.Join(care.RequestNextStates(r.Status), ", ")
-	if r.Status == care.ReqClosed {
-		allowed = "it reopens only when specialist care ends (step-down)"
-	}
-	return newProblem(fiber.StatusConflict, "illegal-transition",
-		fmt.Sprintf("the request is %s; %s", cur, allowed),
-		FieldProblem{Field: "status", Reason: fmt.Sprintf("cannot move from %s to %s", r.Status, to)})
-}
 
 // lifecycle serves closing requests and the municipalities' settings,
 // and keeps a request's lifecycle in step with its referrals.
@@ -123,22 +20,26 @@ type lifecycle struct {
 	st      *store.Store
 	checker *care.Checker
 	now     func() time.Time
-	// refs ends a closed request's referrals; nil where only the
-	// request's own lifecycle is needed.
-	refs *referrals
+	cw      *casework.Service
+	cases   *cases
 }
 
+// newLifecycle returns the lifecycle of d, over its casework service or,
+// when d has none (tests that build one from bare Deps), a new one.
 func newLifecycle(d Deps) *lifecycle {
-	return &lifecycle{st: d.Store, checker: d.Checker, now: d.Now}
+	cw := d.casework
+	if cw == nil {
+		cw = casework.New(casework.Deps{Store: d.Store, Log: d.Log, Now: d.Now})
+	}
+	return &lifecycle{st: d.Store, checker: d.Checker, now: d.Now, cw: cw, cases: d.cases}
 }
 
 type codeParam struct {
 	Code string `path:"code" description:"CBS municipality code" pattern:"^GM[0-9]{4}$"`
 }
 
-func mountLifecycle(api *routes, doc *apiDoc, d Deps, refs *referrals) {
+func mountLifecycle(api *routes, doc *apiDoc, d Deps) {
 	l := newLifecycle(d)
-	l.refs = refs
 	api.post("/requests/:id/close", permRequests, l.close)
 	api.get("/municipalities/:code/settings", permSettingsRead, l.settings)
 	api.put("/municipalities/:code/settings", permSettingsWrite, l.putSettings)
@@ -160,23 +61,13 @@ func (l *lifecycle) close(c *fiber.Ctx) error {
 	if err := bindJSON(c, &x, func() error { return l.checker.CheckTags(&x) }); err != nil {
 		return err
 	}
-	cur, err := l.refs.cases.open(c, c.Params("id"), accesslog.ActionUpdate)
+	cur, err := l.cases.open(c, c.Params("id"), accesslog.ActionUpdate)
 	if err != nil {
 		return err
 	}
-	req, err := updateRequest(c.UserContext(), l.st, l.now, cur.ID, func(r *care.Request) error {
-		if r.Status == care.ReqClosed {
-			return illegalMove(*r, care.ReqClosed)
-		}
-		r.Status, r.Closure, r.ClosureNote = care.ReqClosed, x.Closure, x.Note
-		return nil
-	})
+	req, err := l.cw.Close(c.UserContext(), actorOf(c.UserContext()), cur.ID, x)
 	if err != nil {
 		return err
-	}
-	if err := l.refs.endOpen(c.UserContext(), req.ID, x.Closure); err != nil {
-		// The request is closed; the maintenance sweep ends what is left.
-		l.refs.log.Error("ending the referrals of a closed request", "request", req.ID, "err", err)
 	}
 	one := []care.Request{req}
 	if err := l.withTimeliness(c.UserContext(), one); err != nil {
@@ -186,48 +77,10 @@ func (l *lifecycle) close(c *fiber.Ctx) error {
 	return c.JSON(one[0])
 }
 
-// referralMoved keeps a request in step with one of its referrals that
-// entered state to at the given time (care.RefProposed on creation):
-//   - proposed: the request becomes referred (from open or searched);
-//   - accepted: first_contact_at is set, or moved earlier;
-//   - started: matched_at is set (first_contact_at too if missing) and
-//     the request becomes in_progress (from open, searched or referred).
-//
-// Other states change nothing. A closed request keeps its status. It is
-// idempotent and safe to call concurrently.
+// referralMoved keeps a request in step with one of its referrals, as
+// the system (see casework.Service.ReferralMoved).
 func (l *lifecycle) referralMoved(ctx context.Context, requestID, to string, at time.Time) error {
-	at = at.UTC().Truncate(time.Millisecond)
-	earliest := func(t **time.Time) bool {
-		if *t == nil || at.Before(**t) {
-			*t = &at
-			return true
-		}
-		return false
-	}
-	_, err := updateRequest(ctx, l.st, l.now, requestID, func(r *care.Request) error {
-		changed := false
-		switch to {
-		case care.RefProposed:
-			if r.Status == care.ReqOpen || r.Status == care.ReqSearched {
-				r.Status, changed = care.ReqReferred, true
-			}
-		case care.RefAccepted:
-			changed = earliest(&r.FirstContactAt)
-		case care.RefStarted:
-			changed = earliest(&r.MatchedAt)
-			if r.FirstContactAt == nil {
-				r.FirstContactAt, changed = &at, true
-			}
-			if r.Status == care.ReqOpen || r.Status == care.ReqSearched || r.Status == care.ReqReferred {
-				r.Status, changed = care.ReqInProgress, true
-			}
-		}
-		if !changed {
-			return errNoChange
-		}
-		return nil
-	})
-	return err
+	return l.cw.ReferralMoved(ctx, casework.Actor{}, requestID, to, at)
 }
 
 // targetDays returns the contact target of a municipality: its stored

@@ -12,6 +12,7 @@ import (
 
 	"github.com/dichtbij/dichtbij/accesslog"
 	"github.com/dichtbij/dichtbij/care"
+	"github.com/dichtbij/dichtbij/casework"
 	"github.com/dichtbij/dichtbij/geo"
 	"github.com/dichtbij/dichtbij/matching"
 	"github.com/dichtbij/dichtbij/matching/fromcare"
@@ -25,6 +26,7 @@ type matcher struct {
 	bounds geo.Bounds
 	now    func() time.Time
 	cases  *cases
+	cw     *casework.Service
 }
 
 // SearchResult is the answer to a search for a stored request.
@@ -50,7 +52,7 @@ type matchParams struct {
 }
 
 func mountMatching(api *routes, doc *apiDoc, d Deps) {
-	m := &matcher{st: d.Store, eng: d.Engine, bounds: d.Bounds, now: d.Now, cases: d.cases}
+	m := &matcher{st: d.Store, eng: d.Engine, bounds: d.Bounds, now: d.Now, cases: d.cases, cw: d.casework}
 	api.post("/requests/:id/matches", permRequests, m.match)
 	api.get("/options/nearby", permSearch, m.nearby)
 	doc.add(op{method: http.MethodPost, path: "/api/v1/requests/{id}/matches", tag: "matching",
@@ -73,28 +75,19 @@ func (m *matcher) match(c *fiber.Ctx) error {
 	}
 	id := req.ID
 	res := m.eng.Match(fromcare.Request(req), limit)
-	now := m.now().UTC().Truncate(time.Millisecond)
-	search := care.Search{Meta: care.Meta{ID: newID(), Version: 1, CreatedAt: now, UpdatedAt: now}, RequestID: id}
+	var needs []care.SearchNeed
 	for _, n := range res.Needs {
 		sn := care.SearchNeed{Need: n.Need, OptionIDs: []string{}, Covered: n.Coverage.Covered, Reason: n.Coverage.Reason, Detail: n.Coverage.Detail}
 		for _, o := range n.Options {
 			sn.OptionIDs = append(sn.OptionIDs, o.OptionID)
 		}
-		search.Needs = append(search.Needs, sn)
+		needs = append(needs, sn)
 	}
-	if err := m.st.Searches().Insert(ctx, search); err != nil {
+	// The search is stored and the request points at it; the first one
+	// moves it from open to searched.
+	search, err := m.cw.Search(ctx, actorOf(ctx), id, needs)
+	if err != nil {
 		return err
-	}
-	// Point the request at its latest search; the first one moves it
-	// from open to searched.
-	if _, err := updateRequest(ctx, m.st, m.now, id, func(r *care.Request) error {
-		r.LastSearch = &care.SearchRef{ID: search.ID, At: now}
-		if r.Status == care.ReqOpen {
-			r.Status = care.ReqSearched
-		}
-		return nil
-	}); err != nil {
-		return fmt.Errorf("server: record search on request %s: %w", id, err)
 	}
 	m.eng.RecordProposals(res)
 	var shown []matching.Candidate

@@ -74,7 +74,7 @@ func (r *referrals) ownerRead(c *fiber.Ctx, ref care.Referral) (OwnerReferral, e
 	if err := r.cases.logged(c, accesslog.ActionRead, "", req.Meta); err != nil {
 		return OwnerReferral{}, err
 	}
-	notes, _, err := r.st.Notifications().List(ctx, store.Query{Where: []store.Cond{{Field: "referral_id", Value: ref.ID}}, Limit: 1000})
+	notes, err := r.cw.Notifications(ctx, ref.ID)
 	if err != nil {
 		return OwnerReferral{}, err
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/dichtbij/dichtbij/accesslog"
 	"github.com/dichtbij/dichtbij/auth"
 	"github.com/dichtbij/dichtbij/care"
+	"github.com/dichtbij/dichtbij/casework"
 	"github.com/dichtbij/dichtbij/store"
 )
 
@@ -25,6 +26,7 @@ type privacy struct {
 	tokens   *auth.Tokens
 	log      *accesslog.Log
 	refs     *referrals
+	cw       *casework.Service
 	engine   *optionSync
 	now      func() time.Time
 }
@@ -213,9 +215,6 @@ func (p *privacy) erase(c *fiber.Ctx) error {
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
-// eraseReason is what the referrals of an erased account's options say.
-const eraseReason = "the helper left dichtbij"
-
 // eraseAccount deletes acc and everything it owns. Open referrals to its
 // options end first (freeing their places and telling the workers by the
 // state), then each referral keeps only an anonymous trace: state, steps,
@@ -226,35 +225,13 @@ const eraseReason = "the helper left dichtbij"
 // entries of the moves it made.
 func (p *privacy) eraseAccount(ctx context.Context, acc auth.Account) error {
 	owned := store.Cond{Field: "owner_id", Value: acc.ID}
-	refs, err := p.st.Referrals().All(ctx, owned)
-	if err != nil {
-		return err
-	}
-	for _, ref := range refs {
-		if to := endTarget(ref.State, care.ClosureWithdrawn); to != "" {
-			if err := p.refs.moveFrom(ctx, ref.ID, ref.State, to, eraseReason); err != nil {
-				return fmt.Errorf("server: erase %s: end referral %s: %w", acc.ID, ref.ID, err)
-			}
-		}
-	}
-	for _, ref := range refs {
-		if err := p.anonymiseReferral(ctx, ref.ID, true); err != nil {
-			return fmt.Errorf("server: erase %s: %w", acc.ID, err)
-		}
+	if err := p.cw.HelperLeft(ctx, acc.ID); err != nil {
+		return fmt.Errorf("server: erase %s: %w", acc.ID, err)
 	}
 	// Requests about the person stay (they are the team's case file) but
 	// no longer point at an account that is gone.
-	linked, err := p.st.Requests().All(ctx, store.Cond{Field: "resident_account", Value: acc.ID})
-	if err != nil {
-		return err
-	}
-	for _, req := range linked {
-		if _, err := updateRequest(ctx, p.st, p.now, req.ID, func(r *care.Request) error {
-			r.ResidentAccount, r.Subject = "", ""
-			return nil
-		}); err != nil {
-			return fmt.Errorf("server: erase %s: unlink request %s: %w", acc.ID, req.ID, err)
-		}
+	if err := p.cw.UnlinkResident(ctx, casework.Actor{}, acc.ID); err != nil {
+		return fmt.Errorf("server: erase %s: %w", acc.ID, err)
 	}
 	// Activities before the provisions and initiatives they belong to.
 	if err := deleteOwned(ctx, p.st.Volunteers(), owned, p.engine, collVolunteers); err != nil {
@@ -292,41 +269,4 @@ func deleteOwned[T store.Record](ctx context.Context, coll *store.Collection[T],
 		engine.written(ctx, name, id, true)
 	}
 	return nil
-}
-
-// anonymiseReferral strips a referral of what could point to a person:
-// the free text (note, reason, outcome) and, when owner is true, the
-// owner. State, steps, need, option kind and area stay for statistics.
-// It retries while a concurrent move changes the referral.
-func (p *privacy) anonymiseReferral(ctx context.Context, id string, owner bool) error {
-	for attempt := 0; ; attempt++ {
-		ref, err := p.st.Referrals().Get(ctx, id)
-		if err != nil {
-			return fmt.Errorf("anonymise referral %s: %w", id, err)
-		}
-		next := ref
-		next.Note, next.Reason, next.Outcome, next.Subject = "", "", "", ""
-		next.FollowUps, next.NoShows = slices.Clone(ref.FollowUps), slices.Clone(ref.NoShows)
-		for i := range next.FollowUps {
-			next.FollowUps[i].Note = ""
-		}
-		for i := range next.NoShows {
-			next.NoShows[i].Note = ""
-		}
-		if owner {
-			next.OwnerID = ""
-		}
-		if next.AnonymisedAt == nil {
-			at := p.now().UTC().Truncate(time.Millisecond)
-			next.AnonymisedAt = &at
-		}
-		next.Version, next.UpdatedAt = ref.Version+1, p.now().UTC().Truncate(time.Millisecond)
-		err = p.st.Referrals().Replace(ctx, ref.Version, next)
-		if !errors.Is(err, store.ErrConflict) || attempt >= 50 {
-			if err != nil {
-				return fmt.Errorf("anonymise referral %s: %w", id, err)
-			}
-			return nil
-		}
-	}
 }

@@ -15,6 +15,7 @@ import (
 	"go.mongodb.org/mongo-driver/x/mongo/driver/topology"
 
 	"github.com/dichtbij/dichtbij/care"
+	"github.com/dichtbij/dichtbij/casework"
 	"github.com/dichtbij/dichtbij/store"
 )
 
@@ -100,6 +101,8 @@ func errorHandler(log *slog.Logger) fiber.ErrorHandler {
 		switch {
 		case errors.As(err, &pe):
 			p = pe.p
+		case isDomainError(err):
+			p = domainProblem(err)
 		case errors.As(err, &ve):
 			fields := make([]FieldProblem, len(ve.Problems))
 			for i, vp := range ve.Problems {
@@ -133,6 +136,85 @@ func errorHandler(log *slog.Logger) fiber.ErrorHandler {
 		p.Instance = c.OriginalURL()
 		c.Set(fiber.HeaderContentType, problemContentType)
 		return c.Status(p.Status).JSON(p, problemContentType)
+	}
+}
+
+// isDomainError reports whether err is one of casework's typed errors.
+func isDomainError(err error) bool {
+	return errors.Is(err, casework.ErrConcurrentChange) || errors.Is(err, casework.ErrWorkerOnly) ||
+		errors.As(err, new(*casework.NotFoundError)) || errors.As(err, new(*casework.FieldError)) ||
+		errors.As(err, new(*casework.MoveError)) || errors.As(err, new(*casework.FullError)) ||
+		errors.As(err, new(*casework.LineError)) || errors.As(err, new(*casework.ConsentError)) ||
+		errors.As(err, new(*casework.GateError)) || errors.As(err, new(*casework.StateError)) ||
+		errors.As(err, new(*casework.DoneError))
+}
+
+// domainProblem is the problem document of a casework error: the one
+// place where the domain's refusals get their status, slug and fields.
+func domainProblem(err error) Problem {
+	var (
+		nf    *casework.NotFoundError
+		fe    *casework.FieldError
+		me    *casework.MoveError
+		full  *casework.FullError
+		line  *casework.LineError
+		cons  *casework.ConsentError
+		gate  *casework.GateError
+		state *casework.StateError
+		done  *casework.DoneError
+	)
+	doc := func(status int, slug string, fields ...FieldProblem) Problem {
+		return newProblemDoc(status, slug, errorDetail(err), fields)
+	}
+	switch {
+	case errors.Is(err, casework.ErrConcurrentChange):
+		return newProblemDoc(fiber.StatusConflict, slugConcurrentChange, "the record was changed at the same moment; read it again", nil)
+	case errors.Is(err, casework.ErrWorkerOnly):
+		return doc(fiber.StatusForbidden, "worker-only", FieldProblem{Field: "to", Reason: "is not the owner's to choose"})
+	case errors.As(err, &nf):
+		return newProblemDoc(fiber.StatusNotFound, "not-found", nf.Error(), nil)
+	case errors.As(err, &fe):
+		return newProblemDoc(fiber.StatusUnprocessableEntity, "validation", "1 field(s) are invalid", []FieldProblem{fieldProblem(fe.Field, fe.Reason)})
+	case errors.As(err, &me):
+		field := "to"
+		if me.Kind == "request" {
+			field = "status"
+		}
+		return newProblemDoc(fiber.StatusConflict, "illegal-transition", me.Error(),
+			[]FieldProblem{{Field: field, Reason: fmt.Sprintf("cannot move from %s to %s", me.From, me.To)}})
+	case errors.As(err, &full):
+		return newProblemDoc(fiber.StatusConflict, "option-full", full.Error(), []FieldProblem{{Field: "to", Reason: "the option is full"}})
+	case errors.As(err, &line):
+		return newProblemDoc(fiber.StatusConflict, "waiting-line", line.Error(),
+			[]FieldProblem{{Field: "to", Reason: fmt.Sprintf("%d referral(s) wait ahead of this one", line.Ahead)}})
+	case errors.As(err, &cons):
+		return newProblemDoc(fiber.StatusConflict, "consent-missing", cons.Error(), []FieldProblem{{Field: "consents", Reason: "lacks " + cons.Consent}})
+	case errors.As(err, &gate):
+		fields := make([]FieldProblem, len(gate.Missing))
+		for i, m := range gate.Missing {
+			fields[i] = fieldProblem(m.Field, m.Reason)
+		}
+		return newProblemDoc(fiber.StatusConflict, "zero-line-first", gate.Error(), fields)
+	case errors.As(err, &state):
+		return newProblemDoc(fiber.StatusConflict, "illegal-state", state.Error(), []FieldProblem{{Field: "state", Reason: "is " + state.State}})
+	case errors.As(err, &done):
+		slug := "already-done"
+		if done.Ended {
+			slug = "already-ended"
+		}
+		return newProblemDoc(fiber.StatusConflict, slug, done.Error(), nil)
+	}
+	return newProblemDoc(fiber.StatusInternalServerError, "internal", "the server failed; the error was logged", nil)
+}
+
+// errorDetail is err's own message, without the wrapping around it.
+func errorDetail(err error) string {
+	for {
+		u := errors.Unwrap(err)
+		if u == nil {
+			return err.Error()
+		}
+		err = u
 	}
 }
 

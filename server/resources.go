@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"slices"
 
@@ -11,15 +12,16 @@ import (
 
 	"github.com/dichtbij/dichtbij/auth"
 	"github.com/dichtbij/dichtbij/care"
+	"github.com/dichtbij/dichtbij/casework"
 	"github.com/dichtbij/dichtbij/store"
 )
 
 // mountResources wires the five record types to their collections.
-func mountResources(api *routes, doc *apiDoc, d Deps, engineSync *optionSync, refs *referrals) {
+func mountResources(api *routes, doc *apiDoc, d Deps, engineSync *optionSync) {
 	// A deleted option's open referrals end, so their requests look
 	// further and the workers see why.
 	withdrawn := func(ctx context.Context, id string) error {
-		return refs.endReferralsTo(ctx, id, "the offer was withdrawn")
+		return d.casework.EndReferralsTo(ctx, id, "the offer was withdrawn")
 	}
 	s := d.Store
 	helpType := filter{param: "help_type", field: "help_types", doc: "only records offering this help type"}
@@ -68,7 +70,7 @@ func mountResources(api *routes, doc *apiDoc, d Deps, engineSync *optionSync, re
 	})
 	mount(api, doc, "activity", permOptionsRead, permOptionsWrite, &resource[care.ActivityFields, *care.ActivityFields, care.Activity]{
 		policy: optionPolicy(), locField: "place.location",
-		path: "activities", written: written(engineSync, collActivities), records: s.Activities(), checker: d.Checker, now: d.Now,
+		path: "activities", written: activityWritten(engineSync, d.casework, d.Log), records: s.Activities(), checker: d.Checker, now: d.Now,
 		build: func(m care.Meta, f care.ActivityFields, a care.Area, _ *care.Activity) care.Activity {
 			return care.Activity{Meta: m, ActivityFields: f, Area: a}
 		},
@@ -113,6 +115,24 @@ func mountResources(api *routes, doc *apiDoc, d Deps, engineSync *optionSync, re
 			{param: "urgency", field: "urgency", doc: "low, normal, high or crisis"},
 			{param: "status", field: "status", doc: "lifecycle status: open, searched, referred, in_progress or closed", allowed: care.RequestStatuses}},
 	})
+}
+
+// activityWritten tells the engine of a written activity, and releases
+// the referrals to occurrences it no longer has (an exdate added, the
+// schedule changed), each with an event. A failure is logged: the
+// activity was written, and the next write or the sweep of proposals
+// settles the rest.
+func activityWritten(engineSync *optionSync, cw *casework.Service, log *slog.Logger) func(context.Context, string, bool) {
+	engine := written(engineSync, collActivities)
+	return func(ctx context.Context, id string, deleted bool) {
+		engine(ctx, id, deleted)
+		if deleted {
+			return
+		}
+		if err := cw.ActivityChanged(ctx, id); err != nil {
+			log.Error("releasing the referrals of cancelled occurrences", "activity", id, "err", err)
+		}
+	}
 }
 
 // residentAccount checks a request's resident_account: an active

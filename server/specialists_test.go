@@ -62,11 +62,22 @@ func TestTheGate(t *testing.T) {
 		Status, Closure string
 		StepDowns       int `json:"step_downs"`
 	}
+	// The gate works per need: meals has no specialist care yet, so the
+	// request stays open for it (a combined arrangement).
+	e.do(http.MethodGet, "/api/v1/requests/"+reqID, "").json(t, &req)
+	if req.Status != "searched" || req.Closure != "" {
+		t.Errorf("request after specialist care for 2 of 3 needs = %+v; want searched, not closed", req)
+	}
+	mustProblem(t, e.do(http.MethodPost, gate, both), 422, "needs[0]") // in specialist care already
+	meals := `{"needs":["meals"],"reasons":[{"need":"meals","code":"too_complex","text":"Dieet vraagt een diëtist"}]}`
+	if r := e.do(http.MethodPost, gate, meals); r.status != http.StatusCreated {
+		t.Fatalf("gate for the last need = %d %s; want 201", r.status, r.body)
+	}
 	e.do(http.MethodGet, "/api/v1/requests/"+reqID, "").json(t, &req)
 	if req.Status != "closed" || req.Closure != "referred_to_specialist" {
-		t.Errorf("request = %+v; want closed, referred_to_specialist", req)
+		t.Errorf("request with every need in specialist care = %+v; want closed, referred_to_specialist", req)
 	}
-	mustProblem(t, e.do(http.MethodPost, gate, both), http.StatusConflict, "")
+	mustProblem(t, e.do(http.MethodPost, gate, meals), http.StatusConflict, "")
 
 	// Step-down: ending specialist care reopens the request, and the gate
 	// wants a new search.

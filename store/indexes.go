@@ -37,6 +37,12 @@ func indexes() []index {
 		{referralsName, "request_id", k("request_id")},
 		{referralsName, "option_state", k("option_id", "state")},
 		{auditName, "request_id", k("request_id")},
+		{referralsName, "owner_id", k("owner_id")},
+		{requestsName, "resident_account", k("resident_account")},
+		{requestsName, "status", k("status")},
+		{specialistsName, "request_id", k("request_id")},
+		{outboxName, "relayed_at", k("relayed", "at")},
+		{notificationsName, "referral_id", k("referral_id")},
 	}
 }
 

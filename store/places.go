@@ -33,8 +33,8 @@ const placesName = "places"
 
 // Places hands out places so that a pool is never oversold, on MongoDB and
 // on the embedded store alike. A conditional update ("decrement if > 0")
-// is not atomic on FerretDB (DESIGN.md: 3 to 7 of 200 concurrent
-// decrements of 3 spots succeeded), but an insert is: a place is claimed
+// is not atomic on FerretDB (measured when this was designed: 3 to 7 of
+// 200 concurrent decrements of 3 spots succeeded), but an insert is: a place is claimed
 // by inserting a document whose _id names the pool and the place number,
 // and a duplicate-key error means someone else has it. Counting and
 // releasing use _id equality only, which FerretDB serves from its index.

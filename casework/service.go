@@ -1,0 +1,107 @@
+package casework
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/dichtbij/dichtbij/care"
+	"github.com/dichtbij/dichtbij/store"
+)
+
+// DefaultProposalExpiry is how long a proposed referral waits for an
+// answer before the maintenance sweep lets it expire.
+const DefaultProposalExpiry = 14 * 24 * time.Hour
+
+// PlacesObserver is told when the taken places of an option change, so
+// that searches show the places left (the matching engine).
+type PlacesObserver interface {
+	PlacesChanged(ctx context.Context, optionKind, optionID string)
+}
+
+// Deps are what a Service is built from.
+type Deps struct {
+	Store *store.Store
+	Bus   *Bus
+	// Places may be nil.
+	Places PlacesObserver
+	Log    *slog.Logger
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// ProposalExpiry is how long a proposal waits; 0 means the default.
+	ProposalExpiry time.Duration
+}
+
+// Service applies the casework rules. It is safe for concurrent use, and
+// several processes may run one each over the same store: every rule
+// that must hold across writers is enforced in the store (claimed
+// versions, claimed places), never in memory.
+type Service struct {
+	st     *store.Store
+	bus    *Bus
+	places PlacesObserver
+	log    *slog.Logger
+	now    func() time.Time
+	expiry time.Duration
+}
+
+// New returns a Service.
+func New(d Deps) *Service {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.ProposalExpiry == 0 {
+		d.ProposalExpiry = DefaultProposalExpiry
+	}
+	if d.Bus == nil {
+		d.Bus = NewBus(d.Store, d.Log, d.Now)
+	}
+	s := &Service{st: d.Store, bus: d.Bus, places: d.Places, log: d.Log, now: d.Now, expiry: d.ProposalExpiry}
+	d.Bus.Subscribe("notifications", s.notify)
+	return s
+}
+
+// Bus returns the service's event bus.
+func (s *Service) Bus() *Bus { return s.bus }
+
+// stamp is the time of a change as records store it.
+func (s *Service) stamp() time.Time { return s.now().UTC().Truncate(time.Millisecond) }
+
+// event returns an event of type typ made by a at at.
+func event(a Actor, typ string, at time.Time) care.Event {
+	return care.Event{Type: typ, At: at, By: a.ID, ByRole: a.Role, OnBehalfOf: a.OnBehalfOf}
+}
+
+// commit writes version of record id in coll with its events: it claims
+// the version in the outbox, runs write, and relays the events to the
+// log and its subscribers. If write fails the claim is dropped again. A
+// claim held by another writer is ErrConcurrentChange.
+func (s *Service) commit(ctx context.Context, coll, id string, version int64, evs []care.Event, write func() error) error {
+	if len(evs) == 0 {
+		return write()
+	}
+	e := store.OutboxEntry{ID: store.OutboxID(coll, id, version), Collection: coll, RecordID: id, Version: version, At: evs[0].At, Events: evs}
+	for i := range e.Events {
+		e.Events[i].ID = e.ID + "/" + e.Events[i].Type
+	}
+	if err := s.st.Outbox().Claim(ctx, e); errors.Is(err, store.ErrConflict) {
+		return ErrConcurrentChange
+	} else if err != nil {
+		return err
+	}
+	if err := write(); err != nil {
+		return errors.Join(err, s.st.Outbox().Drop(ctx, e.ID))
+	}
+	s.bus.at("written", "", e.Events[0])
+	// The change happened: what fails from here on is healed by the
+	// bus's Recover, so it is logged, not returned.
+	if err := s.bus.relay(ctx, e); err != nil {
+		s.log.Error("relaying events; the bus will retry", "outbox", e.ID, "err", err)
+		return nil
+	}
+	if err := s.bus.Deliver(ctx); err != nil {
+		s.log.Error("delivering events; the bus will retry", "outbox", e.ID, "err", err)
+	}
+	return nil
+}

@@ -1,0 +1,173 @@
+package casework
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/dichtbij/dichtbij/care"
+	"github.com/dichtbij/dichtbij/store"
+)
+
+// ReferSpecialist refers needs of req, which the caller read and may act
+// on, to specialist care. It is refused with a *GateError listing what
+// is missing unless a zero-line search ran after the needs last changed
+// and every need has a reason, or a safety override with a reason is
+// given.
+//
+// The gate and the closure work per need: the zero-line referrals for
+// the referred needs that did not start expire or end, and the request
+// closes (closure specialist) only when every one of its needs is in
+// specialist care; until then it stays open for the others, so that one
+// household can have a zero-line arrangement for one need and
+// specialist care for another.
+func (s *Service) ReferSpecialist(ctx context.Context, a Actor, req care.Request, f care.SpecialistFields) (care.Specialist, error) {
+	for i, n := range f.Needs {
+		if !slices.Contains(req.Needs, n) {
+			return care.Specialist{}, invalid(fmt.Sprintf("needs[%d]", i), n+" is not a need of this request")
+		}
+	}
+	if req.Status == care.ReqClosed {
+		return care.Specialist{}, requestMoveError(req, care.ReqClosed)
+	}
+	if missing := care.Gate(req, f); len(missing) > 0 {
+		return care.Specialist{}, &GateError{Missing: missing}
+	}
+	earlier, err := s.st.SpecialistsOfRequest(ctx, req.ID)
+	if err != nil {
+		return care.Specialist{}, err
+	}
+	for _, e := range earlier {
+		for i, n := range f.Needs {
+			if e.EndedAt == nil && slices.Contains(e.Needs, n) {
+				return care.Specialist{}, invalid(fmt.Sprintf("needs[%d]", i), n+" is in specialist care already (specialist referral "+e.ID+")")
+			}
+		}
+	}
+	now := s.stamp()
+	sp := care.Specialist{Meta: care.Meta{ID: store.NewID(), Version: 1, CreatedAt: now, UpdatedAt: now,
+		Municipality: req.Municipality, Team: req.Team, Subject: req.Subject}, SpecialistFields: f,
+		RequestID: req.ID, SafetyOverride: f.Override != nil}
+	if req.LastSearch != nil {
+		sp.SearchID = req.LastSearch.ID
+	}
+	ev := event(a, care.EvSpecialistMade, now)
+	ev.Municipality, ev.Team, ev.RequestID, ev.SpecialistID, ev.Needs = sp.Municipality, sp.Team, req.ID, sp.ID, f.Needs
+	if sp.SafetyOverride {
+		ev.Code = "safety_override"
+	}
+	coll := s.st.Specialists()
+	if err := s.commit(ctx, coll.Name(), sp.ID, sp.Version, []care.Event{ev}, func() error { return coll.Insert(ctx, sp) }); err != nil {
+		return care.Specialist{}, err
+	}
+	inCare := slices.Clone(f.Needs)
+	for _, e := range earlier {
+		if e.EndedAt == nil {
+			inCare = append(inCare, e.Needs...)
+		}
+	}
+	closes := true
+	for _, n := range req.Needs {
+		closes = closes && slices.Contains(inCare, n)
+	}
+	if closes {
+		if _, err := s.updateRequest(ctx, a, req.ID, func(r *care.Request) error {
+			if r.Status == care.ReqClosed {
+				return requestMoveError(*r, care.ReqClosed)
+			}
+			if missing := care.Gate(*r, f); len(missing) > 0 {
+				return &GateError{Missing: missing}
+			}
+			r.Status, r.Closure = care.ReqClosed, care.ClosureSpecialist
+			return nil
+		}); err != nil {
+			if derr := coll.Delete(ctx, sp.ID); derr != nil {
+				return care.Specialist{}, errors.Join(err, derr)
+			}
+			return care.Specialist{}, err
+		}
+	}
+	if err := s.endOpen(ctx, req.ID, care.ClosureSpecialist, f.Needs); err != nil {
+		s.log.Error("ending the referrals of needs referred to specialist care", "request", req.ID, "err", err)
+	}
+	return sp, nil
+}
+
+// EndSpecialist ends specialist care sp, which the caller read: the
+// step-down. Follow-ups are set 4 and 12 weeks on. A request that was
+// closed by specialist care reopens for a new zero-line search; one that
+// stayed open for its other needs counts the step-down and asks for a
+// new search before the gate (its needs changed, in effect).
+func (s *Service) EndSpecialist(ctx context.Context, a Actor, sp care.Specialist, e care.SpecialistEnd) (care.Specialist, error) {
+	if sp.EndedAt != nil {
+		return sp, &DoneError{What: "this specialist referral ended", At: *sp.EndedAt, Ended: true}
+	}
+	now := s.stamp()
+	next := sp
+	next.EndedAt, next.Outcome = &now, e.Outcome
+	next.FollowUps = care.FollowUpsFrom(now)
+	next.Version++
+	next.UpdatedAt = now
+	ev := event(a, care.EvSpecialistEnded, now)
+	ev.Municipality, ev.Team, ev.RequestID, ev.SpecialistID, ev.Needs = sp.Municipality, sp.Team, sp.RequestID, sp.ID, sp.Needs
+	coll := s.st.Specialists()
+	if err := s.commit(ctx, coll.Name(), sp.ID, next.Version, []care.Event{ev}, func() error { return coll.Replace(ctx, sp.Version, next) }); err != nil {
+		return sp, err
+	}
+	if _, err := s.updateRequest(ctx, a, sp.RequestID, func(r *care.Request) error {
+		switch {
+		case r.Status == care.ReqClosed && r.Closure == care.ClosureSpecialist:
+			r.Status, r.Closure, r.ClosureNote = care.ReqOpen, "", ""
+		case r.Status != care.ReqClosed:
+			// A combined arrangement: the other needs kept it open.
+		default:
+			return errNoChange // closed otherwise: nothing to reopen
+		}
+		r.NeedsChangedAt = now
+		r.StepDowns++
+		return nil
+	}); err != nil {
+		return next, err
+	}
+	return next, nil
+}
+
+// SpecialistFollowUpDone marks follow-up n (1-based, as the path names
+// it) of ended specialist referral sp done with note.
+func (s *Service) SpecialistFollowUpDone(ctx context.Context, a Actor, sp care.Specialist, n, note string) (care.Specialist, error) {
+	now := s.stamp()
+	fs, err := markDone(sp.FollowUps, n, "specialist referral "+sp.ID, note, now)
+	if err != nil {
+		return sp, err
+	}
+	next := sp
+	next.FollowUps = fs
+	next.Version++
+	next.UpdatedAt = now
+	ev := event(a, care.EvSpecialistFollowUp, now)
+	ev.Municipality, ev.Team, ev.RequestID, ev.SpecialistID, ev.Code = sp.Municipality, sp.Team, sp.RequestID, sp.ID, n
+	coll := s.st.Specialists()
+	if err := s.commit(ctx, coll.Name(), sp.ID, next.Version, []care.Event{ev}, func() error { return coll.Replace(ctx, sp.Version, next) }); err != nil {
+		return sp, err
+	}
+	return next, nil
+}
+
+// markDone returns follow-ups with the one named by the 1-based n (a
+// path parameter) done at now with note; of is the record's name in the
+// errors.
+func markDone(fs []care.FollowUp, n, of, note string, now time.Time) ([]care.FollowUp, error) {
+	i, err := strconv.Atoi(n)
+	if err != nil || i < 1 || i > len(fs) {
+		return nil, &NotFoundError{Kind: "follow-up", ID: n, Detail: fmt.Sprintf("%s has no follow-up %s; it has %d (numbered from 1)", of, n, len(fs))}
+	}
+	if done := fs[i-1].DoneAt; done != nil {
+		return nil, &DoneError{What: fmt.Sprintf("follow-up %d was done", i), At: *done}
+	}
+	fs = slices.Clone(fs)
+	fs[i-1].DoneAt, fs[i-1].Note = &now, note
+	return fs, nil
+}
