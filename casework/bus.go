@@ -29,9 +29,15 @@ type Bus struct {
 
 	relayMu sync.Mutex // the event log's append guess is not shared
 	events  *store.EventLog
+	// unmarked are outbox entries relayed by this process and not yet
+	// marked so in the store: marking is batched (one write per
+	// markEvery entries or per Sync) because a write per change costs an
+	// fsync on the embedded store. A crash before the mark relays them
+	// again at the restart: duplicates, which subscribers expect.
+	unmarked []string
 
 	deliverMu sync.Mutex
-	subs      []subscriber
+	subs      []*subscriber
 
 	// crash, when set by a test, is called at named points between a
 	// write and its delivery ("written", "appended", "handled"), with
@@ -44,7 +50,18 @@ type Bus struct {
 type subscriber struct {
 	name string
 	h    Handler
+	// types are the event types h wants; nil means every type. Others
+	// move the cursor without a call.
+	types map[string]bool
+	// pos is where delivery stands in this process, loaded from the
+	// store on first use; stored tells how far the store knows.
+	pos, stored int64
+	loaded      bool
 }
+
+// cursorEvery bounds how many skipped events may pass before the cursor
+// is stored anyway: skipping again after a crash costs reads only.
+const cursorEvery = 500
 
 // NewBus returns a bus over st.
 func NewBus(st *store.Store, log *slog.Logger, now func() time.Time) *Bus {
@@ -54,13 +71,21 @@ func NewBus(st *store.Store, log *slog.Logger, now func() time.Time) *Bus {
 	return &Bus{st: st, log: log, now: now, events: st.Events()}
 }
 
-// Subscribe adds a durable subscriber: its cursor is kept in the store
-// under name, so after a restart it resumes at the first event it did
-// not finish. Call before the bus delivers.
-func (b *Bus) Subscribe(name string, h Handler) {
+// Subscribe adds a durable subscriber for the given event types (none
+// means all): its cursor is kept in the store under name, so after a
+// restart it resumes at the first event it did not finish. Call before
+// the bus delivers.
+func (b *Bus) Subscribe(name string, h Handler, types ...string) {
 	b.deliverMu.Lock()
 	defer b.deliverMu.Unlock()
-	b.subs = append(b.subs, subscriber{name: name, h: h})
+	s := &subscriber{name: name, h: h}
+	if len(types) > 0 {
+		s.types = map[string]bool{}
+		for _, t := range types {
+			s.types[t] = true
+		}
+	}
+	b.subs = append(b.subs, s)
 }
 
 func (b *Bus) at(point, subscriber string, ev care.Event) {
@@ -69,9 +94,12 @@ func (b *Bus) at(point, subscriber string, ev care.Event) {
 	}
 }
 
-// relay appends e's events to the log and marks e relayed. A crash in
-// between leaves e pending, and Recover appends its events again: that
-// is the "at least once".
+// markEvery is how many relayed entries wait to be marked in one write.
+const markEvery = 64
+
+// relay appends e's events to the log; e is marked relayed later (see
+// unmarked). A crash in between leaves e pending, and Recover appends
+// its events again: that is the "at least once".
 func (b *Bus) relay(ctx context.Context, e store.OutboxEntry) error {
 	b.relayMu.Lock()
 	defer b.relayMu.Unlock()
@@ -81,21 +109,46 @@ func (b *Bus) relay(ctx context.Context, e store.OutboxEntry) error {
 		}
 	}
 	b.at("appended", "", e.Events[0])
-	return b.st.Outbox().MarkRelayed(ctx, e.ID)
+	b.unmarked = append(b.unmarked, e.ID)
+	if len(b.unmarked) >= markEvery {
+		return b.markLocked(ctx)
+	}
+	return nil
+}
+
+// markLocked marks the relayed entries; relayMu is held.
+func (b *Bus) markLocked(ctx context.Context) error {
+	if err := b.st.Outbox().MarkRelayed(ctx, b.unmarked...); err != nil {
+		return err
+	}
+	b.unmarked = b.unmarked[:0]
+	return nil
 }
 
 // Recover relays the outbox entries left pending by a crash or a failed
 // relay: an entry whose record reached its version was written, and its
 // events go to the log; an entry older than grace whose record did not
 // get there was never written, and is dropped (which frees the version
-// it claimed). Younger ones may belong to a write in flight and wait.
-func (b *Bus) Recover(ctx context.Context, grace time.Duration) (relayed, dropped int, err error) {
+// it claimed). Entries younger than settle are left alone: another
+// process may have relayed them and not marked them yet. A process
+// recovers with settle 0 once at its start, when nothing of its own is
+// in flight.
+func (b *Bus) Recover(ctx context.Context, settle, grace time.Duration) (relayed, dropped int, err error) {
+	b.relayMu.Lock()
+	err = b.markLocked(ctx)
+	b.relayMu.Unlock()
+	if err != nil {
+		return 0, 0, err
+	}
 	pending, err := b.st.Outbox().Pending(ctx)
 	if err != nil {
 		return 0, 0, err
 	}
 	var errs []error
 	for _, e := range pending {
+		if b.now().Sub(e.At) < settle {
+			continue
+		}
 		v, ok, err := b.st.Outbox().RecordVersion(ctx, e.Collection, e.RecordID)
 		if err != nil {
 			errs = append(errs, err)
@@ -108,7 +161,9 @@ func (b *Bus) Recover(ctx context.Context, grace time.Duration) (relayed, droppe
 				continue
 			}
 			relayed++
-		case b.now().Sub(e.At) > grace:
+		case b.now().Sub(e.At) <= grace:
+			// A write in flight, or one that failed: wait for the grace.
+		default:
 			if err := b.st.Outbox().Drop(ctx, e.ID); err != nil {
 				errs = append(errs, err)
 				continue
@@ -117,48 +172,73 @@ func (b *Bus) Recover(ctx context.Context, grace time.Duration) (relayed, droppe
 			dropped++
 		}
 	}
+	b.relayMu.Lock()
+	errs = append(errs, b.markLocked(ctx))
+	b.relayMu.Unlock()
 	return relayed, dropped, errors.Join(errs...)
 }
 
 // Deliver hands every subscriber the events after its cursor, oldest
-// first, and moves the cursor past those it handled.
-func (b *Bus) Deliver(ctx context.Context) error {
+// first, and moves the cursor past those it handled. The cursor is
+// stored after every batch in which the subscriber handled an event;
+// events it does not want only move it in memory, stored every
+// cursorEvery events and by Sync.
+func (b *Bus) Deliver(ctx context.Context) error { return b.deliver(ctx, false) }
+
+// Sync marks what this process relayed, delivers like Deliver and
+// stores every cursor that moved.
+func (b *Bus) Sync(ctx context.Context) error {
+	b.relayMu.Lock()
+	err := b.markLocked(ctx)
+	b.relayMu.Unlock()
+	return errors.Join(err, b.deliver(ctx, true))
+}
+
+func (b *Bus) deliver(ctx context.Context, store bool) error {
 	b.deliverMu.Lock()
 	defer b.deliverMu.Unlock()
 	var errs []error
 	for _, s := range b.subs {
-		if err := b.deliverTo(ctx, s); err != nil {
+		if err := b.deliverTo(ctx, s, store); err != nil {
 			errs = append(errs, fmt.Errorf("casework: deliver to %s: %w", s.name, err))
 		}
 	}
 	return errors.Join(errs...)
 }
 
-func (b *Bus) deliverTo(ctx context.Context, s subscriber) error {
+func (b *Bus) deliverTo(ctx context.Context, s *subscriber, force bool) error {
 	const batch = 200
-	seq, err := b.st.Cursor(ctx, s.name)
-	if err != nil {
-		return err
-	}
-	for {
-		evs, err := b.events.After(ctx, seq, batch)
+	if !s.loaded {
+		seq, err := b.st.Cursor(ctx, s.name)
 		if err != nil {
 			return err
 		}
-		done, last := seq, care.Event{}
+		s.pos, s.stored, s.loaded = seq, seq, true
+	}
+	for {
+		evs, err := b.events.After(ctx, s.pos, batch)
+		if err != nil {
+			return err
+		}
+		handled, last := false, care.Event{}
 		var herr error
 		for _, ev := range evs {
-			if herr = s.h(ctx, ev.Event); herr != nil {
-				break
+			if s.types == nil || s.types[ev.Type] {
+				if herr = s.h(ctx, ev.Event); herr != nil {
+					break
+				}
+				handled, last = true, ev.Event
 			}
-			done, last = ev.Seq, ev.Event
+			s.pos = ev.Seq
 		}
-		if done > seq {
+		if handled {
 			b.at("handled", s.name, last)
-			if err := b.st.SetCursor(ctx, s.name, done); err != nil {
+		}
+		if s.pos > s.stored && (handled || force || s.pos-s.stored >= cursorEvery) {
+			if err := b.st.SetCursor(ctx, s.name, s.pos); err != nil {
 				return err
 			}
-			seq = done
+			s.stored = s.pos
 		}
 		if herr != nil {
 			return herr
@@ -174,13 +254,15 @@ func (b *Bus) deliverTo(ctx context.Context, s subscriber) error {
 func (b *Bus) Run(ctx context.Context, poll time.Duration) {
 	t := time.NewTicker(poll)
 	defer t.Stop()
+	settle := time.Duration(0) // at the start nothing of ours is in flight
 	for {
-		if _, _, err := b.Recover(ctx, time.Minute); err != nil && ctx.Err() == nil {
+		if _, _, err := b.Recover(ctx, settle, RecoverGrace); err != nil && ctx.Err() == nil {
 			b.log.Error("recovering the outbox", "err", err)
 		}
-		if err := b.Deliver(ctx); err != nil && ctx.Err() == nil {
+		if err := b.Sync(ctx); err != nil && ctx.Err() == nil {
 			b.log.Error("delivering events", "err", err)
 		}
+		settle = RecoverSettle
 		select {
 		case <-ctx.Done():
 			return
@@ -188,3 +270,11 @@ func (b *Bus) Run(ctx context.Context, poll time.Duration) {
 		}
 	}
 }
+
+// RecoverSettle and RecoverGrace are Recover's waits in a running
+// process: long past any mark a live process batches (Sync runs every
+// maintenance round), and past any write's time-out.
+const (
+	RecoverSettle = 5 * time.Minute
+	RecoverGrace  = 10 * time.Minute
+)

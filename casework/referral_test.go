@@ -65,19 +65,31 @@ func TestPromotionEmitsEventsAndNotifiesOnce(t *testing.T) {
 	if ns := notes(); len(ns) != 2 || ns[0].Kind != care.KindPromoted || !strings.Contains(ns[0].Text, "waiting list") {
 		t.Fatalf("notifications of the promoted referral = %+v; want 2 of kind %s", ns, care.KindPromoted)
 	}
-	// The subscriber starts over (as after losing its cursor): it sees
-	// the promotion again and writes nothing new.
+	// The subscriber starts over in a new process (as after losing its
+	// cursor): it is handed the promotion again and writes nothing new.
 	if err := f.st.SetCursor(ctx, "notifications", 0); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.svc.Bus().Deliver(ctx); err != nil {
+	restarted := newService(f.st, newCounter(), clock())
+	if err := restarted.Bus().Sync(ctx); err != nil {
 		t.Fatal(err)
+	}
+	if seq, err := f.st.Cursor(ctx, "notifications"); err != nil || seq != lastSeq(t, f.st) {
+		t.Fatalf("notifications' cursor after the redelivery = %d (%v); want the log's head %d", seq, err, lastSeq(t, f.st))
 	}
 	if ns := notes(); len(ns) != 2 {
 		t.Errorf("notifications after redelivery = %d; want still 2", len(ns))
 	}
+	// The relayed entries are marked in one write by Sync (the
+	// maintenance round), not one per change.
+	if pending, err := f.st.Outbox().Pending(ctx); err != nil || len(pending) == 0 {
+		t.Errorf("outbox pending before Sync = %d (%v); want the writes' entries, marked in a batch", len(pending), err)
+	}
+	if err := f.svc.Bus().Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
 	if pending, err := f.st.Outbox().Pending(ctx); err != nil || len(pending) != 0 {
-		t.Errorf("outbox pending = %d (%v); want 0 after the writes", len(pending), err)
+		t.Errorf("outbox pending after Sync = %d (%v); want 0", len(pending), err)
 	}
 }
 

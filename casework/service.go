@@ -58,7 +58,7 @@ func New(d Deps) *Service {
 		d.Bus = NewBus(d.Store, d.Log, d.Now)
 	}
 	s := &Service{st: d.Store, bus: d.Bus, places: d.Places, log: d.Log, now: d.Now, expiry: d.ProposalExpiry}
-	d.Bus.Subscribe("notifications", s.notify)
+	d.Bus.Subscribe("notifications", s.notify, care.EvReferralPromoted)
 	return s
 }
 

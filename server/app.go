@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -264,6 +265,8 @@ func NewApp(d Deps) (*App, error) {
 		return newProblem(fiber.StatusNotFound, "not-found", "no such API route: "+c.Method()+" "+c.Path())
 	})
 	app.Use("/", filesystem.New(filesystem.Config{Root: http.FS(frontend.FS), NotFoundFile: "index.html"}))
+	var firstRecovery atomic.Bool
+	firstRecovery.Store(true)
 	jobs := []job{
 		{"sweep sessions", func(ctx context.Context) error {
 			_, err := sessionStorage.Sweep(ctx)
@@ -271,10 +274,16 @@ func NewApp(d Deps) (*App, error) {
 		}},
 		{"expire referrals", d.casework.ExpireStale},
 		{"relay and deliver events", func(ctx context.Context) error {
-			if _, _, err := bus.Recover(ctx, lockTTL); err != nil {
+			// The first round recovers everything: what is pending then
+			// was left by a process that stopped.
+			settle := casework.RecoverSettle
+			if firstRecovery.CompareAndSwap(true, false) {
+				settle = 0
+			}
+			if _, _, err := bus.Recover(ctx, settle, casework.RecoverGrace); err != nil {
 				return err
 			}
-			return bus.Deliver(ctx)
+			return bus.Sync(ctx)
 		}},
 		{"sweep relayed events", func(ctx context.Context) error {
 			_, err := d.Store.Outbox().SweepRelayed(ctx, d.Now().Add(-lockTTL))

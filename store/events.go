@@ -85,11 +85,16 @@ func (o *Outbox) Drop(ctx context.Context, id string) error {
 	return nil
 }
 
-// MarkRelayed notes that e's events are in the log.
-func (o *Outbox) MarkRelayed(ctx context.Context, id string) error {
-	_, err := o.c.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{{Key: "$set", Value: bson.D{{Key: "relayed", Value: true}}}})
+// MarkRelayed notes that the entries' events are in the log, in one
+// write.
+func (o *Outbox) MarkRelayed(ctx context.Context, ids ...string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	_, err := o.c.UpdateMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "relayed", Value: true}}}})
 	if err != nil {
-		return fmt.Errorf("store: outbox relayed %s: %w", id, err)
+		return fmt.Errorf("store: outbox relayed %d entries: %w", len(ids), err)
 	}
 	return nil
 }
