@@ -6,6 +6,9 @@ import "time"
 // stable; subscribers (notifications, the audit trail, other processes)
 // switch on them, and later versions only add to the list.
 const (
+	EvRequestOpened    = "request.opened"
+	EvRequestEdited    = "request.edited" // the worker changed its fields; Code "needs_changed" when the needs did
+	EvRequestDeleted   = "request.deleted"
 	EvRequestSearched  = "request.searched"
 	EvRequestReferred  = "request.referred"
 	EvRequestContacted = "request.first_contact"

@@ -154,8 +154,12 @@ func (b *Bus) Recover(ctx context.Context, settle, grace time.Duration) (relayed
 			errs = append(errs, err)
 			continue
 		}
+		written := ok && v >= e.Version
+		if e.Version == deletedVersion {
+			written = !ok
+		}
 		switch {
-		case ok && v >= e.Version:
+		case written:
 			if err := b.relay(ctx, e); err != nil {
 				errs = append(errs, err)
 				continue

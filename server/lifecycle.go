@@ -129,18 +129,29 @@ type timedRequests struct {
 	l *lifecycle
 }
 
+// Insert opens the request through casework, which emits its event.
 func (t timedRequests) Insert(ctx context.Context, r care.Request) error {
-	if err := t.Collection.Insert(ctx, r); err != nil {
+	if err := t.l.cw.OpenRequest(ctx, actorOf(ctx), r); err != nil {
 		return err
 	}
 	return t.fill(ctx, r)
 }
 
+// Replace stores the worker's edit through casework.
 func (t timedRequests) Replace(ctx context.Context, prev int64, r care.Request) error {
-	if err := t.Collection.Replace(ctx, prev, r); err != nil {
+	if err := t.l.cw.EditRequest(ctx, actorOf(ctx), prev, r); err != nil {
 		return err
 	}
 	return t.fill(ctx, r)
+}
+
+// Delete deletes the request through casework.
+func (t timedRequests) Delete(ctx context.Context, id string) error {
+	r, err := t.Collection.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	return t.l.cw.DeleteRequest(ctx, actorOf(ctx), r)
 }
 
 // fill derives r's timeliness into the slot r.Timeliness points at.
