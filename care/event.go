@@ -14,8 +14,9 @@ const (
 	EvRequestContacted = "request.first_contact"
 	EvRequestMatched   = "request.matched"
 	EvRequestClosed    = "request.closed"
-	EvRequestReopened  = "request.reopened" // step-down: specialist care ended
-	EvRequestUnlinked  = "request.unlinked" // the resident's account was erased
+	EvRequestReopened  = "request.reopened"     // step-down: specialist care ended for a closed request
+	EvRequestStepDown  = "request.stepped_down" // specialist care ended for one of its needs
+	EvRequestUnlinked  = "request.unlinked"     // the resident's account was erased
 	EvRequestAnonymous = "request.anonymised"
 
 	EvReferralProposed   = "referral.proposed"
@@ -41,8 +42,8 @@ const (
 func ReferralEvent(s string) string { return "referral." + s }
 
 // Event is one state change of casework, as subscribers receive it. It
-// holds ids and codes only, never free text about a person, so the event
-// log needs no retention of its own beyond the records it points at.
+// holds ids, codes and the words of a move (as the audit trail does),
+// never the resident's name, address or story.
 type Event struct {
 	// ID is derived from the change (the record, its version and the
 	// type), so a change delivered twice is recognised by its id.
@@ -74,4 +75,9 @@ type Event struct {
 	// Code is a machine-readable cause: a closure, a decline reason code,
 	// "promoted", "occurrence_cancelled", "option_withdrawn"…
 	Code string `json:"code,omitempty" bson:"code,omitempty"`
+	// Reason and Outcome are the words of a move, as the audit trail
+	// keeps them (a decline's reason, a completion's outcome, a closing
+	// note).
+	Reason  string `json:"reason,omitempty" bson:"reason,omitempty"`
+	Outcome string `json:"outcome,omitempty" bson:"outcome,omitempty"`
 }

@@ -108,7 +108,9 @@ func (b *Bus) relay(ctx context.Context, e store.OutboxEntry) error {
 			return fmt.Errorf("casework: relay %s: %w", e.ID, err)
 		}
 	}
-	b.at("appended", "", e.Events[0])
+	if len(e.Events) > 0 {
+		b.at("appended", "", e.Events[0])
+	}
 	b.unmarked = append(b.unmarked, e.ID)
 	if len(b.unmarked) >= markEvery {
 		return b.markLocked(ctx)

@@ -95,13 +95,10 @@ func (s *Service) Refer(ctx context.Context, a Actor, req care.Request, f care.R
 	} else if f.Occurrence != "" {
 		return care.Referral{}, invalid("occurrence", "only applies to activities")
 	}
-	if err := s.record(ctx, a, ref, 1, "", care.RefProposed, care.Move{}); err != nil {
-		return care.Referral{}, err
-	}
 	evs := []care.Event{referralEvent(a, ref, care.EvReferralProposed, "", care.RefProposed, "", now)}
 	coll := s.st.Referrals()
 	if err := s.commit(ctx, coll.Name(), ref.ID, ref.Version, evs, func() error { return coll.Insert(ctx, ref) }); err != nil {
-		return care.Referral{}, errors.Join(err, s.st.Transitions().Delete(ctx, stepID(ref.ID, 1)))
+		return care.Referral{}, err
 	}
 	if err := s.ReferralMoved(ctx, a, req.ID, care.RefProposed, now); err != nil {
 		return ref, err
@@ -142,24 +139,6 @@ func referralEvent(a Actor, ref care.Referral, typ, from, to, code string, at ti
 	return ev
 }
 
-// record appends the audit entry of a referral entering state to. Its id
-// is the referral's step number, so it doubles as the lock that lets
-// only one of two concurrent moves of a referral through.
-func (s *Service) record(ctx context.Context, a Actor, ref care.Referral, step int, from, to string, m care.Move) error {
-	now := s.stamp()
-	t := care.Transition{Meta: care.Meta{ID: stepID(ref.ID, step), Version: 1, CreatedAt: now, UpdatedAt: now},
-		Kind: care.AuditReferral, ReferralID: ref.ID, RequestID: ref.RequestID, From: from, To: to, Reason: m.Reason, Outcome: m.Outcome,
-		By: a.ID, ByRole: a.Role, OnBehalfOf: a.OnBehalfOf}
-	err := s.st.Transitions().Insert(ctx, t)
-	if errors.Is(err, store.ErrConflict) {
-		return ErrConcurrentChange
-	}
-	return err
-}
-
-// stepID names the audit entry of a referral's step (1 is its creation).
-func stepID(referralID string, step int) string { return fmt.Sprintf("%s#%d", referralID, step) }
-
 // Pool names the places a referral competes for: the option and, for
 // an activity, the occurrence.
 func Pool(ref care.Referral) string {
@@ -190,42 +169,41 @@ func (s *Service) Move(ctx context.Context, a Actor, ref care.Referral, m care.M
 	return s.apply(ctx, a, ref, m, "")
 }
 
-// apply performs a legal move: it takes the step lock (and the version
-// lock, see below), claims a place, stores the referral, frees its place,
-// and hands a freed place to the first in line (promote). A move that
-// fails before the referral is stored gives its locks up again. code is
-// the event's cause ("promoted", "occurrence_cancelled"…), if any.
-//
-// The step lock serialises moves. Follow-ups and no-shows are written
-// only on accepted, started and final referrals, under the version lock
-// (save); so a move from accepted or started takes the version lock too,
-// and moves from proposed or waitlisted, the many concurrent acceptances,
-// need no extra write.
+// apply performs a legal move: it claims the referral's next version
+// (with the move's events), claims a place, stores the referral, frees
+// its place, and hands a freed place to the first in line (promote). A
+// move that fails before the referral is stored gives its claims up
+// again. code is the event's cause ("promoted", "occurrence_cancelled"…),
+// if any. The version claim serialises every change of a referral:
+// moves, follow-ups, no-shows and anonymisation alike.
 func (s *Service) apply(ctx context.Context, a Actor, ref care.Referral, m care.Move, code string) (care.Referral, error) {
-	unlock := func() error { return nil }
-	if care.HoldsPlace(ref.State) {
-		var err error
-		if unlock, err = s.lock(ctx, ref); err != nil {
-			return ref, err
-		}
+	next := ref
+	now := s.stamp()
+	next.State = m.To
+	next.Reason, next.Outcome = firstNonEmpty(m.Reason, ref.Reason), firstNonEmpty(m.Outcome, ref.Outcome)
+	next.Steps = append(slices.Clone(ref.Steps), care.Step{State: m.To, At: now})
+	next.Version++
+	next.UpdatedAt = now
+	evs := []care.Event{moveEvent(a, next, care.ReferralEvent(m.To), ref.State, m, code, now)}
+	if code == codePromoted {
+		evs = append(evs, moveEvent(a, next, care.EvReferralPromoted, ref.State, m, code, now))
 	}
-	step := len(ref.Steps) + 1
-	if err := s.record(ctx, a, ref, step, ref.State, m.To, m); err != nil {
-		return ref, errors.Join(err, unlock())
+	coll := s.st.Referrals()
+	c, err := s.claim(ctx, coll.Name(), ref.ID, next.Version, now, evs)
+	if err != nil {
+		return ref, err
 	}
 	var claimed *care.PlaceRef
 	undo := func(err error) (care.Referral, error) {
-		// The move did not happen: give up the place, the step and the version.
+		// The move did not happen: give up the place and the version.
 		errs := []error{err}
 		if claimed != nil {
 			_, rerr := s.st.Places().Release(ctx, claimed.Pool, claimed.Number, ref.ID)
 			errs = append(errs, rerr)
 		}
-		errs = append(errs, s.st.Transitions().Delete(ctx, stepID(ref.ID, step)), unlock())
+		errs = append(errs, c.drop(ctx))
 		return ref, errors.Join(errs...)
 	}
-	next := ref
-	now := s.stamp()
 	if m.To == care.RefAccepted {
 		opt, err := s.lookupOption(ctx, ref.OptionID)
 		if err != nil {
@@ -252,19 +230,10 @@ func (s *Service) apply(ctx context.Context, a Actor, ref care.Referral, m care.
 	if m.To == care.RefStarted {
 		next.FollowUps = care.FollowUpsFrom(now)
 	}
-	next.State = m.To
-	next.Reason, next.Outcome = firstNonEmpty(m.Reason, ref.Reason), firstNonEmpty(m.Outcome, ref.Outcome)
-	next.Steps = append(slices.Clone(ref.Steps), care.Step{State: m.To, At: now})
-	next.Version++
-	next.UpdatedAt = now
-	evs := []care.Event{referralEvent(a, next, care.ReferralEvent(m.To), ref.State, m.To, code, now)}
-	if code == codePromoted {
-		evs = append(evs, referralEvent(a, next, care.EvReferralPromoted, ref.State, m.To, code, now))
-	}
-	coll := s.st.Referrals()
-	if err := s.commit(ctx, coll.Name(), ref.ID, next.Version, evs, func() error { return coll.Replace(ctx, ref.Version, next) }); err != nil {
+	if err := coll.Replace(ctx, ref.Version, next); err != nil {
 		return undo(err)
 	}
+	c.publish(ctx)
 	// The place is freed after the referral no longer claims it: a failure
 	// in between leaves a place unused, never one given twice.
 	if claimed != nil {
@@ -286,43 +255,24 @@ func (s *Service) apply(ctx context.Context, a Actor, ref care.Referral, m care.
 	return next, nil
 }
 
+// moveEvent is the event of ref moving from state from by m.
+func moveEvent(a Actor, ref care.Referral, typ, from string, m care.Move, code string, at time.Time) care.Event {
+	ev := referralEvent(a, ref, typ, from, m.To, code, at)
+	ev.Reason, ev.Outcome = m.Reason, m.Outcome
+	return ev
+}
+
 func (s *Service) placesChanged(ctx context.Context, ref care.Referral) {
 	if s.places != nil {
 		s.places.PlacesChanged(ctx, ref.OptionKind, ref.OptionID)
 	}
 }
 
-// lock takes the lock on the version of ref that was read, so that of two
-// writers of one referral version only one stores its change; the other
-// gets ErrConcurrentChange. unlock gives the lock up for a writer that
-// then did not write.
-func (s *Service) lock(ctx context.Context, ref care.Referral) (unlock func() error, err error) {
-	name := fmt.Sprintf("referral:%s@%d", ref.ID, ref.Version)
-	holder := store.NewID()
-	err = s.st.Locks().Take(ctx, name, holder, s.now())
-	if errors.Is(err, store.ErrConflict) {
-		return nil, ErrConcurrentChange
-	}
-	if err != nil {
-		return nil, err
-	}
-	return func() error { return s.st.Locks().Drop(ctx, name, holder) }, nil
-}
-
-// save stores next over ref, which was read before, under ref's version
-// lock, with its events. Only for referrals that are accepted, started,
-// completed or ended: moves from other states do not take the version
-// lock (see apply).
+// save stores next, one version on from ref, which was read before,
+// with its events (follow-ups and no-shows).
 func (s *Service) save(ctx context.Context, ref, next care.Referral, evs []care.Event) error {
-	unlock, err := s.lock(ctx, ref)
-	if err != nil {
-		return err
-	}
 	coll := s.st.Referrals()
-	if err := s.commit(ctx, coll.Name(), ref.ID, next.Version, evs, func() error { return coll.Replace(ctx, ref.Version, next) }); err != nil {
-		return errors.Join(err, unlock())
-	}
-	return nil
+	return s.commit(ctx, coll.Name(), ref.ID, next.Version, evs, func() error { return coll.Replace(ctx, ref.Version, next) })
 }
 
 func firstNonEmpty(a, b string) string {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/dichtbij/dichtbij/care"
@@ -47,34 +46,20 @@ func (s *Service) updateRequest(ctx context.Context, a Actor, id string, change 
 		at := s.stamp()
 		next.Version = cur.Version + 1
 		next.UpdatedAt = at
-		var audit *care.Transition
 		if next.Status != cur.Status {
 			if !care.CanMoveRequest(cur.Status, next.Status) {
 				return cur, requestMoveError(cur, next.Status)
 			}
 			next.Steps = append(next.Steps, care.Step{State: next.Status, At: at})
-			// The audit entry is named after the version it writes, so
-			// it is also a lock that lets one status change of that
-			// version through on the embedded store, where the version
-			// check of Replace is not atomic.
-			t := requestAudit(a, cur, next, at)
-			if err := s.st.Transitions().Insert(ctx, t); errors.Is(err, store.ErrConflict) {
-				continue // another writer moved this version: read again
-			} else if err != nil {
-				return cur, err
-			}
-			audit = &t
 		}
+		// The claim of the next version in the outbox lets one change of
+		// that version through on the embedded store, where the version
+		// check of Replace is not atomic.
 		err = s.commit(ctx, coll.Name(), id, next.Version, requestEvents(a, cur, next, at), func() error {
 			return coll.Replace(ctx, cur.Version, next)
 		})
 		if err == nil {
 			return next, nil
-		}
-		if audit != nil {
-			if derr := s.st.Transitions().Delete(ctx, audit.ID); derr != nil {
-				return cur, errors.Join(err, derr)
-			}
 		}
 		if !errors.Is(err, store.ErrConflict) && !errors.Is(err, ErrConcurrentChange) {
 			return cur, err
@@ -111,9 +96,13 @@ func requestEvents(a Actor, cur, next care.Request, at time.Time) []care.Event {
 	}
 	if next.Status == care.ReqClosed && cur.Status != care.ReqClosed {
 		add(care.EvRequestClosed, next.Closure)
+		evs[len(evs)-1].Reason = next.ClosureNote
 	}
 	if cur.Status == care.ReqClosed && next.Status != care.ReqClosed {
 		add(care.EvRequestReopened, "step_down")
+	}
+	if next.StepDowns > cur.StepDowns {
+		add(care.EvRequestStepDown, "")
 	}
 	if cur.ResidentAccount != "" && next.ResidentAccount == "" {
 		add(care.EvRequestUnlinked, "")
@@ -129,20 +118,6 @@ func sameTime(a, b *time.Time) bool {
 		return a == b
 	}
 	return a.Equal(*b)
-}
-
-// requestAudit is the audit entry of a request moving from cur to next.
-func requestAudit(a Actor, cur, next care.Request, at time.Time) care.Transition {
-	reason := ""
-	switch {
-	case next.Status == care.ReqClosed:
-		reason = strings.TrimSpace("closed: " + next.Closure + " " + next.ClosureNote)
-	case cur.Status == care.ReqClosed:
-		reason = "step-down: specialist care ended, the request reopens for a new zero-line search"
-	}
-	return care.Transition{Meta: care.Meta{ID: fmt.Sprintf("%s@%d", cur.ID, next.Version), Version: 1, CreatedAt: at, UpdatedAt: at},
-		Kind: care.AuditRequest, RequestID: cur.ID, From: cur.Status, To: next.Status,
-		By: a.ID, ByRole: a.Role, OnBehalfOf: a.OnBehalfOf, Reason: reason}
 }
 
 // Close closes request id as resolved locally or withdrawn, with an

@@ -58,6 +58,7 @@ func New(d Deps) *Service {
 		d.Bus = NewBus(d.Store, d.Log, d.Now)
 	}
 	s := &Service{st: d.Store, bus: d.Bus, places: d.Places, log: d.Log, now: d.Now, expiry: d.ProposalExpiry}
+	d.Bus.Subscribe("audit", s.audit, auditTypes...)
 	d.Bus.Subscribe("notifications", s.notify, care.EvReferralPromoted)
 	return s
 }
@@ -73,35 +74,61 @@ func event(a Actor, typ string, at time.Time) care.Event {
 	return care.Event{Type: typ, At: at, By: a.ID, ByRole: a.Role, OnBehalfOf: a.OnBehalfOf}
 }
 
-// commit writes version of record id in coll with its events: it claims
-// the version in the outbox, runs write, and relays the events to the
-// log and its subscribers. If write fails the claim is dropped again. A
-// claim held by another writer is ErrConcurrentChange.
-func (s *Service) commit(ctx context.Context, coll, id string, version int64, evs []care.Event, write func() error) error {
-	if len(evs) == 0 {
-		return write()
-	}
-	e := store.OutboxEntry{ID: store.OutboxID(coll, id, version), Collection: coll, RecordID: id, Version: version, At: evs[0].At, Events: evs}
+// claim is a claimed record version with the events of its change.
+type claim struct {
+	entry store.OutboxEntry
+	s     *Service
+}
+
+// claim claims version of record id in coll, with the events of the
+// change that writes it, in the outbox: of two writers of one version
+// only one gets the claim, so it is the lock every change of casework's
+// records takes before anything else (a place, the write). A claim held
+// by another writer is ErrConcurrentChange. Every change claims, even
+// one without events.
+func (s *Service) claim(ctx context.Context, coll, id string, version int64, at time.Time, evs []care.Event) (*claim, error) {
+	e := store.OutboxEntry{ID: store.OutboxID(coll, id, version), Collection: coll, RecordID: id, Version: version, At: at, Events: evs}
 	for i := range e.Events {
 		e.Events[i].ID = e.ID + "/" + e.Events[i].Type
 	}
 	if err := s.st.Outbox().Claim(ctx, e); errors.Is(err, store.ErrConflict) {
-		return ErrConcurrentChange
+		return nil, ErrConcurrentChange
 	} else if err != nil {
-		return err
+		return nil, err
 	}
-	if err := write(); err != nil {
-		return errors.Join(err, s.st.Outbox().Drop(ctx, e.ID))
+	return &claim{entry: e, s: s}, nil
+}
+
+// drop gives the claim up: its change did not happen.
+func (c *claim) drop(ctx context.Context) error { return c.s.st.Outbox().Drop(ctx, c.entry.ID) }
+
+// publish relays the claim's events to the log and delivers them, after
+// the change was written. What fails from here on is healed by the bus's
+// Recover, so it is logged, not returned.
+func (c *claim) publish(ctx context.Context) {
+	s, e := c.s, c.entry
+	if len(e.Events) > 0 {
+		s.bus.at("written", "", e.Events[0])
 	}
-	s.bus.at("written", "", e.Events[0])
-	// The change happened: what fails from here on is healed by the
-	// bus's Recover, so it is logged, not returned.
 	if err := s.bus.relay(ctx, e); err != nil {
 		s.log.Error("relaying events; the bus will retry", "outbox", e.ID, "err", err)
-		return nil
+		return
 	}
 	if err := s.bus.Deliver(ctx); err != nil {
 		s.log.Error("delivering events; the bus will retry", "outbox", e.ID, "err", err)
 	}
+}
+
+// commit writes version of record id in coll with its events: claim,
+// write, publish; a failed write drops the claim.
+func (s *Service) commit(ctx context.Context, coll, id string, version int64, evs []care.Event, write func() error) error {
+	c, err := s.claim(ctx, coll, id, version, s.stamp(), evs)
+	if err != nil {
+		return err
+	}
+	if err := write(); err != nil {
+		return errors.Join(err, c.drop(ctx))
+	}
+	c.publish(ctx)
 	return nil
 }
