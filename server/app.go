@@ -189,18 +189,19 @@ func NewApp(d Deps) (*App, error) {
 	an := &authn{accounts: accounts, tokens: tokens, sessions: sessions, baseURL: d.BaseURL, log: d.Log}
 
 	doc := newAPIDoc()
+	rt := &routeTable{}
 	top := &routes{r: app, needs: map[string]perm{}, guard: guard(rolePerms())}
-	top.get("/healthz", permPublic, func(c *fiber.Ctx) error { return c.JSON(health{Status: "ok"}) })
-	top.get("/readyz", permPublic, readyz(d.Store))
-	doc.add(op{method: http.MethodGet, path: "/healthz", tag: "health", summary: "The process is alive", resp: health{}})
-	doc.add(op{method: http.MethodGet, path: "/readyz", tag: "health", summary: "The store answers", resp: health{}, errors: []int{http.StatusServiceUnavailable}})
+	rt.add(route{method: http.MethodGet, path: "/healthz", perm: permPublic, handler: func(c *fiber.Ctx) error { return c.JSON(health{Status: "ok"}) },
+		tag: "health", summary: "The process is alive", resp: health{}})
+	rt.add(route{method: http.MethodGet, path: "/readyz", perm: permPublic, handler: readyz(d.Store),
+		tag: "health", summary: "The store answers", resp: health{}, errors: []int{http.StatusServiceUnavailable}})
 
-	api := &routes{r: app.Group("/api/v1", an.authenticate, csrfProtection(sessions, d.CookieSecure)), prefix: "/api/v1", needs: top.needs, guard: top.guard}
-	api.get("/taxonomy", permPublic, func(c *fiber.Ctx) error { return c.JSON(care.Codes()) })
+	api := &routes{r: app.Group(apiPrefix, an.authenticate, csrfProtection(sessions, d.CookieSecure)), prefix: apiPrefix, needs: top.needs, guard: top.guard}
+	rt.add(route{method: http.MethodGet, path: "/api/v1/taxonomy", perm: permPublic, handler: func(c *fiber.Ctx) error { return c.JSON(care.Codes()) },
+		tag: "taxonomy", summary: "Help types, ZRM life domains and other code lists with Dutch and English labels", resp: care.Taxonomy{}})
 	portal := PortalConfig{TileURL: d.TileURL, TileAttribution: d.TileAttribution}
-	api.get("/config", permPublic, func(c *fiber.Ctx) error { return c.JSON(portal) })
-	doc.add(op{method: http.MethodGet, path: "/api/v1/config", tag: "meta", summary: "What the portal needs to know of this deployment: the basemap tiles, if any", resp: PortalConfig{}})
-	doc.add(op{method: http.MethodGet, path: "/api/v1/taxonomy", tag: "taxonomy", summary: "Help types, ZRM life domains and other code lists with Dutch and English labels", resp: care.Taxonomy{}})
+	rt.add(route{method: http.MethodGet, path: "/api/v1/config", perm: permPublic, handler: func(c *fiber.Ctx) error { return c.JSON(portal) },
+		tag: "meta", summary: "What the portal needs to know of this deployment: the basemap tiles, if any", resp: PortalConfig{}})
 
 	if d.Indicators == nil {
 		d.Indicators = monitor.NewIndex()
@@ -250,15 +251,19 @@ func NewApp(d Deps) (*App, error) {
 	mountHSDS(top, doc, &hsdsAPI{st: d.Store, areas: d.Checker.Areas(), postcodes: d.Postcodes, baseURL: d.BaseURL})
 	mountPublicMap(top, doc, &publicMap{st: d.Store, areas: d.Checker.Areas()})
 	mountImports(api, doc, &importer{st: d.Store, checker: d.Checker, engine: engineSync, now: d.Now})
-	doc.add(op{method: http.MethodGet, path: "/api/openapi.json", tag: "meta", summary: "This OpenAPI document"})
+	var spec []byte
+	rt.add(route{method: http.MethodGet, path: "/api/openapi.json", perm: permPublic, handler: func(c *fiber.Ctx) error {
+		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+		return c.Send(spec)
+	}, tag: "meta", summary: "This OpenAPI document"})
+	rt.describe(doc)
 	spec, err := doc.json()
 	if err != nil {
 		return nil, err
 	}
-	top.get("/api/openapi.json", permPublic, func(c *fiber.Ctx) error {
-		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
-		return c.Send(spec)
-	})
+	if err := rt.serve(top, api); err != nil {
+		return nil, err
+	}
 	// Unknown API paths are problem+json 404s, never the portal's HTML.
 	app.All("/api/*", func(c *fiber.Ctx) error {
 		return newProblem(fiber.StatusNotFound, "not-found", "no such API route: "+c.Method()+" "+c.Path())
