@@ -238,19 +238,19 @@ func NewApp(d Deps) (*App, error) {
 	socialTeams := newTeams(d, accounts)
 	mountTeams(rt, socialTeams)
 	mountAccounts(rt, &accountAdmin{accounts: accounts, tokens: tokens, teams: socialTeams})
-	mountAreas(api, doc, &boundaries{areas: d.Checker.Areas(), postcodes: d.Postcodes})
+	mountAreas(rt, &boundaries{areas: d.Checker.Areas(), postcodes: d.Postcodes})
 	mountCalendars(rt, d)
 	priv := &privacy{st: d.Store, accounts: accounts, tokens: tokens, log: alog, refs: refs, cw: d.casework, engine: engineSync, now: d.Now}
 	mountPrivacy(rt, priv)
-	mountReview(api, doc, &review{log: alog, now: d.Now})
+	mountReview(rt, &review{log: alog, now: d.Now})
 	ind := newIndicators(d)
-	mountAggregates(api, doc, &aggregator{idx: d.Indicators, areas: ind.areas, now: d.Now})
-	mountIndicators(api, doc, ind)
+	mountAggregates(rt, &aggregator{idx: d.Indicators, areas: ind.areas, now: d.Now})
+	mountIndicators(rt, ind)
 	keep := &retention{cw: d.casework, keep: d.Retention, now: d.Now}
 
-	mountHSDS(top, doc, &hsdsAPI{st: d.Store, areas: d.Checker.Areas(), postcodes: d.Postcodes, baseURL: d.BaseURL})
-	mountPublicMap(top, doc, &publicMap{st: d.Store, areas: d.Checker.Areas()})
-	mountImports(api, doc, &importer{st: d.Store, checker: d.Checker, engine: engineSync, now: d.Now})
+	mountHSDS(rt, &hsdsAPI{st: d.Store, areas: d.Checker.Areas(), postcodes: d.Postcodes, baseURL: d.BaseURL})
+	mountPublicMap(rt, &publicMap{st: d.Store, areas: d.Checker.Areas()})
+	mountImports(rt, &importer{st: d.Store, checker: d.Checker, engine: engineSync, now: d.Now})
 	var spec []byte
 	rt.add(route{method: http.MethodGet, path: "/api/openapi.json", perm: permPublic, handler: func(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
