@@ -227,7 +227,7 @@ func NewApp(d Deps) (*App, error) {
 	d.casework = casework.New(casework.Deps{Store: d.Store, Bus: bus, Places: placesToEngine{engineSync}, Log: d.Log, Now: d.Now,
 		ProposalExpiry: d.ProposalExpiry})
 	refs := newReferrals(d)
-	mountResources(api, doc, d, engineSync)
+	mountResources(rt, d, engineSync)
 	mountMatching(rt, d)
 	mountReferrals(rt, refs)
 	mountOwners(rt, refs)
@@ -356,14 +356,27 @@ func accessLog(log *slog.Logger) fiber.Handler {
 	}
 }
 
-// mount registers a resource's six routes: reads need read, writes write.
-func mount[F any, PF fieldsPtr[F], R store.Record](api *routes, doc *apiDoc, tag string, read, write perm, r *resource[F, PF, R]) {
-	base := "/" + r.path
-	api.post(base, write, r.create)
-	api.get(base, read, r.list)
-	api.get(base+"/:id", read, r.get)
-	api.put(base+"/:id", write, r.replace)
-	api.patch(base+"/:id", write, r.patch)
-	api.delete(base+"/:id", write, r.remove)
-	describeResource[F, R](doc, r.path, tag, r.filters)
+// mount adds a resource's six routes: reads need read, writes write. F is
+// the request body, R the stored record.
+func mount[F any, PF fieldsPtr[F], R store.Record](rt *routeTable, tag string, read, write perm, r *resource[F, PF, R]) {
+	base := apiPrefix + "/" + r.path
+	item := base + "/:id"
+	var f F
+	var rec R
+	bad := []int{http.StatusBadRequest, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity}
+	rt.add(route{method: http.MethodPost, path: base, perm: write, handler: r.create,
+		tag: tag, summary: "Create a " + tag, body: f, resp: rec, status: http.StatusCreated, errors: bad})
+	rt.add(route{method: http.MethodGet, path: base, perm: read, handler: r.list,
+		tag: tag, summary: "List " + r.path + " in creation order", params: pageParams{}, resp: Page[R]{}, errors: []int{http.StatusBadRequest}, query: r.filters})
+	rt.add(route{method: http.MethodGet, path: item, perm: read, handler: r.get,
+		tag: tag, summary: "Read a " + tag, params: idParam{}, resp: rec, errors: []int{http.StatusNotFound}})
+	rt.add(route{method: http.MethodPut, path: item, perm: write, handler: r.replace,
+		tag: tag, summary: "Replace a " + tag + " (If-Match supported)", params: idParam{}, body: f, resp: rec,
+		errors: append([]int{http.StatusNotFound, http.StatusConflict, http.StatusPreconditionFailed}, bad...)})
+	rt.add(route{method: http.MethodPatch, path: item, perm: write, handler: r.patch,
+		tag: tag, summary: "Change a " + tag + " with an RFC 7396 merge patch", params: idParam{}, body: f, bodyType: "application/merge-patch+json", resp: rec,
+		errors: append([]int{http.StatusNotFound, http.StatusConflict, http.StatusPreconditionFailed}, bad...)})
+	rt.add(route{method: http.MethodDelete, path: item, perm: write, handler: r.remove,
+		tag: tag, summary: "Delete a " + tag, params: idParam{}, status: http.StatusNoContent,
+		errors: []int{http.StatusNotFound, http.StatusConflict, http.StatusPreconditionFailed}})
 }

@@ -108,22 +108,3 @@ func (d *apiDoc) json() ([]byte, error) {
 	}
 	return b, nil
 }
-
-// describeResource adds the six operations of a resource. F is the
-// request body, R the stored record.
-func describeResource[F, R any](d *apiDoc, path, tag string, filters []filter) {
-	base := "/api/v1/" + path
-	item := base + "/{id}"
-	var f F
-	var r R
-	bad := []int{http.StatusBadRequest, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity}
-	d.add(op{method: http.MethodPost, path: base, tag: tag, summary: "Create a " + tag, body: f, resp: r, status: http.StatusCreated, errors: bad})
-	d.add(op{method: http.MethodGet, path: base, tag: tag, summary: "List " + path + " in creation order", params: pageParams{}, resp: Page[R]{}, errors: []int{http.StatusBadRequest}, query: filters})
-	d.add(op{method: http.MethodGet, path: item, tag: tag, summary: "Read a " + tag, params: idParam{}, resp: r, errors: []int{http.StatusNotFound}})
-	d.add(op{method: http.MethodPut, path: item, tag: tag, summary: "Replace a " + tag + " (If-Match supported)", params: idParam{}, body: f, resp: r,
-		errors: append([]int{http.StatusNotFound, http.StatusConflict, http.StatusPreconditionFailed}, bad...)})
-	d.add(op{method: http.MethodPatch, path: item, tag: tag, summary: "Change a " + tag + " with an RFC 7396 merge patch", params: idParam{}, body: f, bodyType: "application/merge-patch+json", resp: r,
-		errors: append([]int{http.StatusNotFound, http.StatusConflict, http.StatusPreconditionFailed}, bad...)})
-	d.add(op{method: http.MethodDelete, path: item, tag: tag, summary: "Delete a " + tag, params: idParam{}, status: http.StatusNoContent,
-		errors: []int{http.StatusNotFound, http.StatusConflict, http.StatusPreconditionFailed}})
-}
