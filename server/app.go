@@ -190,13 +190,12 @@ func NewApp(d Deps) (*App, error) {
 
 	doc := newAPIDoc()
 	rt := &routeTable{}
-	top := &routes{r: app, needs: map[string]perm{}, guard: guard(rolePerms())}
 	rt.add(route{method: http.MethodGet, path: "/healthz", perm: permPublic, handler: func(c *fiber.Ctx) error { return c.JSON(health{Status: "ok"}) },
 		tag: "health", summary: "The process is alive", resp: health{}})
 	rt.add(route{method: http.MethodGet, path: "/readyz", perm: permPublic, handler: readyz(d.Store),
 		tag: "health", summary: "The store answers", resp: health{}, errors: []int{http.StatusServiceUnavailable}})
 
-	api := &routes{r: app.Group(apiPrefix, an.authenticate, csrfProtection(sessions, d.CookieSecure)), prefix: apiPrefix, needs: top.needs, guard: top.guard}
+	api := app.Group(apiPrefix, an.authenticate, csrfProtection(sessions, d.CookieSecure))
 	rt.add(route{method: http.MethodGet, path: "/api/v1/taxonomy", perm: permPublic, handler: func(c *fiber.Ctx) error { return c.JSON(care.Codes()) },
 		tag: "taxonomy", summary: "Help types, ZRM life domains and other code lists with Dutch and English labels", resp: care.Taxonomy{}})
 	portal := PortalConfig{TileURL: d.TileURL, TileAttribution: d.TileAttribution}
@@ -261,7 +260,7 @@ func NewApp(d Deps) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := rt.serve(top, api); err != nil {
+	if err := rt.serve(app, api, guard(rolePerms())); err != nil {
 		return nil, err
 	}
 	// Unknown API paths are problem+json 404s, never the portal's HTML.
@@ -300,7 +299,7 @@ func NewApp(d Deps) (*App, error) {
 			return err
 		}})
 	}
-	return &App{App: app, jobs: jobs, log: d.Log, needs: top.needs}, nil
+	return &App{App: app, jobs: jobs, log: d.Log, routes: rt.routes}, nil
 }
 
 // PortalConfig is the deployment's settings the portal reads.

@@ -26,18 +26,6 @@ func newAPIDoc() *apiDoc {
 	return &apiDoc{r: r}
 }
 
-// op describes one operation. req and resp may be nil; params is a struct
-// with path/query tags; resp is returned with status.
-type op struct {
-	method, path, tag, summary string
-	params, body               any
-	bodyType                   string
-	resp                       any
-	status                     int
-	errors                     []int
-	query                      []filter
-}
-
 // idParam is the path parameter of single-record routes.
 type idParam struct {
 	ID string `path:"id" description:"record id, 24 hexadecimal characters" pattern:"^[0-9a-f]{24}$"`
@@ -50,8 +38,10 @@ type pageParams struct {
 	Owner  string `query:"owner" enum:"me" description:"me: only one's own records (an organiser's options, a resident's offer)"`
 }
 
-func (d *apiDoc) add(o op) {
-	oc, err := d.r.NewOperationContext(o.method, o.path)
+// add describes route o.
+func (d *apiDoc) add(o route) {
+	path := o.openAPIPath()
+	oc, err := d.r.NewOperationContext(o.method, path)
 	if err != nil {
 		d.errs = append(d.errs, err)
 		return
@@ -93,7 +83,7 @@ func (d *apiDoc) add(o op) {
 		}
 	}
 	if err := d.r.AddOperation(oc); err != nil {
-		d.errs = append(d.errs, fmt.Errorf("%s %s: %w", o.method, o.path, err))
+		d.errs = append(d.errs, fmt.Errorf("%s %s: %w", o.method, path, err))
 	}
 }
 

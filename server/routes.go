@@ -21,17 +21,17 @@ type route struct {
 	// path is the full path in Fiber's syntax, "/api/v1/requests/:id";
 	// the OpenAPI document writes its parameters as {id}.
 	path string
-	// perm is what the caller needs; before run after the guard and
-	// before handler (the sign-in rate limit, say).
+	// perm is what the caller needs; the handlers in before run after
+	// the guard and ahead of handler (the sign-in rate limit, say).
 	perm    perm
 	before  []fiber.Handler
 	handler fiber.Handler
 
-	// The OpenAPI operation. params is a struct with path and query
-	// tags, body the request body (of bodyType, default
-	// application/json), resp the answer with status (default 200),
-	// errors the problem statuses it may answer, and query the list
-	// filters. Each may be left out.
+	// The OpenAPI operation: a tag and a summary, and where they apply
+	// params (a struct with path and query tags), body (the request
+	// body, of bodyType, default application/json), resp (the answer,
+	// with status, default 200), errors (the problem statuses it may
+	// answer) and query (a list's filters).
 	tag, summary string
 	params, body any
 	bodyType     string
@@ -57,18 +57,19 @@ type routeTable struct {
 
 func (t *routeTable) add(rs ...route) { t.routes = append(t.routes, rs...) }
 
-// serve registers every route with Fiber: those under apiPrefix on api,
-// the others on top. It refuses a route without a perm or a handler.
-func (t *routeTable) serve(top, api *routes) error {
+// serve registers every route with Fiber behind guard(perm): those
+// under apiPrefix on api, the others on top. It refuses a route without
+// a perm, a handler, a tag or a summary.
+func (t *routeTable) serve(top, api fiber.Router, guard func(perm) fiber.Handler) error {
 	for _, r := range t.routes {
-		if r.perm == "" || r.handler == nil {
-			return errors.New("server: route " + r.key() + " needs a perm and a handler")
+		if r.perm == "" || r.handler == nil || r.tag == "" || r.summary == "" {
+			return errors.New("server: route " + r.key() + " needs a perm, a handler, a tag and a summary")
 		}
 		on, path := top, r.path
 		if rest, ok := strings.CutPrefix(r.path, apiPrefix+"/"); ok {
 			on, path = api, "/"+rest
 		}
-		on.add(r.method, path, r.perm, slices.Concat(r.before, []fiber.Handler{r.handler})...)
+		on.Add(r.method, path, slices.Concat([]fiber.Handler{guard(r.perm)}, r.before, []fiber.Handler{r.handler})...)
 	}
 	return nil
 }
@@ -76,7 +77,6 @@ func (t *routeTable) serve(top, api *routes) error {
 // describe adds every route's operation to doc.
 func (t *routeTable) describe(doc *apiDoc) {
 	for _, r := range t.routes {
-		doc.add(op{method: r.method, path: r.openAPIPath(), tag: r.tag, summary: r.summary, params: r.params, body: r.body,
-			bodyType: r.bodyType, resp: r.resp, status: r.status, errors: r.errors, query: r.query})
+		doc.add(r)
 	}
 }
