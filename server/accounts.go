@@ -70,29 +70,21 @@ type tokenParam struct {
 	ID string `path:"id" description:"the token's public id, 16 hexadecimal characters"`
 }
 
-func mountAccounts(api *routes, doc *apiDoc, a *accountAdmin) {
-	api.get("/me", permSelf, a.me)
-	api.get("/me/tokens", permSelf, a.listTokens)
-	api.post("/me/tokens", permSelf, a.issueToken)
-	api.delete("/me/tokens/:id", permSelf, a.revokeToken)
-	api.get("/accounts", permAccounts, a.list)
-	api.post("/accounts", permAccounts, a.create)
-	api.patch("/accounts/:id", permAccounts, a.change)
-	api.get("/outbox", permOutbox, a.outbox)
+func mountAccounts(rt *routeTable, a *accountAdmin) {
 	tag := "accounts"
 	errs := []int{http.StatusBadRequest, http.StatusUnauthorized, http.StatusForbidden, http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity}
-	doc.add(op{method: http.MethodGet, path: "/api/v1/me", tag: tag, summary: "One's own account", resp: AccountView{}, errors: []int{http.StatusUnauthorized}})
-	doc.add(op{method: http.MethodGet, path: "/api/v1/me/tokens", tag: tag, summary: "One's API tokens, revoked ones included (never their secrets)", resp: []auth.Token{}, errors: []int{http.StatusUnauthorized}})
-	doc.add(op{method: http.MethodPost, path: "/api/v1/me/tokens", tag: tag,
+	rt.add(route{method: http.MethodGet, path: "/api/v1/me", perm: permSelf, handler: a.me, tag: tag, summary: "One's own account", resp: AccountView{}, errors: []int{http.StatusUnauthorized}})
+	rt.add(route{method: http.MethodGet, path: "/api/v1/me/tokens", perm: permSelf, handler: a.listTokens, tag: tag, summary: "One's API tokens, revoked ones included (never their secrets)", resp: []auth.Token{}, errors: []int{http.StatusUnauthorized}})
+	rt.add(route{method: http.MethodPost, path: "/api/v1/me/tokens", perm: permSelf, handler: a.issueToken, tag: tag,
 		summary: "Issue an API token for a machine client: scopes are perms of one's role (see /api/v1/session); the secret is shown once and stored only as a hash",
 		body:    NewToken{}, resp: IssuedToken{}, status: http.StatusCreated, errors: errs})
-	doc.add(op{method: http.MethodDelete, path: "/api/v1/me/tokens/{id}", tag: tag, summary: "Revoke an API token at once", params: tokenParam{}, status: http.StatusNoContent, errors: []int{http.StatusNotFound}})
-	doc.add(op{method: http.MethodGet, path: "/api/v1/accounts", tag: tag, summary: "The accounts of the admin's municipality (admin)", resp: []AccountView{}, errors: []int{http.StatusUnauthorized, http.StatusForbidden}})
-	doc.add(op{method: http.MethodPost, path: "/api/v1/accounts", tag: tag, summary: "Make an account in the admin's municipality (admin); social workers and coordinators may have a team",
+	rt.add(route{method: http.MethodDelete, path: "/api/v1/me/tokens/:id", perm: permSelf, handler: a.revokeToken, tag: tag, summary: "Revoke an API token at once", params: tokenParam{}, status: http.StatusNoContent, errors: []int{http.StatusNotFound}})
+	rt.add(route{method: http.MethodGet, path: "/api/v1/accounts", perm: permAccounts, handler: a.list, tag: tag, summary: "The accounts of the admin's municipality (admin)", resp: []AccountView{}, errors: []int{http.StatusUnauthorized, http.StatusForbidden}})
+	rt.add(route{method: http.MethodPost, path: "/api/v1/accounts", perm: permAccounts, handler: a.create, tag: tag, summary: "Make an account in the admin's municipality (admin); social workers and coordinators may have a team",
 		body: NewAccountFields{}, resp: AccountView{}, status: http.StatusCreated, errors: append(errs, http.StatusConflict)})
-	doc.add(op{method: http.MethodPatch, path: "/api/v1/accounts/{id}", tag: tag, summary: "Change an account's name, role, team or disabled (admin); a change of role, team or disabled ends its sessions",
+	rt.add(route{method: http.MethodPatch, path: "/api/v1/accounts/:id", perm: permAccounts, handler: a.change, tag: tag, summary: "Change an account's name, role, team or disabled (admin); a change of role, team or disabled ends its sessions",
 		params: accountParam{}, body: AccountChange{}, resp: AccountView{}, errors: append(errs, http.StatusNotFound)})
-	doc.add(op{method: http.MethodGet, path: "/api/v1/outbox", tag: tag, summary: "The mail outbox to accounts of the admin's municipality, with bodies, oldest first (admin): on a machine without mail the admin passes reset links on",
+	rt.add(route{method: http.MethodGet, path: "/api/v1/outbox", perm: permOutbox, handler: a.outbox, tag: tag, summary: "The mail outbox to accounts of the admin's municipality, with bodies, oldest first (admin): on a machine without mail the admin passes reset links on",
 		resp: []OutboxMessage{}, errors: []int{http.StatusUnauthorized, http.StatusForbidden}})
 }
 

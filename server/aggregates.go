@@ -59,9 +59,8 @@ type aggregator struct {
 	now   func() time.Time
 }
 
-func mountAggregates(api *routes, doc *apiDoc, a *aggregator) {
-	api.get("/aggregates", permAggregates, a.get)
-	doc.add(op{method: http.MethodGet, path: "/api/v1/aggregates", tag: "monitoring",
+func mountAggregates(rt *routeTable, a *aggregator) {
+	rt.add(route{method: http.MethodGet, path: "/api/v1/aggregates", perm: permAggregates, handler: a.get, tag: "monitoring",
 		summary: "Counts of the municipality's support requests and their referrals in a period, per need, status and district, of residents who consented to monitoring; counts from 1 to 4 show as \"<5\"",
 		params:  aggregateParams{}, resp: Aggregates{}, errors: []int{http.StatusBadRequest, http.StatusUnauthorized, http.StatusForbidden, http.StatusServiceUnavailable}})
 }

@@ -190,18 +190,18 @@ func NewApp(d Deps) (*App, error) {
 	an := &authn{accounts: accounts, tokens: tokens, sessions: sessions, baseURL: d.BaseURL, log: d.Log}
 
 	doc := newAPIDoc()
-	top := &routes{r: app, needs: map[string]perm{}, guard: guard(rolePerms())}
-	top.get("/healthz", permPublic, func(c *fiber.Ctx) error { return c.JSON(health{Status: "ok"}) })
-	top.get("/readyz", permPublic, readyz(d.Store))
-	doc.add(op{method: http.MethodGet, path: "/healthz", tag: "health", summary: "The process is alive", resp: health{}})
-	doc.add(op{method: http.MethodGet, path: "/readyz", tag: "health", summary: "The store answers", resp: health{}, errors: []int{http.StatusServiceUnavailable}})
+	rt := &routeTable{}
+	rt.add(route{method: http.MethodGet, path: "/healthz", perm: permPublic, handler: func(c *fiber.Ctx) error { return c.JSON(health{Status: "ok"}) },
+		tag: "health", summary: "The process is alive", resp: health{}})
+	rt.add(route{method: http.MethodGet, path: "/readyz", perm: permPublic, handler: readyz(d.Store),
+		tag: "health", summary: "The store answers", resp: health{}, errors: []int{http.StatusServiceUnavailable}})
 
-	api := &routes{r: app.Group("/api/v1", an.authenticate, csrfProtection(sessions, d.CookieSecure)), prefix: "/api/v1", needs: top.needs, guard: top.guard}
-	api.get("/taxonomy", permPublic, func(c *fiber.Ctx) error { return c.JSON(care.Codes()) })
+	api := app.Group(apiPrefix, an.authenticate, csrfProtection(sessions, d.CookieSecure))
+	rt.add(route{method: http.MethodGet, path: "/api/v1/taxonomy", perm: permPublic, handler: func(c *fiber.Ctx) error { return c.JSON(care.Codes()) },
+		tag: "taxonomy", summary: "Help types, ZRM life domains and other code lists with Dutch and English labels", resp: care.Taxonomy{}})
 	portal := PortalConfig{TileURL: d.TileURL, TileAttribution: d.TileAttribution}
-	api.get("/config", permPublic, func(c *fiber.Ctx) error { return c.JSON(portal) })
-	doc.add(op{method: http.MethodGet, path: "/api/v1/config", tag: "meta", summary: "What the portal needs to know of this deployment: the basemap tiles, if any", resp: PortalConfig{}})
-	doc.add(op{method: http.MethodGet, path: "/api/v1/taxonomy", tag: "taxonomy", summary: "Help types, ZRM life domains and other code lists with Dutch and English labels", resp: care.Taxonomy{}})
+	rt.add(route{method: http.MethodGet, path: "/api/v1/config", perm: permPublic, handler: func(c *fiber.Ctx) error { return c.JSON(portal) },
+		tag: "meta", summary: "What the portal needs to know of this deployment: the basemap tiles, if any", resp: PortalConfig{}})
 
 	if d.Indicators == nil {
 		d.Indicators = monitor.NewIndex()
@@ -227,39 +227,43 @@ func NewApp(d Deps) (*App, error) {
 	d.casework = casework.New(casework.Deps{Store: d.Store, Bus: bus, Places: placesToEngine{engineSync}, Log: d.Log, Now: d.Now,
 		ProposalExpiry: d.ProposalExpiry})
 	refs := newReferrals(d)
-	mountResources(api, doc, d, engineSync)
-	mountMatching(api, doc, d)
-	mountReferrals(api, doc, refs)
-	mountOwners(api, doc, refs)
-	mountSpecialists(api, doc, d)
-	mountLifecycle(api, doc, d)
-	mountHouseholds(api, doc, d)
-	mountAuth(api, doc, an, d.LoginLimit)
+	mountResources(rt, d, engineSync)
+	mountMatching(rt, d)
+	mountReferrals(rt, refs)
+	mountOwners(rt, refs)
+	mountSpecialists(rt, d)
+	mountLifecycle(rt, d)
+	mountHouseholds(rt, d)
+	mountAuth(rt, an, d.LoginLimit)
 	socialTeams := newTeams(d, accounts)
-	mountTeams(api, doc, socialTeams)
-	mountAccounts(api, doc, &accountAdmin{accounts: accounts, tokens: tokens, teams: socialTeams})
-	mountAreas(api, doc, &boundaries{areas: d.Checker.Areas(), postcodes: d.Postcodes})
-	mountCalendars(api, doc, top, d)
+	mountTeams(rt, socialTeams)
+	mountAccounts(rt, &accountAdmin{accounts: accounts, tokens: tokens, teams: socialTeams})
+	mountAreas(rt, &boundaries{areas: d.Checker.Areas(), postcodes: d.Postcodes})
+	mountCalendars(rt, d)
 	priv := &privacy{st: d.Store, accounts: accounts, tokens: tokens, log: alog, refs: refs, cw: d.casework, engine: engineSync, now: d.Now}
-	mountPrivacy(api, doc, priv)
-	mountReview(api, doc, &review{log: alog, now: d.Now})
+	mountPrivacy(rt, priv)
+	mountReview(rt, &review{log: alog, now: d.Now})
 	ind := newIndicators(d)
-	mountAggregates(api, doc, &aggregator{idx: d.Indicators, areas: ind.areas, now: d.Now})
-	mountIndicators(api, doc, ind)
+	mountAggregates(rt, &aggregator{idx: d.Indicators, areas: ind.areas, now: d.Now})
+	mountIndicators(rt, ind)
 	keep := &retention{cw: d.casework, keep: d.Retention, now: d.Now}
 
-	mountHSDS(top, doc, &hsdsAPI{st: d.Store, areas: d.Checker.Areas(), postcodes: d.Postcodes, baseURL: d.BaseURL})
-	mountPublicMap(top, doc, &publicMap{st: d.Store, areas: d.Checker.Areas()})
-	mountImports(api, doc, &importer{st: d.Store, checker: d.Checker, engine: engineSync, now: d.Now})
-	doc.add(op{method: http.MethodGet, path: "/api/openapi.json", tag: "meta", summary: "This OpenAPI document"})
+	mountHSDS(rt, &hsdsAPI{st: d.Store, areas: d.Checker.Areas(), postcodes: d.Postcodes, baseURL: d.BaseURL})
+	mountPublicMap(rt, &publicMap{st: d.Store, areas: d.Checker.Areas()})
+	mountImports(rt, &importer{st: d.Store, checker: d.Checker, engine: engineSync, now: d.Now})
+	var spec []byte
+	rt.add(route{method: http.MethodGet, path: "/api/openapi.json", perm: permPublic, handler: func(c *fiber.Ctx) error {
+		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+		return c.Send(spec)
+	}, tag: "meta", summary: "This OpenAPI document"})
+	rt.describe(doc)
 	spec, err := doc.json()
 	if err != nil {
 		return nil, err
 	}
-	top.get("/api/openapi.json", permPublic, func(c *fiber.Ctx) error {
-		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
-		return c.Send(spec)
-	})
+	if err := rt.serve(app, api, guard(rolePerms())); err != nil {
+		return nil, err
+	}
 	// Unknown API paths are problem+json 404s, never the portal's HTML.
 	app.All("/api/*", func(c *fiber.Ctx) error {
 		return newProblem(fiber.StatusNotFound, "not-found", "no such API route: "+c.Method()+" "+c.Path())
@@ -304,7 +308,7 @@ func NewApp(d Deps) (*App, error) {
 			return err
 		}})
 	}
-	return &App{App: app, jobs: jobs, log: d.Log, needs: top.needs}, nil
+	return &App{App: app, jobs: jobs, log: d.Log, routes: rt.routes}, nil
 }
 
 // PortalConfig is the deployment's settings the portal reads.
@@ -360,14 +364,27 @@ func accessLog(log *slog.Logger) fiber.Handler {
 	}
 }
 
-// mount registers a resource's six routes: reads need read, writes write.
-func mount[F any, PF fieldsPtr[F], R store.Record](api *routes, doc *apiDoc, tag string, read, write perm, r *resource[F, PF, R]) {
-	base := "/" + r.path
-	api.post(base, write, r.create)
-	api.get(base, read, r.list)
-	api.get(base+"/:id", read, r.get)
-	api.put(base+"/:id", write, r.replace)
-	api.patch(base+"/:id", write, r.patch)
-	api.delete(base+"/:id", write, r.remove)
-	describeResource[F, R](doc, r.path, tag, r.filters)
+// mount adds a resource's six routes: reads need read, writes write. F is
+// the request body, R the stored record.
+func mount[F any, PF fieldsPtr[F], R store.Record](rt *routeTable, tag string, read, write perm, r *resource[F, PF, R]) {
+	base := apiPrefix + "/" + r.path
+	item := base + "/:id"
+	var f F
+	var rec R
+	bad := []int{http.StatusBadRequest, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity}
+	rt.add(route{method: http.MethodPost, path: base, perm: write, handler: r.create,
+		tag: tag, summary: "Create a " + tag, body: f, resp: rec, status: http.StatusCreated, errors: bad})
+	rt.add(route{method: http.MethodGet, path: base, perm: read, handler: r.list,
+		tag: tag, summary: "List " + r.path + " in creation order", params: pageParams{}, resp: Page[R]{}, errors: []int{http.StatusBadRequest}, query: r.filters})
+	rt.add(route{method: http.MethodGet, path: item, perm: read, handler: r.get,
+		tag: tag, summary: "Read a " + tag, params: idParam{}, resp: rec, errors: []int{http.StatusNotFound}})
+	rt.add(route{method: http.MethodPut, path: item, perm: write, handler: r.replace,
+		tag: tag, summary: "Replace a " + tag + " (If-Match supported)", params: idParam{}, body: f, resp: rec,
+		errors: append([]int{http.StatusNotFound, http.StatusConflict, http.StatusPreconditionFailed}, bad...)})
+	rt.add(route{method: http.MethodPatch, path: item, perm: write, handler: r.patch,
+		tag: tag, summary: "Change a " + tag + " with an RFC 7396 merge patch", params: idParam{}, body: f, bodyType: "application/merge-patch+json", resp: rec,
+		errors: append([]int{http.StatusNotFound, http.StatusConflict, http.StatusPreconditionFailed}, bad...)})
+	rt.add(route{method: http.MethodDelete, path: item, perm: write, handler: r.remove,
+		tag: tag, summary: "Delete a " + tag, params: idParam{}, status: http.StatusNoContent,
+		errors: []int{http.StatusNotFound, http.StatusConflict, http.StatusPreconditionFailed}})
 }

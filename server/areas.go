@@ -38,16 +38,13 @@ type boundaries struct {
 	postcodes *geo.Postcodes
 }
 
-func mountAreas(api *routes, doc *apiDoc, b *boundaries) {
-	api.get("/municipalities", permPublic, b.municipalities)
-	api.get("/municipalities/:code/areas", permPublic, b.outlines)
-	api.get("/postcodes/:postcode", permPublic, b.postcode)
+func mountAreas(rt *routeTable, b *boundaries) {
 	tag := "areas"
-	doc.add(op{method: http.MethodGet, path: "/api/v1/municipalities", tag: tag, summary: "The 342 Dutch municipalities of 2024 (CBS), by code", resp: []MunicipalityView{}})
-	doc.add(op{method: http.MethodGet, path: "/api/v1/municipalities/{code}/areas", tag: tag,
+	rt.add(route{method: http.MethodGet, path: "/api/v1/municipalities", perm: permPublic, handler: b.municipalities, tag: tag, summary: "The 342 Dutch municipalities of 2024 (CBS), by code", resp: []MunicipalityView{}})
+	rt.add(route{method: http.MethodGet, path: "/api/v1/municipalities/:code/areas", perm: permPublic, handler: b.outlines, tag: tag,
 		summary: "GeoJSON of a municipality's outline (kind municipality, 2024) and its districts (kind district, CBS 2014 wijken): the portal's base map",
 		params:  codeParam{}, errors: []int{http.StatusNotFound}})
-	doc.add(op{method: http.MethodGet, path: "/api/v1/postcodes/{postcode}", tag: tag,
+	rt.add(route{method: http.MethodGet, path: "/api/v1/postcodes/:postcode", perm: permPublic, handler: b.postcode, tag: tag,
 		summary: "The mean point of a four-digit postcode area (source about 2016) and the municipality it lies in",
 		params:  postcodeParam{}, resp: PostcodeView{}, errors: []int{http.StatusNotFound}})
 }

@@ -214,26 +214,20 @@ type lockedError struct{ until time.Time }
 
 func (e *lockedError) Error() string { return "account locked until " + e.until.Format(time.RFC3339) }
 
-func mountAuth(api *routes, doc *apiDoc, a *authn, loginMax int) {
+func mountAuth(rt *routeTable, a *authn, loginMax int) {
 	limit := loginLimit(loginMax)
-	api.get("/session", permPublic, a.current)
-	api.post("/session", permPublic, limit, a.login)
-	api.delete("/session", permSelf, a.logout)
-	api.post("/signup", permPublic, limit, a.signup)
-	api.post("/password-reset", permPublic, limit, a.startReset)
-	api.post("/password-reset/confirm", permPublic, limit, a.finishReset)
 	tag := "accounts"
 	errs := []int{http.StatusBadRequest, http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity}
-	doc.add(op{method: http.MethodGet, path: "/api/v1/session", tag: tag, summary: "The signed-in account; 401 when none. Sets the dichtbij_csrf cookie whose value every unsafe request of a browser session sends in X-Csrf-Token.",
+	rt.add(route{method: http.MethodGet, path: "/api/v1/session", perm: permPublic, handler: a.current, tag: tag, summary: "The signed-in account; 401 when none. Sets the dichtbij_csrf cookie whose value every unsafe request of a browser session sends in X-Csrf-Token.",
 		resp: AccountView{}, errors: []int{http.StatusUnauthorized}})
-	doc.add(op{method: http.MethodPost, path: "/api/v1/session", tag: tag, summary: "Sign in with e-mail and password: a new session id in the dichtbij_session cookie (HttpOnly, SameSite=Strict). 5 failures in 15 minutes lock the account for 15 minutes (429 with Retry-After); 10 attempts a minute per address.",
+	rt.add(route{method: http.MethodPost, path: "/api/v1/session", perm: permPublic, before: []fiber.Handler{limit}, handler: a.login, tag: tag, summary: "Sign in with e-mail and password: a new session id in the dichtbij_session cookie (HttpOnly, SameSite=Strict). 5 failures in 15 minutes lock the account for 15 minutes (429 with Retry-After); 10 attempts a minute per address.",
 		body: Credentials{}, resp: AccountView{}, errors: append([]int{http.StatusUnauthorized, http.StatusForbidden, http.StatusTooManyRequests}, errs...)})
-	doc.add(op{method: http.MethodDelete, path: "/api/v1/session", tag: tag, summary: "Sign out: the session ends", status: http.StatusNoContent, errors: []int{http.StatusUnauthorized, http.StatusForbidden}})
-	doc.add(op{method: http.MethodPost, path: "/api/v1/signup", tag: tag, summary: "Create one's own account as a resident (to offer help) or an organiser; password 10 to 128 bytes",
+	rt.add(route{method: http.MethodDelete, path: "/api/v1/session", perm: permSelf, handler: a.logout, tag: tag, summary: "Sign out: the session ends", status: http.StatusNoContent, errors: []int{http.StatusUnauthorized, http.StatusForbidden}})
+	rt.add(route{method: http.MethodPost, path: "/api/v1/signup", perm: permPublic, before: []fiber.Handler{limit}, handler: a.signup, tag: tag, summary: "Create one's own account as a resident (to offer help) or an organiser; password 10 to 128 bytes",
 		body: SignUp{}, resp: AccountView{}, status: http.StatusCreated, errors: append([]int{http.StatusConflict, http.StatusForbidden, http.StatusTooManyRequests}, errs...)})
-	doc.add(op{method: http.MethodPost, path: "/api/v1/password-reset", tag: tag, summary: "Ask for a password-reset link by e-mail (outbox); always 202, so nobody learns which addresses have accounts. The link works once, for an hour.",
+	rt.add(route{method: http.MethodPost, path: "/api/v1/password-reset", perm: permPublic, before: []fiber.Handler{limit}, handler: a.startReset, tag: tag, summary: "Ask for a password-reset link by e-mail (outbox); always 202, so nobody learns which addresses have accounts. The link works once, for an hour.",
 		body: ResetStart{}, status: http.StatusAccepted, errors: append([]int{http.StatusForbidden, http.StatusTooManyRequests}, errs...)})
-	doc.add(op{method: http.MethodPost, path: "/api/v1/password-reset/confirm", tag: tag, summary: "Set a new password with the token from the reset link; every session of the account ends",
+	rt.add(route{method: http.MethodPost, path: "/api/v1/password-reset/confirm", perm: permPublic, before: []fiber.Handler{limit}, handler: a.finishReset, tag: tag, summary: "Set a new password with the token from the reset link; every session of the account ends",
 		body: ResetFinish{}, status: http.StatusNoContent, errors: append([]int{http.StatusForbidden, http.StatusTooManyRequests}, errs...)})
 }
 

@@ -67,31 +67,25 @@ type calendars struct {
 	now      func() time.Time
 }
 
-func mountCalendars(api *routes, doc *apiDoc, top *routes, d Deps) {
+func mountCalendars(rt *routeTable, d Deps) {
 	cs := &calendars{st: d.Store, accounts: d.accounts, cases: d.cases, tokens: d.Store.Raw(calendarTokensName),
 		baseURL: strings.TrimSuffix(d.BaseURL, "/"), now: d.Now}
-	api.get("/activities/:id/calendar.ics", permPublic, cs.activity)
-	api.get("/provisions/:id/calendar.ics", permPublic, cs.provision)
-	api.get("/me/calendar-token", permSelf, cs.status)
-	api.post("/me/calendar-token", permSelf, cs.issue)
-	api.delete("/me/calendar-token", permSelf, cs.revoke)
-	top.get("/ical/:token", permPublic, cs.personal)
 	tag := "calendars"
-	doc.add(op{method: http.MethodGet, path: "/api/v1/activities/{id}/calendar.ics", tag: tag,
+	rt.add(route{method: http.MethodGet, path: "/api/v1/activities/:id/calendar.ics", perm: permPublic, handler: cs.activity, tag: tag,
 		summary: "An active activity as iCalendar (text/calendar): one VEVENT with its schedule's TZID, RRULE and EXDATEs as stored, and a VTIMEZONE",
 		params:  idParam{}, errors: []int{http.StatusNotFound}})
-	doc.add(op{method: http.MethodGet, path: "/api/v1/provisions/{id}/calendar.ics", tag: tag,
+	rt.add(route{method: http.MethodGet, path: "/api/v1/provisions/:id/calendar.ics", perm: permPublic, handler: cs.provision, tag: tag,
 		summary: "An active provision's weekly opening hours as iCalendar (text/calendar): one weekly VEVENT per slot, Europe/Amsterdam",
 		params:  idParam{}, errors: []int{http.StatusNotFound}})
-	doc.add(op{method: http.MethodGet, path: "/api/v1/me/calendar-token", tag: tag,
+	rt.add(route{method: http.MethodGet, path: "/api/v1/me/calendar-token", perm: permSelf, handler: cs.status, tag: tag,
 		summary: "Whether one has a personal feed address, and since when (the address itself is shown only when made)",
 		resp:    CalendarFeedStatus{}, errors: []int{http.StatusUnauthorized}})
-	doc.add(op{method: http.MethodPost, path: "/api/v1/me/calendar-token", tag: tag,
+	rt.add(route{method: http.MethodPost, path: "/api/v1/me/calendar-token", perm: permSelf, handler: cs.issue, tag: tag,
 		summary: "Create or rotate one's personal calendar feed: the address of a feed of one's accepted and started referrals (help type and neighbourhood only), shown once; the previous address stops working",
 		resp:    CalendarFeed{}, status: http.StatusCreated, errors: []int{http.StatusUnauthorized}})
-	doc.add(op{method: http.MethodDelete, path: "/api/v1/me/calendar-token", tag: tag,
+	rt.add(route{method: http.MethodDelete, path: "/api/v1/me/calendar-token", perm: permSelf, handler: cs.revoke, tag: tag,
 		summary: "Revoke one's personal calendar feed (also when there is none)", status: http.StatusNoContent, errors: []int{http.StatusUnauthorized}})
-	doc.add(op{method: http.MethodGet, path: "/ical/{token}", tag: tag,
+	rt.add(route{method: http.MethodGet, path: "/ical/:token", perm: permPublic, handler: cs.personal, tag: tag,
 		summary: "A personal calendar feed (text/calendar) by its secret token, without signing in: the owner's accepted and started referrals, with help type and neighbourhood, never the resident's name or the request",
 		params:  tokenPathParam{}, errors: []int{http.StatusNotFound}})
 }

@@ -43,29 +43,24 @@ type dueParams struct {
 
 // mountFollowUps adds follow-ups, no-shows and notifications to the
 // referral routes.
-func mountFollowUps(api *routes, doc *apiDoc, r *referrals) {
-	api.get("/follow-ups", permRequests, r.openFollowUps)
-	api.post("/referrals/:id/follow-ups/:n/done", permRequests, r.followUpDone)
-	api.post("/specialist-referrals/:id/follow-ups/:n/done", permRequests, r.stepDownFollowUpDone)
-	api.post("/referrals/:id/no-shows", permRequests, r.noShow)
-	api.get("/referrals/:id/notifications", permReferralRead, r.notifications)
+func mountFollowUps(rt *routeTable, r *referrals) {
 	tag := "referrals"
-	doc.add(op{method: http.MethodGet, path: "/api/v1/follow-ups", tag: tag,
+	rt.add(route{method: http.MethodGet, path: "/api/v1/follow-ups", perm: permRequests, handler: r.openFollowUps, tag: tag,
 		summary: "Open follow-ups due before a moment, earliest first: a started referral gets one at 4 and one at 12 weeks, and so does a step-down when specialist care ends",
 		params:  dueParams{}, resp: []FollowUpItem{}, errors: []int{http.StatusBadRequest}})
-	doc.add(op{method: http.MethodPost, path: "/api/v1/referrals/{id}/follow-ups/{n}/done", tag: tag,
+	rt.add(route{method: http.MethodPost, path: "/api/v1/referrals/:id/follow-ups/:n/done", perm: permRequests, handler: r.followUpDone, tag: tag,
 		summary: "Mark follow-up n of a referral done, with a note; 409 when it is done already",
 		params:  followUpParams{}, body: care.FollowUpDone{}, resp: care.Referral{},
 		errors: []int{http.StatusBadRequest, http.StatusNotFound, http.StatusConflict, http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity}})
-	doc.add(op{method: http.MethodPost, path: "/api/v1/specialist-referrals/{id}/follow-ups/{n}/done", tag: "specialist care",
+	rt.add(route{method: http.MethodPost, path: "/api/v1/specialist-referrals/:id/follow-ups/:n/done", perm: permRequests, handler: r.stepDownFollowUpDone, tag: "specialist care",
 		summary: "Mark follow-up n of a step-down done, with a note; 409 when it is done already",
 		params:  followUpParams{}, body: care.FollowUpDone{}, resp: care.Specialist{},
 		errors: []int{http.StatusBadRequest, http.StatusNotFound, http.StatusConflict, http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity}})
-	doc.add(op{method: http.MethodPost, path: "/api/v1/referrals/{id}/no-shows", tag: tag,
+	rt.add(route{method: http.MethodPost, path: "/api/v1/referrals/:id/no-shows", perm: permRequests, handler: r.noShow, tag: tag,
 		summary: "Record that the resident did not turn up; only on an accepted or started referral (409 otherwise)",
 		params:  referralParams{}, body: care.NoShowFields{}, resp: care.Referral{}, status: http.StatusCreated,
 		errors: []int{http.StatusBadRequest, http.StatusNotFound, http.StatusConflict, http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity}})
-	doc.add(op{method: http.MethodGet, path: "/api/v1/referrals/{id}/notifications", tag: tag,
+	rt.add(route{method: http.MethodGet, path: "/api/v1/referrals/:id/notifications", perm: permReferralRead, handler: r.notifications, tag: tag,
 		summary: "What the social worker and the option's owner were told about a referral, oldest first (addressed by role until accounts exist)",
 		params:  referralParams{}, resp: []care.Notification{}, errors: []int{http.StatusNotFound}})
 }

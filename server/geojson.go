@@ -27,9 +27,8 @@ type geojsonParams struct {
 	Municipality string `path:"municipality" description:"CBS municipality code, e.g. GM0363"`
 }
 
-func mountPublicMap(top *routes, doc *apiDoc, m *publicMap) {
-	top.get("/geojson/:municipality/options", permPublic, m.options)
-	doc.add(op{method: http.MethodGet, path: "/geojson/{municipality}/options", tag: "open data",
+func mountPublicMap(rt *routeTable, m *publicMap) {
+	rt.add(route{method: http.MethodGet, path: "/geojson/:municipality/options", perm: permPublic, handler: m.options, tag: "open data",
 		summary: "GeoJSON of a municipality's public options: provisions and activities as points, initiatives as service areas (a radius drawn as a 64-sided polygon); properties kind, id, hsds_service_id, name, help_types, active",
 		params:  geojsonParams{}, errors: []int{http.StatusNotFound}})
 }

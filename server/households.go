@@ -64,10 +64,9 @@ type PlanSpecialist struct {
 	Ended          bool     `json:"ended"`
 }
 
-func mountHouseholds(api *routes, doc *apiDoc, d Deps) {
+func mountHouseholds(rt *routeTable, d Deps) {
 	h := &households{st: d.Store, l: newLifecycle(d), cases: d.cases}
-	api.get("/households/:id/plan", permRequests, h.plan)
-	doc.add(op{method: http.MethodGet, path: "/api/v1/households/{id}/plan", tag: "households",
+	rt.add(route{method: http.MethodGet, path: "/api/v1/households/:id/plan", perm: permRequests, handler: h.plan, tag: "households",
 		summary: "One family, one plan: every request with this household_id, with its needs, status, timeliness, referrals and specialist referrals. 404 when no request belongs to the household.",
 		params:  householdParam{}, resp: HouseholdPlan{}, errors: []int{http.StatusBadRequest, http.StatusNotFound}})
 }

@@ -60,26 +60,21 @@ type HSDSRoot struct {
 	OpenAPIURL string `json:"openapi_url"`
 }
 
-func mountHSDS(top *routes, doc *apiDoc, h *hsdsAPI) {
+func mountHSDS(rt *routeTable, h *hsdsAPI) {
 	base := "/hsds/:municipality"
-	top.get(base, permPublic, h.root)
-	top.get(base+"/services", permPublic, h.services)
-	top.get(base+"/services/:id", permPublic, h.service)
-	top.get(base+"/organizations", permPublic, h.organizations)
-	top.get(base+"/organizations/:id", permPublic, h.organization)
-	top.get(base+"/service_at_locations", permPublic, h.serviceAtLocations)
-	top.get(base+"/service_at_locations/:id", permPublic, h.serviceAtLocation)
-	top.get(base+"/taxonomies", permPublic, h.taxonomies)
-	top.get(base+"/taxonomies/:id", permPublic, h.taxonomy)
-	top.get(base+"/taxonomy_terms", permPublic, h.terms)
-	top.get(base+"/taxonomy_terms/:id", permPublic, h.term)
 	tag := "HSDS"
-	p := "/hsds/{municipality}"
-	doc.add(op{method: http.MethodGet, path: p, tag: tag, summary: "HSDS 3.0 API root of one municipality's public services", params: hsdsRootParams{}, resp: HSDSRoot{}})
-	for _, e := range []struct{ path, what string }{{"/services", "services"}, {"/organizations", "organizations"},
-		{"/service_at_locations", "services at locations (with postcode and proximity)"}, {"/taxonomies", "taxonomies"}, {"/taxonomy_terms", "taxonomy terms (help types)"}} {
-		doc.add(op{method: http.MethodGet, path: p + e.path, tag: tag, summary: "HSDS " + e.what + ", paged", params: hsdsListParams{}, errors: []int{http.StatusBadRequest, http.StatusNotFound}})
-		doc.add(op{method: http.MethodGet, path: p + e.path + "/{id}", tag: tag, summary: "One of the HSDS " + e.what, params: hsdsItemParams{}, errors: []int{http.StatusNotFound}})
+	rt.add(route{method: http.MethodGet, path: base, perm: permPublic, handler: h.root,
+		tag: tag, summary: "HSDS 3.0 API root of one municipality's public services", params: hsdsRootParams{}, resp: HSDSRoot{}})
+	for _, e := range []struct {
+		path, what string
+		list, item fiber.Handler
+	}{{"/services", "services", h.services, h.service}, {"/organizations", "organizations", h.organizations, h.organization},
+		{"/service_at_locations", "services at locations (with postcode and proximity)", h.serviceAtLocations, h.serviceAtLocation},
+		{"/taxonomies", "taxonomies", h.taxonomies, h.taxonomy}, {"/taxonomy_terms", "taxonomy terms (help types)", h.terms, h.term}} {
+		rt.add(route{method: http.MethodGet, path: base + e.path, perm: permPublic, handler: e.list,
+			tag: tag, summary: "HSDS " + e.what + ", paged", params: hsdsListParams{}, errors: []int{http.StatusBadRequest, http.StatusNotFound}})
+		rt.add(route{method: http.MethodGet, path: base + e.path + "/:id", perm: permPublic, handler: e.item,
+			tag: tag, summary: "One of the HSDS " + e.what, params: hsdsItemParams{}, errors: []int{http.StatusNotFound}})
 	}
 }
 

@@ -56,9 +56,8 @@ type importParams struct {
 	DefaultHelpType string `query:"default_help_type" description:"help type for services none of whose taxonomy terms is a dichtbij help type; without it they are skipped"`
 }
 
-func mountImports(api *routes, doc *apiDoc, im *importer) {
-	api.post("/imports/hsds", permAccounts, im.hsds)
-	doc.add(op{method: http.MethodPost, path: "/api/v1/imports/hsds", tag: "open data",
+func mountImports(rt *routeTable, im *importer) {
+	rt.add(route{method: http.MethodPost, path: "/api/v1/imports/hsds", perm: permAccounts, handler: im.hsds, tag: "open data",
 		summary: "Import an HSDS 3 JSON document (a service, an organization with services, a list, a paging envelope or NDJSON), or a tabular HSDS 1.1, 2.0 or 3.x directory as a zip (Content-Type application/zip: datapackage.json and CSV files, or the CSV files alone), into the admin's municipality as provisions, one per service and location. Rows with a location outside the municipality, no usable point or address, or no help type are reported and skipped; the rest is written, each in one write. Importing the same data again changes nothing (ids derive from the source ids). dry_run=true only reports.",
 		params:  importParams{}, resp: ImportReport{}, errors: []int{http.StatusBadRequest, http.StatusUnauthorized, http.StatusForbidden, http.StatusUnsupportedMediaType}})
 }

@@ -146,18 +146,15 @@ func newIndicators(d Deps) *indicators {
 	return &indicators{idx: d.Indicators, st: d.Store, areas: newAreaBook(d.Checker.Areas()), now: d.Now}
 }
 
-func mountIndicators(api *routes, doc *apiDoc, in *indicators) {
-	api.get("/monitoring/indicators", permAggregates, in.json)
-	api.get("/monitoring/indicators.csv", permAggregates, in.csv)
-	api.get("/monitoring/indicators.geojson", permAggregates, in.geojson)
+func mountIndicators(rt *routeTable, in *indicators) {
 	errs := []int{http.StatusBadRequest, http.StatusUnauthorized, http.StatusForbidden, http.StatusServiceUnavailable}
 	const what = "of the coordinator's municipality in a period: supply, demand, gaps, results, timeliness, outcomes and estimated avoided costs, for the whole and per district or neighbourhood; counts from 1 to 4 show as \"<5\", and shares resting on them as null; see docs/monitoring.md"
-	doc.add(op{method: http.MethodGet, path: "/api/v1/monitoring/indicators", tag: "monitoring", summary: "The indicators " + what,
+	rt.add(route{method: http.MethodGet, path: "/api/v1/monitoring/indicators", perm: permAggregates, handler: in.json, tag: "monitoring", summary: "The indicators " + what,
 		params: indicatorParams{}, resp: IndicatorReport{}, errors: errs})
-	doc.add(op{method: http.MethodGet, path: "/api/v1/monitoring/indicators.csv", tag: "monitoring",
+	rt.add(route{method: http.MethodGet, path: "/api/v1/monitoring/indicators.csv", perm: permAggregates, handler: in.csv, tag: "monitoring",
 		summary: "The same indicators as CSV (text/csv), one row per area and indicator: municipality,from,to,level,area_code,area_name,indicator,value; the whole comes first, as level total",
 		params:  indicatorParams{}, errors: errs})
-	doc.add(op{method: http.MethodGet, path: "/api/v1/monitoring/indicators.geojson", tag: "monitoring",
+	rt.add(route{method: http.MethodGet, path: "/api/v1/monitoring/indicators.geojson", perm: permAggregates, handler: in.geojson, tag: "monitoring",
 		summary: "The same indicators as GeoJSON (application/geo+json) for a choropleth: one feature per area of the level with every indicator as a flat property (districts and municipalities as polygons, neighbourhoods as their label point)",
 		params:  indicatorParams{}, errors: errs})
 }

@@ -38,19 +38,16 @@ type codeParam struct {
 	Code string `path:"code" description:"CBS municipality code" pattern:"^GM[0-9]{4}$"`
 }
 
-func mountLifecycle(api *routes, doc *apiDoc, d Deps) {
+func mountLifecycle(rt *routeTable, d Deps) {
 	l := newLifecycle(d)
-	api.post("/requests/:id/close", permRequests, l.close)
-	api.get("/municipalities/:code/settings", permSettingsRead, l.settings)
-	api.put("/municipalities/:code/settings", permSettingsWrite, l.putSettings)
-	doc.add(op{method: http.MethodPost, path: "/api/v1/requests/{id}/close", tag: "support request",
+	rt.add(route{method: http.MethodPost, path: "/api/v1/requests/:id/close", perm: permRequests, handler: l.close, tag: "support request",
 		summary: "Close a request: resolved_locally or withdrawn, with an optional note. Its referrals that did not start expire (proposed, waitlisted) or end (accepted), freeing their places; started ones end too when the request is withdrawn, and go on when it was resolved locally. 409 names the current status when it cannot close (already closed).",
 		params:  idParam{}, body: care.Close{}, resp: care.Request{},
 		errors: []int{http.StatusBadRequest, http.StatusNotFound, http.StatusConflict, http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity}})
-	doc.add(op{method: http.MethodGet, path: "/api/v1/municipalities/{code}/settings", tag: "municipality settings",
+	rt.add(route{method: http.MethodGet, path: "/api/v1/municipalities/:code/settings", perm: permSettingsRead, handler: l.settings, tag: "municipality settings",
 		summary: "A municipality's settings; version 0 means nothing is stored and the defaults apply (contact target 7 days)",
 		params:  codeParam{}, resp: care.MunicipalitySettings{}, errors: []int{http.StatusBadRequest}})
-	doc.add(op{method: http.MethodPut, path: "/api/v1/municipalities/{code}/settings", tag: "municipality settings",
+	rt.add(route{method: http.MethodPut, path: "/api/v1/municipalities/:code/settings", perm: permSettingsWrite, handler: l.putSettings, tag: "municipality settings",
 		summary: "Set a municipality's settings: contact_target_days 1 to 90, the target time to first contact used in every request's timeliness (If-Match supported)",
 		params:  codeParam{}, body: care.SettingsFields{}, resp: care.MunicipalitySettings{},
 		errors: []int{http.StatusBadRequest, http.StatusConflict, http.StatusPreconditionFailed, http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity}})

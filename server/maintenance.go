@@ -16,8 +16,8 @@ type App struct {
 	*fiber.App
 	jobs []job
 	log  *slog.Logger
-	// needs is every route with the perm it declared.
-	needs map[string]perm
+	// routes is every route the app serves, as the route table declared it.
+	routes []route
 }
 
 // job is one maintenance task; it must be safe to run in several

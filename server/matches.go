@@ -51,14 +51,12 @@ type matchParams struct {
 	Limit int    `query:"limit" minimum:"1" maximum:"50" default:"10" description:"options per need"`
 }
 
-func mountMatching(api *routes, doc *apiDoc, d Deps) {
+func mountMatching(rt *routeTable, d Deps) {
 	m := &matcher{st: d.Store, eng: d.Engine, bounds: d.Bounds, now: d.Now, cases: d.cases, cw: d.casework}
-	api.post("/requests/:id/matches", permRequests, m.match)
-	api.get("/options/nearby", permSearch, m.nearby)
-	doc.add(op{method: http.MethodPost, path: "/api/v1/requests/{id}/matches", tag: "matching",
+	rt.add(route{method: http.MethodPost, path: "/api/v1/requests/:id/matches", perm: permRequests, handler: m.match, tag: "matching",
 		summary: "Run the zero-line search for a stored request: per need, local options ranked with reasons, and why a need has none. The search is recorded.",
 		params:  matchParams{}, resp: SearchResult{}, status: http.StatusCreated, errors: []int{http.StatusBadRequest, http.StatusNotFound, http.StatusConflict}})
-	doc.add(op{method: http.MethodGet, path: "/api/v1/options/nearby", tag: "matching",
+	rt.add(route{method: http.MethodGet, path: "/api/v1/options/nearby", perm: permSearch, handler: m.nearby, tag: "matching",
 		summary: "Options around a point without a case, nearest first",
 		params:  nearbyParams{}, resp: []matching.Candidate{}, errors: []int{http.StatusBadRequest}})
 }

@@ -26,18 +26,6 @@ func newAPIDoc() *apiDoc {
 	return &apiDoc{r: r}
 }
 
-// op describes one operation. req and resp may be nil; params is a struct
-// with path/query tags; resp is returned with status.
-type op struct {
-	method, path, tag, summary string
-	params, body               any
-	bodyType                   string
-	resp                       any
-	status                     int
-	errors                     []int
-	query                      []filter
-}
-
 // idParam is the path parameter of single-record routes.
 type idParam struct {
 	ID string `path:"id" description:"record id, 24 hexadecimal characters" pattern:"^[0-9a-f]{24}$"`
@@ -50,8 +38,10 @@ type pageParams struct {
 	Owner  string `query:"owner" enum:"me" description:"me: only one's own records (an organiser's options, a resident's offer)"`
 }
 
-func (d *apiDoc) add(o op) {
-	oc, err := d.r.NewOperationContext(o.method, o.path)
+// add describes route o.
+func (d *apiDoc) add(o route) {
+	path := o.openAPIPath()
+	oc, err := d.r.NewOperationContext(o.method, path)
 	if err != nil {
 		d.errs = append(d.errs, err)
 		return
@@ -93,7 +83,7 @@ func (d *apiDoc) add(o op) {
 		}
 	}
 	if err := d.r.AddOperation(oc); err != nil {
-		d.errs = append(d.errs, fmt.Errorf("%s %s: %w", o.method, o.path, err))
+		d.errs = append(d.errs, fmt.Errorf("%s %s: %w", o.method, path, err))
 	}
 }
 
@@ -107,23 +97,4 @@ func (d *apiDoc) json() ([]byte, error) {
 		return nil, fmt.Errorf("server: openapi: %w", err)
 	}
 	return b, nil
-}
-
-// describeResource adds the six operations of a resource. F is the
-// request body, R the stored record.
-func describeResource[F, R any](d *apiDoc, path, tag string, filters []filter) {
-	base := "/api/v1/" + path
-	item := base + "/{id}"
-	var f F
-	var r R
-	bad := []int{http.StatusBadRequest, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity}
-	d.add(op{method: http.MethodPost, path: base, tag: tag, summary: "Create a " + tag, body: f, resp: r, status: http.StatusCreated, errors: bad})
-	d.add(op{method: http.MethodGet, path: base, tag: tag, summary: "List " + path + " in creation order", params: pageParams{}, resp: Page[R]{}, errors: []int{http.StatusBadRequest}, query: filters})
-	d.add(op{method: http.MethodGet, path: item, tag: tag, summary: "Read a " + tag, params: idParam{}, resp: r, errors: []int{http.StatusNotFound}})
-	d.add(op{method: http.MethodPut, path: item, tag: tag, summary: "Replace a " + tag + " (If-Match supported)", params: idParam{}, body: f, resp: r,
-		errors: append([]int{http.StatusNotFound, http.StatusConflict, http.StatusPreconditionFailed}, bad...)})
-	d.add(op{method: http.MethodPatch, path: item, tag: tag, summary: "Change a " + tag + " with an RFC 7396 merge patch", params: idParam{}, body: f, bodyType: "application/merge-patch+json", resp: r,
-		errors: append([]int{http.StatusNotFound, http.StatusConflict, http.StatusPreconditionFailed}, bad...)})
-	d.add(op{method: http.MethodDelete, path: item, tag: tag, summary: "Delete a " + tag, params: idParam{}, status: http.StatusNoContent,
-		errors: []int{http.StatusNotFound, http.StatusConflict, http.StatusPreconditionFailed}})
 }

@@ -89,9 +89,8 @@ func (r *referrals) ownerView(c *fiber.Ctx, ref care.Referral) error {
 	return c.JSON(v)
 }
 
-func mountOwners(api *routes, doc *apiDoc, r *referrals) {
-	api.get("/my/referrals", permAnswer, r.mine)
-	doc.add(op{method: http.MethodGet, path: "/api/v1/my/referrals", tag: "referrals",
+func mountOwners(rt *routeTable, r *referrals) {
+	rt.add(route{method: http.MethodGet, path: "/api/v1/my/referrals", perm: permAnswer, handler: r.mine, tag: "referrals",
 		summary: "The referrals addressed to one's own options (volunteer offers, initiatives, provisions, activities), newest first, as their owner sees them: help type, neighbourhood, time windows, and the resident's first name or alias only after acceptance and with consent",
 		resp:    []OwnerReferral{}, errors: []int{http.StatusUnauthorized, http.StatusForbidden}})
 }

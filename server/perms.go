@@ -1,7 +1,6 @@
 package server
 
 import (
-	"net/http"
 	"slices"
 	"sort"
 	"strings"
@@ -12,7 +11,7 @@ import (
 )
 
 // perm is what a route needs of its caller. Every route declares one
-// (routes.add); rolePerms says which roles hold it. What a holder may do
+// (route.perm); rolePerms says which roles hold it. What a holder may do
 // with a particular record (its municipality, team or owner) is checked
 // by the handler on the record.
 type perm string
@@ -80,33 +79,6 @@ func scopes() []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-// routes registers handlers together with the perm each needs, so that
-// no route exists without a declared perm (TestAuthorizationMatrix reads
-// needs).
-type routes struct {
-	r      fiber.Router
-	prefix string
-	needs  map[string]perm // "GET /api/v1/requests/:id" -> perm
-	guard  func(perm) fiber.Handler
-}
-
-func (rt *routes) add(method, path string, p perm, h ...fiber.Handler) {
-	rt.needs[method+" "+rt.prefix+path] = p
-	rt.r.Add(method, path, append([]fiber.Handler{rt.guard(p)}, h...)...)
-}
-
-func (rt *routes) get(path string, p perm, h ...fiber.Handler) { rt.add(http.MethodGet, path, p, h...) }
-func (rt *routes) post(path string, p perm, h ...fiber.Handler) {
-	rt.add(http.MethodPost, path, p, h...)
-}
-func (rt *routes) put(path string, p perm, h ...fiber.Handler) { rt.add(http.MethodPut, path, p, h...) }
-func (rt *routes) patch(path string, p perm, h ...fiber.Handler) {
-	rt.add(http.MethodPatch, path, p, h...)
-}
-func (rt *routes) delete(path string, p perm, h ...fiber.Handler) {
-	rt.add(http.MethodDelete, path, p, h...)
 }
 
 // guard returns the check of perm p for the caller that authenticate put

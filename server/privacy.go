@@ -73,18 +73,15 @@ type Erasure struct {
 // accounts carry the access log's accountability: an admin disables them.
 var erasable = []string{auth.RoleResident, auth.RoleOrganiser}
 
-func mountPrivacy(api *routes, doc *apiDoc, p *privacy) {
-	api.get("/me/export", permSelf, p.export)
-	api.get("/me/access-log", permSelf, p.accessLog)
-	api.delete("/me", permSelf, p.erase)
+func mountPrivacy(rt *routeTable, p *privacy) {
 	tag := "privacy"
-	doc.add(op{method: http.MethodGet, path: "/api/v1/me/export", tag: tag,
+	rt.add(route{method: http.MethodGet, path: "/api/v1/me/export", perm: permSelf, handler: p.export, tag: tag,
 		summary: "Download everything dichtbij holds about one's account as JSON: account, tokens, offers and options, referrals to them (minimised), mail, and who accessed the data",
 		resp:    DataExport{}, errors: []int{http.StatusUnauthorized}})
-	doc.add(op{method: http.MethodGet, path: "/api/v1/me/access-log", tag: tag,
+	rt.add(route{method: http.MethodGet, path: "/api/v1/me/access-log", perm: permSelf, handler: p.accessLog, tag: tag,
 		summary: "Who read or changed one's data (one's volunteer offer, for instance), newest first",
 		resp:    []AccessView{}, errors: []int{http.StatusUnauthorized}})
-	doc.add(op{method: http.MethodDelete, path: "/api/v1/me", tag: tag,
+	rt.add(route{method: http.MethodDelete, path: "/api/v1/me", perm: permSelf, handler: p.erase, tag: tag,
 		summary: "Erase one's own account (residents and organisers), confirmed with the password: offers and options are deleted, their open referrals end, and the referrals keep only an anonymous trace for statistics",
 		body:    Erasure{}, status: http.StatusNoContent,
 		errors: []int{http.StatusBadRequest, http.StatusUnauthorized, http.StatusForbidden, http.StatusConflict, http.StatusTooManyRequests, http.StatusUnprocessableEntity}})

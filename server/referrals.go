@@ -52,26 +52,21 @@ func newReferrals(d Deps) *referrals {
 	return &referrals{st: d.Store, checker: d.Checker, now: d.Now, log: d.Log, cw: d.casework, cases: d.cases}
 }
 
-func mountReferrals(api *routes, doc *apiDoc, r *referrals) {
-	api.post("/requests/:id/referrals", permRequests, r.create)
-	api.get("/requests/:id/referrals", permRequests, r.ofRequest)
-	api.get("/requests/:id/audit", permRequests, r.audit)
-	api.get("/referrals/:id", permReferralRead, r.get)
-	api.post("/referrals/:id/transitions", permAnswer, r.move)
-	mountFollowUps(api, doc, r)
+func mountReferrals(rt *routeTable, r *referrals) {
 	tag := "referrals"
-	doc.add(op{method: http.MethodPost, path: "/api/v1/requests/{id}/referrals", tag: tag,
+	rt.add(route{method: http.MethodPost, path: "/api/v1/requests/:id/referrals", perm: permRequests, handler: r.create, tag: tag,
 		summary: "Refer one need of a request to an option (state proposed)", params: idParam{}, body: care.ReferralFields{},
 		resp: care.Referral{}, status: http.StatusCreated, errors: []int{http.StatusBadRequest, http.StatusNotFound, http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity}})
-	doc.add(op{method: http.MethodGet, path: "/api/v1/requests/{id}/referrals", tag: tag, summary: "The referrals of a request",
+	rt.add(route{method: http.MethodGet, path: "/api/v1/requests/:id/referrals", perm: permRequests, handler: r.ofRequest, tag: tag, summary: "The referrals of a request",
 		params: idParam{}, resp: []care.Referral{}, errors: []int{http.StatusNotFound}})
-	doc.add(op{method: http.MethodGet, path: "/api/v1/requests/{id}/audit", tag: tag,
+	rt.add(route{method: http.MethodGet, path: "/api/v1/requests/:id/audit", perm: permRequests, handler: r.audit, tag: tag,
 		summary: "Every state change of the request and of its referrals, oldest first, with who made it and on whose behalf (append-only)", params: idParam{}, resp: []care.Transition{}, errors: []int{http.StatusNotFound}})
-	doc.add(op{method: http.MethodGet, path: "/api/v1/referrals/{id}", tag: tag, summary: "Read a referral", params: referralParams{}, resp: care.Referral{}, errors: []int{http.StatusNotFound}})
-	doc.add(op{method: http.MethodPost, path: "/api/v1/referrals/{id}/transitions", tag: tag,
+	rt.add(route{method: http.MethodGet, path: "/api/v1/referrals/:id", perm: permReferralRead, handler: r.get, tag: tag, summary: "Read a referral", params: referralParams{}, resp: care.Referral{}, errors: []int{http.StatusNotFound}})
+	rt.add(route{method: http.MethodPost, path: "/api/v1/referrals/:id/transitions", perm: permAnswer, handler: r.move, tag: tag,
 		summary: "Move a referral: accepted (claims a place), declined (reason), expired, waitlisted, started, completed (outcome), ended (reason). Ending or completing an accepted or started referral frees its place, which goes to the first referral on the waiting list of the same option and occurrence (audit reason \"promoted from the waiting list\"; both sides get a notification). Starting sets follow-ups at 4 and 12 weeks. 409 names the current state when the move is not allowed, or says the option is full.",
 		params:  referralParams{}, body: care.Move{}, resp: care.Referral{},
 		errors: []int{http.StatusBadRequest, http.StatusNotFound, http.StatusConflict, http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity}})
+	mountFollowUps(rt, r)
 }
 
 func invalid(field, reason string) error {

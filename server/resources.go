@@ -17,7 +17,7 @@ import (
 )
 
 // mountResources wires the five record types to their collections.
-func mountResources(api *routes, doc *apiDoc, d Deps, engineSync *optionSync) {
+func mountResources(rt *routeTable, d Deps, engineSync *optionSync) {
 	// A deleted option's open referrals end, so their requests look
 	// further and the workers see why.
 	withdrawn := func(ctx context.Context, id string) error {
@@ -28,7 +28,7 @@ func mountResources(api *routes, doc *apiDoc, d Deps, engineSync *optionSync) {
 	municipality := filter{param: "municipality", field: "area.municipality_code", doc: "CBS municipality code, e.g. GM0363"}
 	active := filter{param: "active", field: "active", kind: filterBool, doc: "only active (true) or inactive (false) records"}
 
-	mount(api, doc, "volunteer", permVolunteers, permVolunteers, &resource[care.VolunteerFields, *care.VolunteerFields, care.Volunteer]{
+	mount(rt, "volunteer", permVolunteers, permVolunteers, &resource[care.VolunteerFields, *care.VolunteerFields, care.Volunteer]{
 		policy: volunteerPolicy(), locField: "home_location", about: d.cases,
 		path: "volunteers", written: written(engineSync, collVolunteers), records: s.Volunteers(), checker: d.Checker, now: d.Now,
 		build: func(m care.Meta, f care.VolunteerFields, a care.Area, _ *care.Volunteer) care.Volunteer {
@@ -51,12 +51,11 @@ func mountResources(api *routes, doc *apiDoc, d Deps, engineSync *optionSync) {
 		beforeDelete: refusedWhileOwning(s.Activities(), "initiative_id", "initiative"),
 		afterDelete:  withdrawn,
 	}
-	mount(api, doc, "initiative", permOptionsRead, permOptionsWrite, initiatives)
-	api.post("/initiatives/:id/service-area", permOptionsWrite, importServiceArea(initiatives.patch))
-	doc.add(op{method: http.MethodPost, path: "/api/v1/initiatives/{id}/service-area", tag: "initiative",
+	mount(rt, "initiative", permOptionsRead, permOptionsWrite, initiatives)
+	rt.add(route{method: http.MethodPost, path: "/api/v1/initiatives/:id/service-area", perm: permOptionsWrite, handler: importServiceArea(initiatives.patch), tag: "initiative",
 		summary: "Set an initiative's service area from GeoJSON: a Polygon, a Feature or FeatureCollection holding one, or a Point Feature with properties.radius_m; answers like PATCH",
 		params:  idParam{}, resp: care.Initiative{}, errors: []int{http.StatusBadRequest, http.StatusNotFound, http.StatusPreconditionFailed, http.StatusUnprocessableEntity}})
-	mount(api, doc, "provision", permOptionsRead, permOptionsWrite, &resource[care.ProvisionFields, *care.ProvisionFields, care.Provision]{
+	mount(rt, "provision", permOptionsRead, permOptionsWrite, &resource[care.ProvisionFields, *care.ProvisionFields, care.Provision]{
 		policy: optionPolicy(), locField: "location",
 		path: "provisions", written: written(engineSync, collProvisions), records: s.Provisions(), checker: d.Checker, now: d.Now,
 		build: func(m care.Meta, f care.ProvisionFields, a care.Area, _ *care.Provision) care.Provision {
@@ -68,7 +67,7 @@ func mountResources(api *routes, doc *apiDoc, d Deps, engineSync *optionSync) {
 		beforeDelete: refusedWhileOwning(s.Activities(), "provision_id", "provision"),
 		afterDelete:  withdrawn,
 	})
-	mount(api, doc, "activity", permOptionsRead, permOptionsWrite, &resource[care.ActivityFields, *care.ActivityFields, care.Activity]{
+	mount(rt, "activity", permOptionsRead, permOptionsWrite, &resource[care.ActivityFields, *care.ActivityFields, care.Activity]{
 		policy: optionPolicy(), locField: "place.location",
 		path: "activities", written: activityWritten(engineSync, d.casework, d.Log), records: s.Activities(), checker: d.Checker, now: d.Now,
 		build: func(m care.Meta, f care.ActivityFields, a care.Area, _ *care.Activity) care.Activity {
@@ -82,7 +81,7 @@ func mountResources(api *routes, doc *apiDoc, d Deps, engineSync *optionSync) {
 		verify:      ownerExists(s.Provisions(), s.Initiatives()),
 		afterDelete: withdrawn,
 	})
-	mount(api, doc, "support request", permRequests, permRequests, &resource[care.RequestFields, *care.RequestFields, care.Request]{
+	mount(rt, "support request", permRequests, permRequests, &resource[care.RequestFields, *care.RequestFields, care.Request]{
 		policy: requestPolicy(), locField: "location", cases: d.cases,
 		path: "requests", records: timedRequests{s.Requests(), newLifecycle(d)}, checker: d.Checker, now: d.Now,
 		build: func(m care.Meta, f care.RequestFields, a care.Area, prev *care.Request) care.Request {

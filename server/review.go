@@ -41,19 +41,16 @@ type UnusualReport struct {
 	Findings  []accesslog.Finding `json:"findings"`
 }
 
-func mountReview(api *routes, doc *apiDoc, rv *review) {
-	api.get("/access-log", permAccessReview, rv.list)
-	api.get("/access-log/unusual", permAccessReview, rv.unusual)
-	api.get("/access-log/verify", permAccessReview, rv.verify)
+func mountReview(rt *routeTable, rv *review) {
 	tag := "access log"
 	errs := []int{http.StatusBadRequest, http.StatusUnauthorized, http.StatusForbidden}
-	doc.add(op{method: http.MethodGet, path: "/api/v1/access-log", tag: tag,
+	rt.add(route{method: http.MethodGet, path: "/api/v1/access-log", perm: permAccessReview, handler: rv.list, tag: tag,
 		summary: "The access log of the coordinator's municipality, oldest first: who read or changed which request or person's data, when, how, on whose behalf and why",
 		params:  accessLogParams{}, resp: Page[accesslog.Entry]{}, errors: errs})
-	doc.add(op{method: http.MethodGet, path: "/api/v1/access-log/unusual", tag: tag,
+	rt.add(route{method: http.MethodGet, path: "/api/v1/access-log/unusual", perm: permAccessReview, handler: rv.unusual, tag: tag,
 		summary: "Unusual access in the coordinator's municipality: requests opened outside the team (break the glass), and accounts touching more than max_per_day requests a day",
 		params:  unusualParams{}, resp: UnusualReport{}, errors: errs})
-	doc.add(op{method: http.MethodGet, path: "/api/v1/access-log/verify", tag: tag,
+	rt.add(route{method: http.MethodGet, path: "/api/v1/access-log/verify", perm: permAccessReview, handler: rv.verify, tag: tag,
 		summary: "Check the whole hash chain of the access log: changed, relinked or missing entries; keep head and head_hash elsewhere to notice later that the newest were removed",
 		resp:    accesslog.Report{}, errors: []int{http.StatusUnauthorized, http.StatusForbidden}})
 }

@@ -22,22 +22,18 @@ type specialists struct {
 	cases   *cases
 }
 
-func mountSpecialists(api *routes, doc *apiDoc, d Deps) {
+func mountSpecialists(rt *routeTable, d Deps) {
 	s := &specialists{st: d.Store, checker: d.Checker, now: d.Now, cw: d.casework, cases: d.cases}
-	api.post("/requests/:id/specialist-referrals", permRequests, s.create)
-	api.get("/requests/:id/specialist-referrals", permRequests, s.ofRequest)
-	api.get("/specialist-referrals/:id", permRequests, s.get)
-	api.post("/specialist-referrals/:id/end", permRequests, s.end)
 	tag := "specialist care"
-	doc.add(op{method: http.MethodPost, path: "/api/v1/requests/{id}/specialist-referrals", tag: tag,
+	rt.add(route{method: http.MethodPost, path: "/api/v1/requests/:id/specialist-referrals", perm: permRequests, handler: s.create, tag: tag,
 		summary: "Refer to specialist care. Refused with 409 listing what is missing unless a zero-line search ran after the needs last changed and every covered need has a reason, or a safety override with a written reason is given. The gate and the closure work per need: the zero-line referrals for the referred needs that did not start yet expire or end (started ones go on), and the request closes only when every one of its needs is in specialist care; until then it stays open for its other needs (a combined arrangement).",
 		params:  idParam{}, body: care.SpecialistFields{}, resp: care.Specialist{}, status: http.StatusCreated,
 		errors: []int{http.StatusBadRequest, http.StatusNotFound, http.StatusConflict, http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity}})
-	doc.add(op{method: http.MethodGet, path: "/api/v1/requests/{id}/specialist-referrals", tag: tag, summary: "The request's specialist referrals, oldest first",
+	rt.add(route{method: http.MethodGet, path: "/api/v1/requests/:id/specialist-referrals", perm: permRequests, handler: s.ofRequest, tag: tag, summary: "The request's specialist referrals, oldest first",
 		params: idParam{}, resp: []care.Specialist{}, errors: []int{http.StatusNotFound}})
-	doc.add(op{method: http.MethodGet, path: "/api/v1/specialist-referrals/{id}", tag: tag, summary: "Read a specialist referral",
+	rt.add(route{method: http.MethodGet, path: "/api/v1/specialist-referrals/:id", perm: permRequests, handler: s.get, tag: tag, summary: "Read a specialist referral",
 		params: referralParams{}, resp: care.Specialist{}, errors: []int{http.StatusNotFound}})
-	doc.add(op{method: http.MethodPost, path: "/api/v1/specialist-referrals/{id}/end", tag: tag,
+	rt.add(route{method: http.MethodPost, path: "/api/v1/specialist-referrals/:id/end", perm: permRequests, handler: s.end, tag: tag,
 		summary: "End specialist care (step-down), with follow-ups 4 and 12 weeks on: a request closed by specialist care reopens for a new zero-line search; one that stayed open for other needs counts the step-down and needs a new search before the gate",
 		params:  referralParams{}, body: care.SpecialistEnd{}, resp: care.Specialist{},
 		errors: []int{http.StatusBadRequest, http.StatusNotFound, http.StatusConflict, http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity}})

@@ -39,18 +39,15 @@ func newTeams(d Deps, accounts *auth.Accounts) *teams {
 	return &teams{coll: store.NewCollection[care.Team](d.Store, teamsColl), checker: d.Checker, accounts: accounts, now: d.Now}
 }
 
-func mountTeams(api *routes, doc *apiDoc, t *teams) {
-	api.get("/teams", permSettingsRead, t.list)
-	api.put("/teams/:code", permAccounts, t.put)
-	api.delete("/teams/:code", permAccounts, t.remove)
+func mountTeams(rt *routeTable, t *teams) {
 	tag := "accounts"
-	doc.add(op{method: http.MethodGet, path: "/api/v1/teams", tag: tag, summary: "The social teams of one's municipality with the districts each covers",
+	rt.add(route{method: http.MethodGet, path: "/api/v1/teams", perm: permSettingsRead, handler: t.list, tag: tag, summary: "The social teams of one's municipality with the districts each covers",
 		resp: []care.Team{}, errors: []int{http.StatusUnauthorized, http.StatusForbidden}})
-	doc.add(op{method: http.MethodPut, path: "/api/v1/teams/{code}", tag: tag,
+	rt.add(route{method: http.MethodPut, path: "/api/v1/teams/:code", perm: permAccounts, handler: t.put, tag: tag,
 		summary: "Make or change a social team (admin): its name and the districts (CBS wijk codes of the municipality) it covers, each district by one team",
 		params:  teamParam{}, body: care.TeamFields{}, resp: care.Team{},
 		errors: []int{http.StatusBadRequest, http.StatusUnauthorized, http.StatusForbidden, http.StatusConflict, http.StatusUnprocessableEntity}})
-	doc.add(op{method: http.MethodDelete, path: "/api/v1/teams/{code}", tag: tag, summary: "Remove a social team that no account belongs to (admin)",
+	rt.add(route{method: http.MethodDelete, path: "/api/v1/teams/:code", perm: permAccounts, handler: t.remove, tag: tag, summary: "Remove a social team that no account belongs to (admin)",
 		params: teamParam{}, status: http.StatusNoContent, errors: []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound, http.StatusConflict}})
 }
 
