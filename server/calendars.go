@@ -251,23 +251,14 @@ func (cs *calendars) personal(c *fiber.Ctx) error {
 		portal = cs.feedURL("/referrals")
 	}
 	for _, state := range []string{care.RefAccepted, care.RefStarted} {
-		after := ""
-		for {
-			page, more, err := cs.st.Referrals().List(ctx, store.Query{Where: []store.Cond{
-				{Field: "owner_id", Value: acc.ID}, {Field: "municipality", Value: acc.Municipality}, {Field: "state", Value: state}},
-				After: after, Limit: 1000})
-			if err != nil {
+		refs, err := cs.st.Referrals().OwnedInState(ctx, acc.ID, acc.Municipality, state)
+		if err != nil {
+			return err
+		}
+		for _, ref := range refs {
+			if err := cs.addReferral(c, f, ref, portal); err != nil {
 				return err
 			}
-			for _, ref := range page {
-				if err := cs.addReferral(c, f, ref, portal); err != nil {
-					return err
-				}
-			}
-			if !more || len(page) == 0 {
-				break
-			}
-			after = page[len(page)-1].ID
 		}
 	}
 	// Personal: no shared cache keeps it, and it leaves no Referer.
