@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"go.mongodb.org/mongo-driver/bson"
 
 	"github.com/dichtbij/dichtbij/accesslog"
 	"github.com/dichtbij/dichtbij/auth"
@@ -269,7 +268,7 @@ func (p *privacy) eraseAccount(ctx context.Context, acc auth.Account) error {
 	}
 	// The personal calendar feed dies with the account anyway; its token
 	// hash goes too, so nothing of the account is left behind.
-	if _, err := p.st.Raw(calendarTokensName).DeleteMany(ctx, bson.D{{Key: "account_id", Value: acc.ID}}); err != nil {
+	if err := p.st.CalendarTokens().DeleteOfAccount(ctx, acc.ID); err != nil {
 		return fmt.Errorf("server: erase %s: calendar tokens: %w", acc.ID, err)
 	}
 	return p.accounts.Delete(ctx, acc.ID)

@@ -2,11 +2,14 @@ package server
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/dichtbij/dichtbij/store"
 )
 
 // TestExportAccessLogAndErase follows a volunteer through the AVG rights:
@@ -76,8 +79,8 @@ func TestExportAccessLogAndErase(t *testing.T) {
 		t.Fatalf("erase = %d %s", r.status, r.body)
 	}
 	mustProblem(t, res.do(http.MethodGet, "/api/v1/me", ""), http.StatusUnauthorized, "")
-	if n, err := e.store.Raw(calendarTokensName).CountDocuments(context.Background(), map[string]string{"account_id": e.ids[asResident]}); err != nil || n != 0 {
-		t.Errorf("calendar tokens of the erased account: %d %v", n, err)
+	if tok, err := e.store.CalendarTokens().OfAccount(context.Background(), e.ids[asResident]); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("calendar token of the erased account: %+v %v", tok, err)
 	}
 	mustProblem(t, e.do(http.MethodGet, "/api/v1/volunteers/"+volID, ""), http.StatusNotFound, "")
 	var ref struct {

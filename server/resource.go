@@ -14,7 +14,6 @@ import (
 
 	jsonpatch "github.com/evanphx/json-patch/v5"
 	"github.com/gofiber/fiber/v2"
-	"go.mongodb.org/mongo-driver/bson/primitive"
 
 	"github.com/dichtbij/dichtbij/accesslog"
 	"github.com/dichtbij/dichtbij/care"
@@ -103,7 +102,7 @@ const (
 var idPattern = regexp.MustCompile(`^[0-9a-f]{24}$`)
 
 // newID returns a fresh record id: an ObjectID in hex, which sorts by time.
-func newID() string { return primitive.NewObjectID().Hex() }
+func newID() string { return store.NewID() }
 
 const (
 	defaultPageSize = 50

@@ -59,6 +59,7 @@ func indexes() []index {
 		{teamsName, "municipality", k("municipality")},
 		{locksName, "taken", k("taken")},
 		{placesName, "option", k("option")},
+		{calendarTokensName, "account_id", k("account_id")},
 	}
 }
 
