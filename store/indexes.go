@@ -60,6 +60,13 @@ func indexes() []index {
 		{locksName, "taken", k("taken")},
 		{placesName, "option", k("option")},
 		{calendarTokensName, "account_id", k("account_id")},
+		{accountsName, "municipality_id", k("municipality", "_id")},
+		{resetsName, "account_id", k("account_id")},
+		{tokensName, "account_public_id", k("account_id", "public_id")},
+		{revokedName, "account_public_id", k("account_id", "public_id")},
+		{outboxName, "to", k("to")},
+		{outboxName, "unsent", k("sent_at", "_id", "attempts")},
+		{sessionsName, "exp", k("exp")},
 	}
 }
 
