@@ -131,7 +131,7 @@ func (l *AccessLog[T]) Scan(ctx context.Context, fn func(Scanned[T]) error) erro
 	return l.raw.each(ctx, bson.D{}, func(doc bson.Raw) error {
 		var s Scanned[T]
 		s.ID, _ = doc.Lookup("_id").StringValueOK()
-		if s.Err = bson.Unmarshal(doc, &s.Entry); s.Err != nil {
+		if s.Err = unmarshal(doc, &s.Entry); s.Err != nil {
 			s.Hash, _ = doc.Lookup("hash").StringValueOK()
 		}
 		return fn(s)

@@ -19,7 +19,7 @@ const areasName = "areas"
 
 // StoredArea is a geo.Unit as stored. Polygons keep each ring as two
 // parallel arrays, since FerretDB v1 stores no arrays directly inside
-// arrays (as initiatives' polygons are).
+// arrays (as initiatives' polygons are, see storedPolygon).
 type StoredArea struct {
 	Code         string          `bson:"_id"`
 	Level        string          `bson:"level"`
