@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/dichtbij/dichtbij/store"
+	"github.com/dichtbij/dichtbij/store/storetest"
 )
 
 // TestExportAccessLogAndErase follows a volunteer through the AVG rights:
@@ -107,8 +108,8 @@ func TestExportAccessLogAndErase(t *testing.T) {
 			t.Error("the erased offer is still found by the search")
 		}
 	}
-	if n, err := e.store.Raw("accounts").CountDocuments(context.Background(), map[string]string{"email": asResident + "@example.org"}); err != nil || n != 0 {
-		t.Errorf("accounts with the erased address: %d %v", n, err)
+	if n := storetest.Collection(t, e.store, "accounts").Count(map[string]any{"email": asResident + "@example.org"}); n != 0 {
+		t.Errorf("accounts with the erased address: %d", n)
 	}
 	// The audit trail of the request still has the moves, by account id.
 	var audit []struct {

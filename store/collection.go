@@ -30,13 +30,6 @@ func collection[T Record](s *Store, name string) *Collection[T] {
 	return &Collection[T]{name: name, c: s.db.Collection(name), s: s}
 }
 
-// NewCollection returns the collection name holding records of type T,
-// for packages that keep records of their own (accounts, the access log)
-// without the store importing them.
-func NewCollection[T Record](s *Store, name string) *Collection[T] {
-	return collection[T](s, name)
-}
-
 // Names of the collections, also used in index definitions.
 const (
 	volunteersName    = "volunteers"
