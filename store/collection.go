@@ -115,6 +115,11 @@ func (c *Collection[T]) Delete(ctx context.Context, id string) error {
 // Cond is an equality condition on one field. Value must be a string, bool
 // or number: as a plain value it can never act as a query operator, even
 // when a string looks like "$gt".
+//
+// Other packages take their conditions from the store: a list's scope
+// (records.go) and the filters of a query string (filters.go). A Cond
+// written elsewhere spells a field name outside the store, in a query no
+// index of indexes.go is known to serve; a named finder is the way.
 type Cond struct {
 	Field string
 	Value any
