@@ -2,11 +2,8 @@ package accesslog
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"testing"
-
-	"github.com/dichtbij/dichtbij/store"
 )
 
 // TestAppendAllChainsInOneGo appends a batch and checks numbers, links and
@@ -53,29 +50,5 @@ func TestAppendAllChainsInOneGo(t *testing.T) {
 	}
 	if _, err := b.AppendAll(ctx, []Entry{access("acct", "req"), {Actor: "x"}}); err == nil {
 		t.Error("a batch with an invalid entry was appended")
-	}
-}
-
-// TestLedgerInsertManyStopsAtATakenID checks the ordered insert the batch
-// relies on: with the second _id taken, the first is stored, the third
-// not, and the answer says 1 and ErrConflict.
-func TestLedgerInsertManyStopsAtATakenID(t *testing.T) {
-	ctx := context.Background()
-	st := openStore(t, newDB(t))
-	type rec struct {
-		ID string `bson:"_id"`
-	}
-	l := store.NewLedger[rec](st, "ledger_test")
-	if err := l.Insert(ctx, "b", rec{"b"}); err != nil {
-		t.Fatal(err)
-	}
-	n, err := l.InsertMany(ctx, []rec{{"a"}, {"b"}, {"c"}})
-	if n != 1 || !errors.Is(err, store.ErrConflict) {
-		t.Fatalf("InsertMany = %d, %v; want 1 and a conflict", n, err)
-	}
-	for id, want := range map[string]bool{"a": true, "b": true, "c": false} {
-		if has, err := l.Has(ctx, id); err != nil || has != want {
-			t.Errorf("Has(%s) = %v, %v; want %v", id, has, err, want)
-		}
 	}
 }

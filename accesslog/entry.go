@@ -39,9 +39,6 @@ import (
 	"unicode/utf8"
 )
 
-// CollectionName is the collection holding the access log.
-const CollectionName = "access_log"
-
 // HashVersion is the version of the canonical encoding new entries are
 // hashed with (see ComputeHash).
 const HashVersion = 1

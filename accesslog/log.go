@@ -8,16 +8,13 @@ import (
 	"sync/atomic"
 	"time"
 
-	"go.mongodb.org/mongo-driver/bson"
-
 	"github.com/dichtbij/dichtbij/store"
 )
 
 // Log appends to and reads the access log. Each process should hold one;
 // it is safe for concurrent use.
 type Log struct {
-	entries *store.Ledger[Entry]
-	raw     *store.Ledger[bson.Raw]
+	entries *store.AccessLog[Entry]
 	now     func() time.Time
 
 	mu       sync.Mutex // serialises appends; guards the fields below
@@ -34,8 +31,7 @@ func New(st *store.Store, now func() time.Time) *Log {
 		now = time.Now
 	}
 	return &Log{
-		entries: store.NewLedger[Entry](st, CollectionName),
-		raw:     store.NewLedger[bson.Raw](st, CollectionName),
+		entries: store.NewAccessLog[Entry](st),
 		now:     now,
 	}
 }

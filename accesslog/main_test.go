@@ -9,30 +9,16 @@ import (
 	"testing"
 	"time"
 
-	"go.mongodb.org/mongo-driver/mongo"
-	"go.mongodb.org/mongo-driver/mongo/options"
-
 	"github.com/dichtbij/dichtbij/store"
 	"github.com/dichtbij/dichtbij/store/storetest"
 )
 
 // One embedded store for the package's tests; each test gets its own
-// database on it. raw is a plain driver client on the same server, with
-// which tests tamper with the log as an intruder with database access
-// would.
-var (
-	shared *storetest.Server
-	raw    *mongo.Client
-)
+// database on it.
+var shared *storetest.Server
 
 func TestMain(m *testing.M) {
-	os.Exit(storetest.Run(m, "dichtbij-accesslog-test", func(s *storetest.Server) {
-		shared = s
-		var err error
-		if raw, err = mongo.Connect(context.Background(), options.Client().ApplyURI(s.URI).SetMaxPoolSize(8)); err != nil {
-			panic(err)
-		}
-	}))
+	os.Exit(storetest.Run(m, "dichtbij-accesslog-test", func(s *storetest.Server) { shared = s }))
 }
 
 func quiet() *slog.Logger { return storetest.Quiet() }
@@ -47,9 +33,10 @@ func openStore(tb testing.TB, name string) *store.Store {
 }
 
 // rawLog is the access log collection of database name, bypassing the
-// package.
-func rawLog(name string) *mongo.Collection {
-	return raw.Database(name).Collection(CollectionName)
+// package, with which tests tamper with the log as an intruder with
+// database access would.
+func rawLog(tb testing.TB, name string) *storetest.Docs {
+	return shared.Collection(tb, name, "access_log")
 }
 
 // clock returns a clock that starts at start and advances by step on
@@ -109,8 +96,6 @@ func seed(tb testing.TB, name string, entries []Entry) {
 		for _, e := range entries[start:min(start+1000, len(entries))] {
 			docs = append(docs, e)
 		}
-		if _, err := rawLog(name).InsertMany(context.Background(), docs); err != nil {
-			tb.Fatalf("seed: %v", err)
-		}
+		rawLog(tb, name).Insert(docs...)
 	}
 }

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"time"
-
-	"github.com/dichtbij/dichtbij/store"
 )
 
 // Paging: each reader returns at most limit entries (1 to 1000) in Seq
@@ -14,15 +12,18 @@ import (
 // returned.
 //
 // On the embedded store every page reads the whole collection, as only
-// _id equality is indexed there; on MongoDB add indexes on request_id,
-// subject and (municipality, at).
+// _id equality is indexed there; on MongoDB the store's indexes on
+// request_id, subject and municipality (with actor) serve them.
 
 // ForRequest returns the accesses to one support request.
 func (l *Log) ForRequest(ctx context.Context, requestID, after string, limit int) ([]Entry, bool, error) {
 	if !validIdent(requestID) {
 		return nil, false, invalid("request id must be an identifier")
 	}
-	return l.page(ctx, store.LedgerQuery{Where: []store.Cond{{Field: "request_id", Value: requestID}}}, after, limit)
+	if err := checkPage(after, limit); err != nil {
+		return nil, false, err
+	}
+	return read(l.entries.OfRequest(ctx, requestID, after, limit))
 }
 
 // ForSubject returns the accesses to the data of one person, the account
@@ -31,7 +32,10 @@ func (l *Log) ForSubject(ctx context.Context, accountID, after string, limit int
 	if !validIdent(accountID) {
 		return nil, false, invalid("account id must be an identifier")
 	}
-	return l.page(ctx, store.LedgerQuery{Where: []store.Cond{{Field: "subject", Value: accountID}}}, after, limit)
+	if err := checkPage(after, limit); err != nil {
+		return nil, false, err
+	}
+	return read(l.entries.OfSubject(ctx, accountID, after, limit))
 }
 
 // Filter selects entries for List.
@@ -46,51 +50,56 @@ type Filter struct {
 
 // List returns the entries of one municipality that match f.
 func (l *Log) List(ctx context.Context, f Filter, after string, limit int) ([]Entry, bool, error) {
-	q, err := f.query()
-	if err != nil {
+	if err := f.check(); err != nil {
 		return nil, false, err
 	}
-	return l.page(ctx, q, after, limit)
+	if err := checkPage(after, limit); err != nil {
+		return nil, false, err
+	}
+	from, to := f.bounds()
+	return read(l.entries.OfMunicipality(ctx, f.Municipality, f.Actor, from, to, after, limit))
 }
 
-func (f Filter) query() (store.LedgerQuery, error) {
-	if !validMunicipality(f.Municipality) {
-		return store.LedgerQuery{}, invalid("municipality must be a CBS code such as GM0363")
-	}
-	q := store.LedgerQuery{Where: []store.Cond{{Field: "municipality", Value: f.Municipality}}}
-	if f.Actor != "" {
-		if !validIdent(f.Actor) {
-			return q, invalid("actor must be an account id")
-		}
-		q.Where = append(q.Where, store.Cond{Field: "actor", Value: f.Actor})
-	}
-	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
-		return q, invalid("from must be before to")
-	}
-	span := store.Span{Field: "at"}
+// bounds returns From and To as the store compares them (ceilMilli); a
+// zero bound stays zero, open.
+func (f Filter) bounds() (from, to time.Time) {
 	if !f.From.IsZero() {
-		span.From = ceilMilli(f.From)
+		from = ceilMilli(f.From)
 	}
 	if !f.To.IsZero() {
-		span.To = ceilMilli(f.To)
+		to = ceilMilli(f.To)
 	}
-	if span.From != nil || span.To != nil {
-		q.Spans = []store.Span{span}
-	}
-	return q, nil
+	return from, to
 }
 
-func (l *Log) page(ctx context.Context, q store.LedgerQuery, after string, limit int) ([]Entry, bool, error) {
+func (f Filter) check() error {
+	if !validMunicipality(f.Municipality) {
+		return invalid("municipality must be a CBS code such as GM0363")
+	}
+	if f.Actor != "" && !validIdent(f.Actor) {
+		return invalid("actor must be an account id")
+	}
+	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
+		return invalid("from must be before to")
+	}
+	return nil
+}
+
+// checkPage checks a page's cursor and size.
+func checkPage(after string, limit int) error {
 	if after != "" {
 		if _, ok := parseID(after); !ok {
-			return nil, false, invalid("after must be an entry id such as %s", EntryID(1))
+			return invalid("after must be an entry id such as %s", EntryID(1))
 		}
 	}
 	if limit < 1 || limit > 1000 {
-		return nil, false, invalid("limit %d out of range 1-1000", limit)
+		return invalid("limit %d out of range 1-1000", limit)
 	}
-	q.After, q.Limit = after, limit
-	out, more, err := l.entries.List(ctx, q)
+	return nil
+}
+
+// read wraps a finder's error.
+func read(out []Entry, more bool, err error) ([]Entry, bool, error) {
 	if err != nil {
 		return nil, false, fmt.Errorf("accesslog: %w", err)
 	}

@@ -56,8 +56,8 @@ var amsterdam = func() *time.Location {
 // days on which they touched more than opts.MaxRequestsPerDay distinct
 // support requests. Findings are sorted by actor, then kind, then day.
 func (l *Log) Unusual(ctx context.Context, municipality string, from, to time.Time, opts UnusualOptions) ([]Finding, error) {
-	q, err := Filter{Municipality: municipality, From: from, To: to}.query()
-	if err != nil {
+	f := Filter{Municipality: municipality, From: from, To: to}
+	if err := f.check(); err != nil {
 		return nil, err
 	}
 	limit := opts.MaxRequestsPerDay
@@ -73,8 +73,9 @@ func (l *Log) Unusual(ctx context.Context, municipality string, from, to time.Ti
 		perDay    = map[dayKey]map[string]bool{}
 		outsideRq = map[string]map[string]bool{}
 	)
-	q.AnyOrder = true // counted, not listed: let the embedded store stream
-	err = l.entries.Each(ctx, q, func(e Entry) error {
+	// Counted, not listed: in any order, so the embedded store streams.
+	from, to = f.bounds()
+	err := l.entries.EachOfMunicipality(ctx, municipality, from, to, func(e Entry) error {
 		if e.OutsideTeam {
 			f := outside[e.Actor]
 			if f == nil {

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"slices"
 
-	"go.mongodb.org/mongo-driver/bson"
-
 	"github.com/dichtbij/dichtbij/store"
 )
 
@@ -85,20 +83,19 @@ func (l *Log) Verify(ctx context.Context) (Report, error) {
 		undecodable bool
 	}
 	var links []link
-	err := l.raw.Each(ctx, store.LedgerQuery{AnyOrder: true}, func(doc bson.Raw) error {
-		id, _ := doc.Lookup("_id").StringValueOK()
+	err := l.entries.Scan(ctx, func(doc store.Scanned[Entry]) error {
+		id := doc.ID
 		seq, ok := parseID(id)
 		if !ok {
 			r.add(Problem{Kind: KindChanged, Detail: fmt.Sprintf("document with _id %q does not belong in the log", id)})
 			return nil
 		}
-		var e Entry
-		if err := bson.Unmarshal(doc, &e); err != nil {
+		if doc.Err != nil {
 			// Chain the next entry onto the hash this one claims to have.
-			hash, _ := doc.Lookup("hash").StringValueOK()
-			links = append(links, link{seq: seq, hash: hash, changed: true, undecodable: true, detail: "does not decode: " + err.Error()})
+			links = append(links, link{seq: seq, hash: doc.Hash, changed: true, undecodable: true, detail: "does not decode: " + doc.Err.Error()})
 			return nil
 		}
+		e := doc.Entry
 		ln := link{seq: seq, prev: e.PrevHash, hash: e.Hash}
 		switch {
 		case e.Seq != seq:

@@ -5,8 +5,6 @@ import (
 	"reflect"
 	"testing"
 	"time"
-
-	"go.mongodb.org/mongo-driver/bson"
 )
 
 // TestVerifyFindsTampering appends 20 entries, tampers with the stored
@@ -14,21 +12,15 @@ import (
 // reports exactly the expected problems.
 func TestVerifyFindsTampering(t *testing.T) {
 	ctx := context.Background()
-	set := func(seq int64, fields bson.D) func(*testing.T, string, []Entry) {
+	set := func(seq int64, fields map[string]any) func(*testing.T, string, []Entry) {
 		return func(t *testing.T, name string, _ []Entry) {
-			res, err := rawLog(name).UpdateOne(ctx, bson.D{{Key: "_id", Value: EntryID(seq)}}, bson.D{{Key: "$set", Value: fields}})
-			if err != nil || res.ModifiedCount != 1 {
-				t.Fatalf("tamper with %d: %+v, %v", seq, res, err)
-			}
+			rawLog(t, name).Set(EntryID(seq), fields)
 		}
 	}
 	del := func(seqs ...int64) func(*testing.T, string, []Entry) {
 		return func(t *testing.T, name string, _ []Entry) {
 			for _, seq := range seqs {
-				res, err := rawLog(name).DeleteOne(ctx, bson.D{{Key: "_id", Value: EntryID(seq)}})
-				if err != nil || res.DeletedCount != 1 {
-					t.Fatalf("delete %d: %+v, %v", seq, res, err)
-				}
+				rawLog(t, name).Delete(EntryID(seq))
 			}
 		}
 	}
@@ -39,29 +31,27 @@ func TestVerifyFindsTampering(t *testing.T) {
 		head   int64
 	}{
 		{"clean", func(*testing.T, string, []Entry) {}, []Problem{}, 20},
-		{"field changed", set(5, bson.D{{Key: "action", Value: "list"}}), []Problem{{Seq: 5, Kind: KindChanged}}, 20},
-		{"time changed", set(6, bson.D{{Key: "at", Value: t0.AddDate(-1, 0, 0)}}), []Problem{{Seq: 6, Kind: KindChanged}}, 20},
-		{"outside_team set", set(9, bson.D{{Key: "outside_team", Value: true}, {Key: "reason", Value: "x"}}), []Problem{{Seq: 9, Kind: KindChanged}}, 20},
+		{"field changed", set(5, map[string]any{"action": "list"}), []Problem{{Seq: 5, Kind: KindChanged}}, 20},
+		{"time changed", set(6, map[string]any{"at": t0.AddDate(-1, 0, 0)}), []Problem{{Seq: 6, Kind: KindChanged}}, 20},
+		{"outside_team set", set(9, map[string]any{"outside_team": true, "reason": "x"}), []Problem{{Seq: 9, Kind: KindChanged}}, 20},
 		{"field removed", func(t *testing.T, name string, _ []Entry) {
-			if _, err := rawLog(name).UpdateOne(ctx, bson.D{{Key: "_id", Value: EntryID(12)}}, bson.D{{Key: "$unset", Value: bson.D{{Key: "actor", Value: ""}}}}); err != nil {
-				t.Fatal(err)
-			}
+			rawLog(t, name).Unset(EntryID(12), "actor")
 		}, []Problem{{Seq: 12, Kind: KindChanged}}, 20},
 		{"entry rewritten with its own hash", func(t *testing.T, name string, entries []Entry) {
 			e := entries[9] // seq 10
 			e.Actor = "acct-innocent"
-			set(10, bson.D{{Key: "actor", Value: e.Actor}, {Key: "hash", Value: ComputeHash(e)}})(t, name, nil)
+			set(10, map[string]any{"actor": e.Actor, "hash": ComputeHash(e)})(t, name, nil)
 		}, []Problem{{Seq: 11, Kind: KindBrokenLink}}, 20},
-		{"link rewritten", set(8, bson.D{{Key: "prev_hash", Value: "00"}}),
+		{"link rewritten", set(8, map[string]any{"prev_hash": "00"}),
 			[]Problem{{Seq: 8, Kind: KindChanged}, {Seq: 8, Kind: KindBrokenLink}}, 20},
-		{"undecodable", set(14, bson.D{{Key: "seq", Value: "fourteen"}}), []Problem{{Seq: 14, Kind: KindChanged}}, 20},
+		{"undecodable", set(14, map[string]any{"seq": "fourteen"}), []Problem{{Seq: 14, Kind: KindChanged}}, 20},
 		{"one deleted", del(15), []Problem{{Seq: 15, Kind: KindMissing, Through: 15}}, 20},
 		{"run deleted", del(3, 4, 5, 6), []Problem{{Seq: 3, Kind: KindMissing, Through: 6}}, 20},
 		{"first deleted", del(1), []Problem{{Seq: 1, Kind: KindMissing, Through: 1}}, 20},
 		{"newest deleted", del(19, 20), []Problem{{Seq: 19, Kind: KindMissing, Through: 20}}, 18},
 		{"deleted and changed", func(t *testing.T, name string, e []Entry) {
 			del(2)(t, name, e)
-			set(17, bson.D{{Key: "municipality", Value: "GM0599"}})(t, name, e)
+			set(17, map[string]any{"municipality": "GM0599"})(t, name, e)
 		}, []Problem{{Seq: 2, Kind: KindMissing, Through: 2}, {Seq: 17, Kind: KindChanged}}, 20},
 	}
 	for _, tt := range tests {
@@ -99,18 +89,14 @@ func TestVerifyCounts(t *testing.T) {
 	if err != nil || !r.Clean() || r.Checked != 5 || r.Head != 5 || r.HeadHash != entries[4].Hash {
 		t.Fatalf("Verify = %+v, %v; want 5 clean entries, head %s", r, err, entries[4].Hash)
 	}
-	if _, err := rawLog(name).DeleteOne(ctx, bson.D{{Key: "_id", Value: EntryID(5)}}); err != nil {
-		t.Fatal(err)
-	}
+	rawLog(t, name).Delete(EntryID(5))
 	fresh := New(openStore(t, name), nil)
 	r, err = fresh.Verify(ctx)
 	if err != nil || !r.Clean() || r.Head != 4 || r.HeadHash != entries[3].Hash {
 		t.Errorf("fresh Verify = %+v, %v; want clean up to 4", r, err)
 	}
 	// A stranger document in the collection is reported, not skipped.
-	if _, err := rawLog(name).InsertOne(ctx, bson.D{{Key: "_id", Value: "zzz"}}); err != nil {
-		t.Fatal(err)
-	}
+	rawLog(t, name).Insert(map[string]any{"_id": "zzz"})
 	r, err = fresh.Verify(ctx)
 	if err != nil || len(r.Problems) != 1 || r.Problems[0].Kind != KindChanged || r.Problems[0].Seq != 0 {
 		t.Errorf("Verify with a stranger = %+v, %v; want one changed problem at seq 0", r, err)

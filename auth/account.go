@@ -13,10 +13,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/bson/primitive"
-	"go.mongodb.org/mongo-driver/mongo"
-
 	"github.com/dichtbij/dichtbij/care"
 	"github.com/dichtbij/dichtbij/store"
 )
@@ -44,30 +40,12 @@ func ValidRole(r string) bool { return slices.Contains(Roles(), r) }
 // social workers and coordinators of a municipality's social teams.
 func hasTeam(r string) bool { return r == RoleSocialWorker || r == RoleCoordinator }
 
-// Account is a person who logs in.
-type Account struct {
-	care.Meta `bson:",inline"`
-	// Email is trimmed and lower-case; it is unique among accounts.
-	Email string `json:"email" bson:"email"`
-	// PasswordHash is an argon2id PHC string; it never leaves the server.
-	PasswordHash string `json:"-" bson:"password_hash"`
-	Role         string `json:"role" bson:"role"`
-	// Municipality is the CBS code ("GM0344"); only an admin may have none.
-	Municipality string `json:"municipality,omitempty" bson:"municipality,omitempty"`
-	// Team is the id of the social team of a social worker or coordinator.
-	Team     string `json:"team,omitempty" bson:"team,omitempty"`
-	Name     string `json:"name,omitempty" bson:"name,omitempty"`
-	Disabled bool   `json:"disabled" bson:"disabled"`
-	// Failed logins since FirstFailureAt, for the lockout.
-	FailedLogins   int        `json:"failed_logins" bson:"failed_logins"`
-	FirstFailureAt *time.Time `json:"first_failure_at,omitempty" bson:"first_failure_at,omitempty"`
-	LockedUntil    *time.Time `json:"locked_until,omitempty" bson:"locked_until,omitempty"`
-	// SessionEpoch is copied into every session at login; it is bumped on
-	// a password change, on disabling and on a change of role, municipality
-	// or team, and a session whose epoch differs is no longer valid. So
-	// those changes end every existing session without finding them.
-	SessionEpoch int64 `json:"session_epoch" bson:"session_epoch"`
-}
+// Account is a person who logs in: e-mail address, password hash, role,
+// municipality and team, lockout state and SessionEpoch, which is bumped
+// on a password change, on disabling and on a change of role,
+// municipality or team, ending every session of the account. It is
+// stored as it is (see store.Account).
+type Account = store.Account
 
 // NewAccount is what Create needs.
 type NewAccount struct {
@@ -89,17 +67,6 @@ type Lockout struct {
 func DefaultLockout() Lockout {
 	return Lockout{MaxFailures: 5, Window: 15 * time.Minute, Duration: 15 * time.Minute}
 }
-
-// Names of the collections this package keeps.
-const (
-	accountsName = "accounts"
-	emailsName   = "account_emails"
-	resetsName   = "password_resets"
-	tokensName   = "api_tokens"
-	revokedName  = "api_tokens_revoked"
-	outboxName   = "outbox"
-	sessionsName = "sessions"
-)
 
 // Limits on account fields.
 const (
@@ -126,16 +93,12 @@ var (
 // and lockout state. It is safe for concurrent use; set Lockout and
 // ResetTTL before first use, if at all.
 type Accounts struct {
-	accounts *store.Collection[Account]
-	emails   *mongo.Collection
-	resets   *mongo.Collection
-	tokens   *mongo.Collection
-	// revokedTokens keeps revoked tokens for listing (see Tokens.Revoke).
-	revokedTokens *mongo.Collection
-	locks         *store.Locks
-	outbox        *Outbox
-	params        Params
-	now           func() time.Time
+	accounts *store.Accounts
+	resets   store.PasswordResets
+	tokens   store.APITokens
+	outbox   *Outbox
+	params   Params
+	now      func() time.Time
 	// dummy is a hash Authenticate verifies against for unknown addresses,
 	// made on first need so that constructing Accounts costs nothing.
 	dummy func() (string, error)
@@ -155,17 +118,14 @@ func NewAccounts(st *store.Store, p Params, now func() time.Time) *Accounts {
 		now = time.Now
 	}
 	a := &Accounts{
-		accounts:      store.NewCollection[Account](st, accountsName),
-		emails:        st.Raw(emailsName),
-		resets:        st.Raw(resetsName),
-		tokens:        st.Raw(tokensName),
-		revokedTokens: st.Raw(revokedName),
-		locks:         st.Locks(),
-		outbox:        NewOutbox(st, now),
-		params:        p,
-		now:           now,
-		Lockout:       DefaultLockout(),
-		ResetTTL:      time.Hour,
+		accounts: st.Accounts(),
+		resets:   st.PasswordResets(),
+		tokens:   st.APITokens(),
+		outbox:   NewOutbox(st, now),
+		params:   p,
+		now:      now,
+		Lockout:  DefaultLockout(),
+		ResetTTL: time.Hour,
 	}
 	a.insertAccount = a.accounts.Insert
 	a.dummy = sync.OnceValues(func() (string, error) { return Hash("not a password of anyone", p) })
@@ -229,7 +189,7 @@ func checkProfile(acc *Account) error {
 func (a *Accounts) Create(ctx context.Context, n NewAccount) (Account, error) {
 	now := a.clock()
 	acc := Account{
-		Meta:         care.Meta{ID: primitive.NewObjectID().Hex(), Version: 1, CreatedAt: now, UpdatedAt: now},
+		Meta:         care.Meta{ID: store.NewID(), Version: 1, CreatedAt: now, UpdatedAt: now},
 		Email:        normaliseEmail(n.Email),
 		Role:         n.Role,
 		Municipality: n.Municipality,
@@ -297,14 +257,10 @@ func (a *Accounts) ByEmail(ctx context.Context, email string) (Account, error) {
 // or (municipality empty) of all, after the id after, and whether more
 // follow. limit is 1 to 1000.
 func (a *Accounts) List(ctx context.Context, municipality, after string, limit int) ([]Account, bool, error) {
-	q := store.Query{After: after, Limit: limit}
-	if municipality != "" {
-		if !municipalityRE.MatchString(municipality) {
-			return nil, false, &FieldError{Field: "municipality", Reason: "must be a CBS code like GM0344"}
-		}
-		q.Where = []store.Cond{{Field: "municipality", Value: municipality}}
+	if municipality != "" && !municipalityRE.MatchString(municipality) {
+		return nil, false, &FieldError{Field: "municipality", Reason: "must be a CBS code like GM0344"}
 	}
-	page, more, err := a.accounts.List(ctx, q)
+	page, more, err := a.accounts.Page(ctx, municipality, after, limit)
 	if err != nil {
 		return nil, false, fmt.Errorf("auth: list accounts: %w", err)
 	}
@@ -320,13 +276,10 @@ func (a *Accounts) Delete(ctx context.Context, id string) error {
 	if err != nil {
 		return fmt.Errorf("auth: delete account: %w", err)
 	}
-	byAccount := bson.D{{Key: "account_id", Value: id}}
-	for _, c := range []*mongo.Collection{a.tokens, a.revokedTokens} {
-		if _, err := c.DeleteMany(ctx, byAccount); err != nil {
-			return fmt.Errorf("auth: delete account %s: tokens: %w", id, err)
-		}
+	if err := a.tokens.DeleteOfAccount(ctx, id); err != nil {
+		return fmt.Errorf("auth: delete account %s: tokens: %w", id, err)
 	}
-	if _, err := a.resets.DeleteMany(ctx, byAccount); err != nil {
+	if err := a.resets.DeleteOfAccount(ctx, id); err != nil {
 		return fmt.Errorf("auth: delete account %s: reset links: %w", id, err)
 	}
 	if err := a.outbox.Forget(ctx, acc.Email); err != nil {

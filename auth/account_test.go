@@ -10,7 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"go.mongodb.org/mongo-driver/bson"
+	"github.com/dichtbij/dichtbij/store"
+	"github.com/dichtbij/dichtbij/store/storetest"
 )
 
 func TestRoles(t *testing.T) {
@@ -168,8 +169,8 @@ func TestCreateReleasesClaim(t *testing.T) {
 	if _, err := e.accounts.Create(ctx, n); !errors.Is(err, broken) {
 		t.Fatalf("Create with a failing insert = %v; want the insert's error", err)
 	}
-	if cnt, err := e.accounts.emails.CountDocuments(ctx, bson.D{}); err != nil || cnt != 0 {
-		t.Errorf("%d e-mail claims left (%v); want 0", cnt, err)
+	if cnt := storetest.Collection(t, e.st, "account_emails").Count(nil); cnt != 0 {
+		t.Errorf("%d e-mail claims left; want 0", cnt)
 	}
 	e.accounts.insertAccount = e.accounts.accounts.Insert
 	if _, err := e.accounts.Create(ctx, n); err != nil {
@@ -182,8 +183,8 @@ func TestCreateReleasesClaim(t *testing.T) {
 func TestStaleClaimIsTakenOver(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t)
-	orphan := emailClaim{Email: "dirk@example.org", AccountID: "6b0300000000000000000042", ClaimedAt: e.clock.Now()}
-	if _, err := e.accounts.emails.InsertOne(ctx, orphan); err != nil {
+	orphan := store.EmailClaim{Email: "dirk@example.org", AccountID: "6b0300000000000000000042", ClaimedAt: e.clock.Now()}
+	if err := e.st.Accounts().ClaimEmail(ctx, orphan); err != nil {
 		t.Fatal(err)
 	}
 	n := NewAccount{Email: "dirk@example.org", Password: goodPassword, Role: RoleResident, Municipality: "GM0344"}
@@ -371,9 +372,9 @@ func TestDelete(t *testing.T) {
 	if _, _, err := tokens.Lookup(ctx, secret); !errors.Is(err, ErrTokenInvalid) {
 		t.Errorf("Lookup of a deleted account's token = %v; want ErrTokenInvalid", err)
 	}
-	for _, c := range []string{tokensName, revokedName, resetsName} {
-		if n, err := e.st.Raw(c).CountDocuments(ctx, bson.D{{Key: "account_id", Value: acc.ID}}); err != nil || n != 0 {
-			t.Errorf("%d documents of the deleted account left in %s (%v)", n, c, err)
+	for _, c := range []string{"api_tokens", "api_tokens_revoked", "password_resets"} {
+		if n := storetest.Collection(t, e.st, c).Count(map[string]any{"account_id": acc.ID}); n != 0 {
+			t.Errorf("%d documents of the deleted account left in %s", n, c)
 		}
 	}
 	if _, _, err := tokens.Lookup(ctx, otherSecret); err != nil {

@@ -4,16 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/mail"
 	"strings"
 	"time"
 	"unicode/utf8"
-
-	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/bson/primitive"
-	"go.mongodb.org/mongo-driver/mongo"
-	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"github.com/dichtbij/dichtbij/care"
 	"github.com/dichtbij/dichtbij/store"
@@ -21,24 +15,11 @@ import (
 
 // Message is one e-mail waiting in, or sent from, the outbox. Mail is
 // queued rather than sent inline so that a request never waits on (or
-// fails with) the mail server, and a failed send is retried.
-type Message struct {
-	care.Meta `bson:",inline"`
-	To        string `json:"to" bson:"to"`
-	Subject   string `json:"subject" bson:"subject"`
-	// Body may hold a password reset link, which is as good as the
-	// password: it is never put in JSON, and LogValue leaves it out of logs.
-	Body      string     `json:"-" bson:"body"`
-	SentAt    *time.Time `json:"sent_at,omitempty" bson:"sent_at,omitempty"`
-	Attempts  int        `json:"attempts" bson:"attempts"`
-	LastError string     `json:"last_error,omitempty" bson:"last_error,omitempty"`
-}
-
-// LogValue makes slog log a message without its body or its address,
-// which are personal data.
-func (m Message) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("id", m.ID), slog.String("subject", m.Subject), slog.Int("attempts", m.Attempts))
-}
+// fails with) the mail server, and a failed send is retried. Its Body
+// may hold a password reset link, which is as good as the password: it
+// is never put in JSON, and its LogValue leaves body and address out of
+// logs (see store.Mail).
+type Message = store.Mail
 
 // Sender delivers one message, e.g. SMTPSender.
 type Sender interface {
@@ -59,8 +40,7 @@ const (
 // Outbox is the queue of e-mail to send. It is safe for concurrent use,
 // also by several processes sharing a store.
 type Outbox struct {
-	msgs  *store.Collection[Message]
-	raw   *mongo.Collection
+	msgs  store.Outbox
 	locks *store.Locks
 	now   func() time.Time
 }
@@ -71,7 +51,7 @@ func NewOutbox(st *store.Store, now func() time.Time) *Outbox {
 	if now == nil {
 		now = time.Now
 	}
-	return &Outbox{msgs: store.NewCollection[Message](st, outboxName), raw: st.Raw(outboxName), locks: st.Locks(), now: now}
+	return &Outbox{msgs: st.Outbox(), locks: st.Locks(), now: now}
 }
 
 func (o *Outbox) clock() time.Time { return o.now().UTC().Truncate(time.Millisecond) }
@@ -90,7 +70,7 @@ func (o *Outbox) Add(ctx context.Context, to, subject, body string) (Message, er
 	}
 	now := o.clock()
 	m := Message{
-		Meta: care.Meta{ID: primitive.NewObjectID().Hex(), Version: 1, CreatedAt: now, UpdatedAt: now},
+		Meta: care.Meta{ID: store.NewID(), Version: 1, CreatedAt: now, UpdatedAt: now},
 		To:   to, Subject: subject, Body: body,
 	}
 	if err := o.msgs.Insert(ctx, m); err != nil {
@@ -112,7 +92,7 @@ func (o *Outbox) List(ctx context.Context, after string, limit int) ([]Message, 
 // To returns the messages queued for address to, oldest first, for the
 // addressee's data export.
 func (o *Outbox) To(ctx context.Context, to string) ([]Message, error) {
-	out, err := o.msgs.All(ctx, store.Cond{Field: "to", Value: to})
+	out, err := o.msgs.To(ctx, to)
 	if err != nil {
 		return nil, fmt.Errorf("auth: outbox to an address: %w", err)
 	}
@@ -122,7 +102,7 @@ func (o *Outbox) To(ctx context.Context, to string) ([]Message, error) {
 // Forget deletes every message to address to, sent or not: the address
 // and reset links are the addressee's personal data.
 func (o *Outbox) Forget(ctx context.Context, to string) error {
-	if _, err := o.raw.DeleteMany(ctx, bson.D{{Key: "to", Value: to}}); err != nil {
+	if err := o.msgs.DeleteTo(ctx, to); err != nil {
 		return fmt.Errorf("auth: forget outbox messages: %w", err)
 	}
 	return nil
@@ -139,17 +119,9 @@ func (o *Outbox) Forget(ctx context.Context, to string) error {
 // and recording leaves that message unsent for good; the user asks for a
 // new link.
 func (o *Outbox) Deliver(ctx context.Context, s Sender) (int, error) {
-	filter := bson.D{
-		{Key: "sent_at", Value: nil},
-		{Key: "attempts", Value: bson.D{{Key: "$lt", Value: MaxAttempts}}},
-	}
-	cur, err := o.raw.Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(deliverBatch))
+	pending, err := o.msgs.Unsent(ctx, MaxAttempts, deliverBatch)
 	if err != nil {
-		return 0, fmt.Errorf("auth: deliver: find unsent: %w", err)
-	}
-	var pending []Message
-	if err := cur.All(ctx, &pending); err != nil {
-		return 0, fmt.Errorf("auth: deliver: find unsent: %w", err)
+		return 0, fmt.Errorf("auth: deliver: %w", err)
 	}
 	sent := 0
 	var errs []error

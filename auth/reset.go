@@ -10,8 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo"
+	"github.com/dichtbij/dichtbij/store"
 )
 
 // secretBytes is the randomness of reset links and API tokens: 256 bits,
@@ -47,16 +46,6 @@ func wellFormedSecret(s string) bool {
 	}
 	b, err := b64url.DecodeString(s)
 	return err == nil && len(b) == secretBytes
-}
-
-// passwordReset is a pending reset link. Only the SHA-256 of its secret is
-// stored, as _id: whoever reads the database cannot use the link, and the
-// secret is found by _id equality.
-type passwordReset struct {
-	Hash      string    `bson:"_id"`
-	AccountID string    `bson:"account_id"`
-	CreatedAt time.Time `bson:"created_at"`
-	ExpiresAt time.Time `bson:"expires_at"`
 }
 
 // checkBaseURL accepts an absolute http(s) URL without query or fragment
@@ -100,14 +89,15 @@ func (a *Accounts) StartReset(ctx context.Context, email, baseURL string) error 
 		ttl = time.Hour
 	}
 	now := a.clock()
-	rec := passwordReset{Hash: sha256Hex(secret), AccountID: acc.ID, CreatedAt: now, ExpiresAt: now.Add(ttl)}
-	if _, err := a.resets.InsertOne(ctx, rec); err != nil {
+	// Only the SHA-256 of the secret is stored (see store.PasswordReset).
+	rec := store.PasswordReset{Hash: sha256Hex(secret), AccountID: acc.ID, CreatedAt: now, ExpiresAt: now.Add(ttl)}
+	if err := a.resets.Insert(ctx, rec); err != nil {
 		return fmt.Errorf("auth: start reset: store link: %w", err)
 	}
 	link := base + "/reset?token=" + secret
 	if _, err := a.outbox.Add(ctx, acc.Email, resetSubject, resetBody(link, ttl)); err != nil {
 		// A link nobody was sent is removed again.
-		if _, derr := a.resets.DeleteOne(context.WithoutCancel(ctx), bson.D{{Key: "_id", Value: rec.Hash}}); derr != nil {
+		if _, derr := a.resets.Delete(context.WithoutCancel(ctx), rec.Hash); derr != nil {
 			err = errors.Join(err, derr)
 		}
 		return fmt.Errorf("auth: start reset: %w", err)
@@ -141,17 +131,15 @@ func (a *Accounts) FinishReset(ctx context.Context, secret, newPassword string) 
 		return fmt.Errorf("auth: finish reset: %w", ErrResetInvalid)
 	}
 	id := sha256Hex(secret)
-	byID := bson.D{{Key: "_id", Value: id}}
-	var rec passwordReset
-	err := a.resets.FindOne(ctx, byID).Decode(&rec)
-	if errors.Is(err, mongo.ErrNoDocuments) {
+	rec, err := a.resets.Get(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("auth: finish reset: %w", ErrResetInvalid)
 	}
 	if err != nil {
 		return fmt.Errorf("auth: finish reset: %w", err)
 	}
 	if !a.clock().Before(rec.ExpiresAt) {
-		if _, err := a.resets.DeleteOne(ctx, byID); err != nil {
+		if _, err := a.resets.Delete(ctx, id); err != nil {
 			return fmt.Errorf("auth: finish reset: remove expired link: %w", err)
 		}
 		return fmt.Errorf("auth: finish reset: %w", ErrResetExpired)
@@ -163,11 +151,11 @@ func (a *Accounts) FinishReset(ctx context.Context, secret, newPassword string) 
 	if err != nil {
 		return err
 	}
-	res, err := a.resets.DeleteOne(ctx, byID)
+	used, err := a.resets.Delete(ctx, id)
 	if err != nil {
 		return fmt.Errorf("auth: finish reset: use link: %w", err)
 	}
-	if res.DeletedCount != 1 {
+	if !used {
 		return fmt.Errorf("auth: finish reset: %w", ErrResetInvalid) // another request used it
 	}
 	// The link is spent: finish even if the caller gives up now.

@@ -7,9 +7,6 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo"
-	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"github.com/dichtbij/dichtbij/store"
 )
@@ -23,18 +20,11 @@ const sessionOpTimeout = 10 * time.Second
 // one store. The embedded store has no TTL indexes: expired sessions are
 // never returned, and Sweep removes them.
 type SessionStorage struct {
-	c   *mongo.Collection
+	c   store.Sessions
 	now func() time.Time
 }
 
 var _ fiber.Storage = (*SessionStorage)(nil)
-
-// sessionDoc is one stored session; Exp zero means it does not expire.
-type sessionDoc struct {
-	Key string    `bson:"_id"`
-	Val []byte    `bson:"val"`
-	Exp time.Time `bson:"exp"`
-}
 
 // NewSessionStorage returns the session storage in st, reading the time
 // from now (time.Now if nil).
@@ -42,7 +32,7 @@ func NewSessionStorage(st *store.Store, now func() time.Time) *SessionStorage {
 	if now == nil {
 		now = time.Now
 	}
-	return &SessionStorage{c: st.Raw(sessionsName), now: now}
+	return &SessionStorage{c: st.Sessions(), now: now}
 }
 
 func (s *SessionStorage) clock() time.Time { return s.now().UTC().Truncate(time.Millisecond) }
@@ -55,9 +45,8 @@ func (s *SessionStorage) Get(key string) ([]byte, error) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), sessionOpTimeout)
 	defer cancel()
-	var doc sessionDoc
-	err := s.c.FindOne(ctx, bson.D{{Key: "_id", Value: key}}).Decode(&doc)
-	if errors.Is(err, mongo.ErrNoDocuments) {
+	doc, err := s.c.Get(ctx, key)
+	if errors.Is(err, store.ErrNotFound) {
 		return nil, nil
 	}
 	if err != nil {
@@ -75,21 +64,13 @@ func (s *SessionStorage) Set(key string, val []byte, exp time.Duration) error {
 	if key == "" || len(val) == 0 {
 		return nil
 	}
-	doc := sessionDoc{Key: key, Val: val}
+	doc := store.Session{Key: key, Val: val}
 	if exp > 0 {
 		doc.Exp = s.clock().Add(exp)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), sessionOpTimeout)
 	defer cancel()
-	filter := bson.D{{Key: "_id", Value: key}}
-	opts := options.Replace().SetUpsert(true)
-	_, err := s.c.ReplaceOne(ctx, filter, doc, opts)
-	if mongo.IsDuplicateKeyError(err) {
-		// Two first saves of one session raced (the embedded store's
-		// upsert is find, then insert); the other inserted, so replace.
-		_, err = s.c.ReplaceOne(ctx, filter, doc, opts)
-	}
-	if err != nil {
+	if err := s.c.Put(ctx, doc); err != nil {
 		return fmt.Errorf("auth: set session: %w", err)
 	}
 	return nil
@@ -102,7 +83,7 @@ func (s *SessionStorage) Delete(key string) error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), sessionOpTimeout)
 	defer cancel()
-	if _, err := s.c.DeleteOne(ctx, bson.D{{Key: "_id", Value: key}}); err != nil {
+	if err := s.c.Delete(ctx, key); err != nil {
 		return fmt.Errorf("auth: delete session: %w", err)
 	}
 	return nil
@@ -112,7 +93,7 @@ func (s *SessionStorage) Delete(key string) error {
 func (s *SessionStorage) Reset() error {
 	ctx, cancel := context.WithTimeout(context.Background(), sessionOpTimeout)
 	defer cancel()
-	if _, err := s.c.DeleteMany(ctx, bson.D{}); err != nil {
+	if err := s.c.DeleteAll(ctx); err != nil {
 		return fmt.Errorf("auth: reset sessions: %w", err)
 	}
 	return nil
@@ -124,13 +105,9 @@ func (s *SessionStorage) Close() error { return nil }
 // Sweep removes the expired sessions and returns how many; run it now
 // and then, since nothing else does.
 func (s *SessionStorage) Sweep(ctx context.Context) (int, error) {
-	expired := bson.D{{Key: "exp", Value: bson.D{
-		{Key: "$gt", Value: time.Time{}},
-		{Key: "$lte", Value: s.clock()},
-	}}}
-	res, err := s.c.DeleteMany(ctx, expired)
+	n, err := s.c.DeleteExpired(ctx, s.clock())
 	if err != nil {
 		return 0, fmt.Errorf("auth: sweep sessions: %w", err)
 	}
-	return int(res.DeletedCount), nil
+	return n, nil
 }

@@ -11,9 +11,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo"
-	"go.mongodb.org/mongo-driver/mongo/options"
+	"github.com/dichtbij/dichtbij/store"
 )
 
 // TokenPrefix starts every API token secret, so that a leaked token is
@@ -31,33 +29,16 @@ const (
 var publicIDRE = regexp.MustCompile(`^[0-9a-f]{16}$`)
 
 // Token is an API token of an account, as shown to its owner: never the
-// secret, which exists only in the answer to Issue.
-type Token struct {
-	// Hash is the SHA-256 (hex) of the secret; the store's _id.
-	Hash string `json:"-" bson:"_id"`
-	// ID is the first 16 hex digits of Hash: enough to name the token in
-	// a list or a revocation, useless for logging in.
-	ID         string     `json:"id" bson:"public_id"`
-	AccountID  string     `json:"account_id" bson:"account_id"`
-	Name       string     `json:"name" bson:"name"`
-	Scopes     []string   `json:"scopes" bson:"scopes"`
-	CreatedAt  time.Time  `json:"created_at" bson:"created_at"`
-	ExpiresAt  *time.Time `json:"expires_at,omitempty" bson:"expires_at,omitempty"`
-	RevokedAt  *time.Time `json:"revoked_at,omitempty" bson:"revoked_at,omitempty"`
-	LastUsedAt *time.Time `json:"last_used_at,omitempty" bson:"last_used_at,omitempty"`
-}
-
-// HasScope reports whether the token grants scope s.
-func (t Token) HasScope(s string) bool {
-	_, found := slices.BinarySearch(t.Scopes, s)
-	return found
-}
+// secret, which exists only in the answer to Issue. Its Hash (the
+// SHA-256 of the secret) is the store's key, its ID the first 16 hex
+// digits of that, and HasScope tells whether it grants a scope (see
+// store.APIToken).
+type Token = store.APIToken
 
 // Tokens issues and checks API tokens for machine clients. It is safe
 // for concurrent use.
 type Tokens struct {
-	c          *mongo.Collection // live tokens
-	revoked    *mongo.Collection // revoked tokens, kept for List
+	st         store.APITokens
 	accounts   *Accounts
 	validScope func(string) bool
 }
@@ -65,7 +46,7 @@ type Tokens struct {
 // NewTokens returns the API tokens of accounts' store. validScope decides
 // which scopes may be granted; the API defines them, not this package.
 func NewTokens(accounts *Accounts, validScope func(string) bool) *Tokens {
-	return &Tokens{c: accounts.tokens, revoked: accounts.revokedTokens, accounts: accounts, validScope: validScope}
+	return &Tokens{st: accounts.tokens, accounts: accounts, validScope: validScope}
 }
 
 // Issue makes a new token for the account, named name (1-100 characters)
@@ -111,7 +92,7 @@ func (t *Tokens) Issue(ctx context.Context, accountID, name string, scopes []str
 	secret := TokenPrefix + raw
 	hash := sha256Hex(secret)
 	tok := Token{Hash: hash, ID: hash[:16], AccountID: accountID, Name: name, Scopes: scopes, CreatedAt: now, ExpiresAt: exp}
-	if _, err := t.c.InsertOne(ctx, tok); err != nil {
+	if err := t.st.Insert(ctx, tok); err != nil {
 		return "", Token{}, fmt.Errorf("auth: issue token: %w", err)
 	}
 	return secret, tok, nil
@@ -128,9 +109,8 @@ func (t *Tokens) Lookup(ctx context.Context, secret string) (Token, Account, err
 		return Token{}, Account{}, invalid
 	}
 	hash := sha256Hex(secret)
-	var tok Token
-	err := t.c.FindOne(ctx, bson.D{{Key: "_id", Value: hash}}).Decode(&tok)
-	if errors.Is(err, mongo.ErrNoDocuments) {
+	tok, err := t.st.Live(ctx, hash)
+	if errors.Is(err, store.ErrNotFound) {
 		return Token{}, Account{}, invalid
 	}
 	if err != nil {
@@ -153,8 +133,7 @@ func (t *Tokens) Lookup(ctx context.Context, secret string) (Token, Account, err
 	if tok.LastUsedAt == nil || now.Sub(*tok.LastUsedAt) >= lastUsedEvery {
 		// Concurrent requests may both write here; the value is the same
 		// to the minute, which is all it promises.
-		set := bson.D{{Key: "$set", Value: bson.D{{Key: "last_used_at", Value: now}}}}
-		if _, err := t.c.UpdateOne(ctx, bson.D{{Key: "_id", Value: hash}}, set); err != nil {
+		if err := t.st.Used(ctx, hash, now); err != nil {
 			return Token{}, Account{}, fmt.Errorf("auth: token: record use: %w", err)
 		}
 		tok.LastUsedAt = &now
@@ -165,71 +144,29 @@ func (t *Tokens) Lookup(ctx context.Context, secret string) (Token, Account, err
 // List returns the account's tokens, revoked and expired ones included,
 // oldest first.
 func (t *Tokens) List(ctx context.Context, accountID string) ([]Token, error) {
-	out := []Token{}
-	for _, c := range []*mongo.Collection{t.c, t.revoked} {
-		cur, err := c.Find(ctx, bson.D{{Key: "account_id", Value: accountID}})
-		if err != nil {
-			return nil, fmt.Errorf("auth: list tokens: %w", err)
-		}
-		var page []Token
-		if err := cur.All(ctx, &page); err != nil {
-			return nil, fmt.Errorf("auth: list tokens: %w", err)
-		}
-		out = append(out, page...)
+	out, err := t.st.OfAccount(ctx, accountID)
+	if err != nil {
+		return nil, fmt.Errorf("auth: list tokens: %w", err)
 	}
-	slices.SortFunc(out, func(x, y Token) int {
-		if c := x.CreatedAt.Compare(y.CreatedAt); c != 0 {
-			return c
-		}
-		return strings.Compare(x.Hash, y.Hash)
-	})
-	// A token is in both only for the moment of its revocation.
-	out = slices.CompactFunc(out, func(x, y Token) bool { return x.Hash == y.Hash })
 	return out, nil
 }
 
 // Revoke ends the account's token with the public id. A token of another
 // account, or none, gives ErrNotFound; revoking twice is not an error.
-//
-// The token is moved, not marked: deleted from the live tokens (the
-// delete decides one revoker) and then kept, with RevokedAt, among the
-// revoked for List. Marking it would race with Lookup's write of
-// LastUsedAt, which on the embedded store rewrites the whole document and
-// could undo the revocation; a write to a deleted document changes
-// nothing. Should the process die between the two steps, the token is
-// gone from List but is revoked all the same.
+// The token is moved among the revoked, not marked, so that a concurrent
+// Lookup cannot undo it (see store.APITokens.Revoke); List still shows
+// it, with RevokedAt.
 func (t *Tokens) Revoke(ctx context.Context, accountID, publicID string) error {
 	notFound := fmt.Errorf("auth: revoke token: %w", ErrNotFound)
 	if !publicIDRE.MatchString(publicID) {
 		return notFound
 	}
-	filter := bson.D{{Key: "account_id", Value: accountID}, {Key: "public_id", Value: publicID}}
-	var tok Token
-	err := t.c.FindOne(ctx, filter).Decode(&tok)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		n, err := t.revoked.CountDocuments(ctx, filter, options.Count().SetLimit(1))
-		if err != nil {
-			return fmt.Errorf("auth: revoke token: %w", err)
-		}
-		if n > 0 {
-			return nil
-		}
+	err := t.st.Revoke(ctx, accountID, publicID, t.accounts.clock())
+	if errors.Is(err, store.ErrNotFound) {
 		return notFound
 	}
 	if err != nil {
 		return fmt.Errorf("auth: revoke token: %w", err)
-	}
-	res, err := t.c.DeleteOne(ctx, bson.D{{Key: "_id", Value: tok.Hash}})
-	if err != nil {
-		return fmt.Errorf("auth: revoke token: %w", err)
-	}
-	if res.DeletedCount != 1 {
-		return nil // revoked (or its account erased) meanwhile
-	}
-	now := t.accounts.clock()
-	tok.RevokedAt = &now
-	if _, err := t.revoked.InsertOne(context.WithoutCancel(ctx), tok); err != nil && !mongo.IsDuplicateKeyError(err) {
-		return fmt.Errorf("auth: revoke token: keep record: %w", err)
 	}
 	return nil
 }

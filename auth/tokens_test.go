@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"go.mongodb.org/mongo-driver/bson"
+	"github.com/dichtbij/dichtbij/store/storetest"
 )
 
 func newTokens(e *env) *Tokens {
@@ -40,14 +40,15 @@ func TestIssueAndLookup(t *testing.T) {
 		t.Errorf("JSON %s: want the public id and not the hash", js)
 	}
 	// Stored under the hash; the secret is nowhere.
-	var doc bson.M
-	if err := e.accounts.tokens.FindOne(ctx, bson.D{{Key: "_id", Value: tok.Hash}}).Decode(&doc); err != nil {
-		t.Fatal(err)
+	stored := storetest.Collection(t, e.st, "api_tokens")
+	var doc map[string]any
+	if !stored.Get(tok.Hash, &doc) {
+		t.Fatal("no token stored under its hash")
 	}
 	if doc["public_id"] != tok.ID {
 		t.Errorf("stored %v; want public_id", doc)
 	}
-	if raw, _ := bson.Marshal(doc); strings.Contains(string(raw), secret[4:]) {
+	if raw := stored.Bytes(tok.Hash); strings.Contains(string(raw), secret[4:]) {
 		t.Error("the stored token holds its secret")
 	}
 	gotTok, gotAcc, err := tokens.Lookup(ctx, secret)
@@ -209,8 +210,8 @@ func TestLastUsedIsThrottled(t *testing.T) {
 	stored := func() time.Time {
 		t.Helper()
 		var cur Token
-		if err := e.accounts.tokens.FindOne(ctx, bson.D{{Key: "_id", Value: tok.Hash}}).Decode(&cur); err != nil || cur.LastUsedAt == nil {
-			t.Fatalf("stored token %+v, %v", cur, err)
+		if !storetest.Collection(t, e.st, "api_tokens").Get(tok.Hash, &cur) || cur.LastUsedAt == nil {
+			t.Fatalf("stored token %+v", cur)
 		}
 		return *cur.LastUsedAt
 	}

@@ -8,9 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/bson/primitive"
-
 	"github.com/dichtbij/dichtbij/store"
 )
 
@@ -39,10 +36,9 @@ var errNoChange = errors.New("no change")
 //
 // A version-checked replace alone is not atomic on the embedded store, so
 // two writers of one version could both succeed and one change (say, a
-// disable racing a failed login) would be lost. Each writer therefore
-// first takes the one-shot lock on the version it read,
-// "account:<id>@<version>"; only the taker replaces that version, the
-// other reads again.
+// disable racing a failed login) would be lost. The store's
+// ReplaceVersion lets only one writer of a version replace it; the
+// others read again.
 func (a *Accounts) update(ctx context.Context, id string, fn func(*Account) error) (Account, error) {
 	for attempt := range updateAttempts {
 		if attempt > 0 {
@@ -61,23 +57,14 @@ func (a *Accounts) update(ctx context.Context, id string, fn func(*Account) erro
 			return Account{}, fmt.Errorf("auth: update account %s: %w", id, err)
 		}
 		acc.ID, acc.Version, acc.UpdatedAt = id, prev+1, a.clock()
-		lock, holder := fmt.Sprintf("account:%s@%d", id, prev), primitive.NewObjectID().Hex()
-		if err := a.locks.Take(ctx, lock, holder, a.clock()); errors.Is(err, store.ErrConflict) {
-			continue // another writer has this version
-		} else if err != nil {
-			return Account{}, fmt.Errorf("auth: update account: %w", err)
-		}
-		err = a.accounts.Replace(ctx, prev, acc)
+		err = a.accounts.ReplaceVersion(ctx, prev, acc, a.clock())
 		if err == nil {
 			return acc, nil
-		}
-		// Not written: free the version for the next writer.
-		if derr := a.locks.Drop(context.WithoutCancel(ctx), lock, holder); derr != nil {
-			err = errors.Join(err, derr)
 		}
 		if !errors.Is(err, store.ErrConflict) {
 			return Account{}, fmt.Errorf("auth: update account: %w", err)
 		}
+		// Another writer has this version, or had it: read again.
 	}
 	return Account{}, fmt.Errorf("auth: update account %s: still changing after %d attempts: %w", id, updateAttempts, store.ErrConflict)
 }
@@ -137,7 +124,7 @@ func (a *Accounts) applyPassword(ctx context.Context, id, hash string, clearLock
 	}); err != nil {
 		return fmt.Errorf("auth: set password: %w", err)
 	}
-	if _, err := a.resets.DeleteMany(ctx, bson.D{{Key: "account_id", Value: id}}); err != nil {
+	if err := a.resets.DeleteOfAccount(ctx, id); err != nil {
 		return fmt.Errorf("auth: set password: void reset links: %w", err)
 	}
 	return nil

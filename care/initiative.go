@@ -6,7 +6,6 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
-	"go.mongodb.org/mongo-driver/bson"
 
 	"github.com/dichtbij/dichtbij/geo"
 )
@@ -20,59 +19,11 @@ type ServiceArea struct {
 }
 
 // GeoJSONPolygon is an RFC 7946 Polygon in WGS84 lon/lat: an outer ring and
-// optional holes, each ring closed (first position equals the last).
+// optional holes, each ring closed (first position equals the last). The
+// store keeps it in a shape of its own, without nested arrays.
 type GeoJSONPolygon struct {
 	Type        string        `json:"type" bson:"type" validate:"required,eq=Polygon"`
 	Coordinates [][][]float64 `json:"coordinates" bson:"coordinates" validate:"required"`
-}
-
-// bsonPolygon is how a polygon is stored: FerretDB v1 cannot store arrays
-// nested in arrays ("nested arrays are not supported"), so each ring keeps
-// its longitudes and latitudes in two parallel arrays.
-type bsonPolygon struct {
-	Type  string     `bson:"type"`
-	Rings []bsonRing `bson:"rings"`
-}
-
-type bsonRing struct {
-	Lon []float64 `bson:"lon"`
-	Lat []float64 `bson:"lat"`
-}
-
-// MarshalBSON stores the polygon without nested arrays.
-func (g GeoJSONPolygon) MarshalBSON() ([]byte, error) {
-	out := bsonPolygon{Type: g.Type, Rings: make([]bsonRing, len(g.Coordinates))}
-	for i, ring := range g.Coordinates {
-		r := bsonRing{Lon: make([]float64, len(ring)), Lat: make([]float64, len(ring))}
-		for j, pos := range ring {
-			if len(pos) != 2 {
-				return nil, fmt.Errorf("care: polygon position [%d][%d] has %d numbers", i, j, len(pos))
-			}
-			r.Lon[j], r.Lat[j] = pos[0], pos[1]
-		}
-		out.Rings[i] = r
-	}
-	return bson.Marshal(out)
-}
-
-// UnmarshalBSON reads a polygon stored by MarshalBSON.
-func (g *GeoJSONPolygon) UnmarshalBSON(data []byte) error {
-	var in bsonPolygon
-	if err := bson.Unmarshal(data, &in); err != nil {
-		return fmt.Errorf("care: stored polygon: %w", err)
-	}
-	g.Type = in.Type
-	g.Coordinates = make([][][]float64, len(in.Rings))
-	for i, r := range in.Rings {
-		if len(r.Lon) != len(r.Lat) {
-			return fmt.Errorf("care: stored polygon ring %d has %d longitudes and %d latitudes", i, len(r.Lon), len(r.Lat))
-		}
-		g.Coordinates[i] = make([][]float64, len(r.Lon))
-		for j := range r.Lon {
-			g.Coordinates[i][j] = []float64{r.Lon[j], r.Lat[j]}
-		}
-	}
-	return nil
 }
 
 // Rings returns the coordinates as lon/lat pairs; call only after checking.

@@ -5,8 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"go.mongodb.org/mongo-driver/bson"
-
 	"github.com/dichtbij/dichtbij/care"
 )
 
@@ -169,61 +167,6 @@ func TestCheckInitiativeArea(t *testing.T) {
 	}
 }
 
-// TestGeoJSONPolygonBSON: a polygon is stored without nested arrays and
-// read back as it was.
-func TestGeoJSONPolygonBSON(t *testing.T) {
-	t.Parallel()
-	for _, tc := range []struct {
-		name string
-		p    care.GeoJSONPolygon
-	}{
-		{"one ring", *damSquare()},
-		{"ring and hole", care.GeoJSONPolygon{Type: "Polygon", Coordinates: [][][]float64{square(4.88, 52.367, 0.02), square(4.885, 52.37, 0.005)}}},
-		{"no rings", care.GeoJSONPolygon{Type: "Polygon", Coordinates: [][][]float64{}}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			raw, err := tc.p.MarshalBSON()
-			if err != nil {
-				t.Fatalf("MarshalBSON() = %v", err)
-			}
-			var back care.GeoJSONPolygon
-			if err := back.UnmarshalBSON(raw); err != nil {
-				t.Fatalf("UnmarshalBSON(MarshalBSON()) = %v", err)
-			}
-			if back.Type != tc.p.Type || !slices.EqualFunc(back.Coordinates, tc.p.Coordinates, func(a, b [][]float64) bool {
-				return slices.EqualFunc(a, b, slices.Equal)
-			}) {
-				t.Errorf("UnmarshalBSON(MarshalBSON(%v)) = %v", tc.p, back)
-			}
-		})
-	}
-	t.Run("position of three numbers", func(t *testing.T) {
-		t.Parallel()
-		p := damSquare()
-		p.Coordinates[0][2] = []float64{1, 2, 3}
-		if _, err := p.MarshalBSON(); err == nil || !strings.Contains(err.Error(), "[0][2]") {
-			t.Errorf("MarshalBSON(position of 3 numbers) = %v; want an error naming [0][2]", err)
-		}
-	})
-	t.Run("ring of unequal lon and lat", func(t *testing.T) {
-		t.Parallel()
-		// {type: "Polygon", rings: [{lon: [1, 2], lat: [3]}]}, written by hand.
-		raw := bsonDoc(t, map[string]any{"type": "Polygon", "rings": []any{map[string]any{"lon": []float64{1, 2}, "lat": []float64{3}}}})
-		var back care.GeoJSONPolygon
-		if err := back.UnmarshalBSON(raw); err == nil || !strings.Contains(err.Error(), "ring 0") {
-			t.Errorf("UnmarshalBSON(2 longitudes, 1 latitude) = %v; want an error naming ring 0", err)
-		}
-	})
-	t.Run("not a document", func(t *testing.T) {
-		t.Parallel()
-		var back care.GeoJSONPolygon
-		if err := back.UnmarshalBSON([]byte{1, 2}); err == nil {
-			t.Error("UnmarshalBSON(garbage) = nil; want an error")
-		}
-	})
-}
-
 func TestGeoJSONPolygonRings(t *testing.T) {
 	t.Parallel()
 	p := care.GeoJSONPolygon{Type: "Polygon", Coordinates: [][][]float64{{{4.8, 52.3}, {4.9, 52.3}, {4.9, 52.4}, {4.8, 52.3}}}}
@@ -232,13 +175,4 @@ func TestGeoJSONPolygonRings(t *testing.T) {
 	if len(got) != 1 || !slices.Equal(got[0], want[0]) {
 		t.Errorf("Rings() = %v; want %v", got, want)
 	}
-}
-
-func bsonDoc(t *testing.T, v any) []byte {
-	t.Helper()
-	raw, err := bson.Marshal(v)
-	if err != nil {
-		t.Fatalf("bson.Marshal(%v) = %v", v, err)
-	}
-	return raw
 }

@@ -120,7 +120,7 @@ func (b *Bus) relay(ctx context.Context, e store.OutboxEntry) error {
 
 // markLocked marks the relayed entries; relayMu is held.
 func (b *Bus) markLocked(ctx context.Context) error {
-	if err := b.st.Outbox().MarkRelayed(ctx, b.unmarked...); err != nil {
+	if err := b.st.EventOutbox().MarkRelayed(ctx, b.unmarked...); err != nil {
 		return err
 	}
 	b.unmarked = b.unmarked[:0]
@@ -142,7 +142,7 @@ func (b *Bus) Recover(ctx context.Context, settle, grace time.Duration) (relayed
 	if err != nil {
 		return 0, 0, err
 	}
-	pending, err := b.st.Outbox().Pending(ctx)
+	pending, err := b.st.EventOutbox().Pending(ctx)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -151,7 +151,7 @@ func (b *Bus) Recover(ctx context.Context, settle, grace time.Duration) (relayed
 		if b.now().Sub(e.At) < settle {
 			continue
 		}
-		v, ok, err := b.st.Outbox().RecordVersion(ctx, e.Collection, e.RecordID)
+		v, ok, err := b.st.EventOutbox().RecordVersion(ctx, e.Collection, e.RecordID)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -170,7 +170,7 @@ func (b *Bus) Recover(ctx context.Context, settle, grace time.Duration) (relayed
 		case b.now().Sub(e.At) <= grace:
 			// A write in flight, or one that failed: wait for the grace.
 		default:
-			if err := b.st.Outbox().Drop(ctx, e.ID); err != nil {
+			if err := b.st.EventOutbox().Drop(ctx, e.ID); err != nil {
 				errs = append(errs, err)
 				continue
 			}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -32,7 +33,7 @@ func runCrashChild() int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	svc := newService(st, persisted(st), clock())
+	svc := newService(st, persisted(filepath.Join(dir, "deliveries")), clock())
 	svc.bus.crash = func(p, s string, ev care.Event) {
 		if p == point && s == sub && ev.Type == typ {
 			os.Exit(crashed) // as if killed: no deferred cleanup, no flush
@@ -83,7 +84,7 @@ func TestCrashBetweenWriteAndDelivery(t *testing.T) {
 				t.Fatal(err)
 			}
 			f := newFixture(t, st)
-			f.count = persisted(st)
+			f.count = persisted(filepath.Join(dir, "deliveries"))
 			f.svc = newService(st, f.count, clock())
 			a := f.move(t, f.refer(t, f.request), care.RefAccepted, "")
 			b := f.move(t, f.refer(t, f.newRequest(t)), care.RefWaitlisted, "")
@@ -106,7 +107,7 @@ func TestCrashBetweenWriteAndDelivery(t *testing.T) {
 			}
 			t.Cleanup(func() { _ = st.Close(context.Background()) })
 			f.st = st
-			c := persisted(st)
+			c := persisted(filepath.Join(dir, "deliveries"))
 			svc := newService(st, c, func() time.Time { return time.Now() })
 			before, err := st.Cursor(ctx, "notifications")
 			if err != nil {
@@ -148,7 +149,7 @@ func TestCrashBetweenWriteAndDelivery(t *testing.T) {
 					t.Errorf("the notifications' cursor %d was past the promotion before the restart; the test proves nothing", before)
 				}
 			}
-			if pending, err := st.Outbox().Pending(ctx); err != nil || len(pending) != 0 {
+			if pending, err := st.EventOutbox().Pending(ctx); err != nil || len(pending) != 0 {
 				t.Errorf("outbox pending after recovery = %d (%v); want 0", len(pending), err)
 			}
 		})

@@ -43,7 +43,7 @@ func endTarget(s, closure string) string {
 // says (endTarget); with needs, only those for one of these needs (the
 // needs that went to specialist care).
 func (s *Service) endOpen(ctx context.Context, requestID, closure string, needs []string) error {
-	refs, err := s.st.ReferralsOfRequest(ctx, requestID)
+	refs, err := s.st.Referrals().OfRequest(ctx, requestID)
 	if err != nil {
 		return err
 	}
@@ -66,7 +66,7 @@ func (s *Service) EndReferralsTo(ctx context.Context, id, reason string) error {
 }
 
 func (s *Service) endReferralsTo(ctx context.Context, id, reason, code string) error {
-	refs, err := s.st.ReferralsToOption(ctx, id)
+	refs, err := s.st.Referrals().ToOption(ctx, id)
 	if err != nil {
 		return err
 	}
@@ -176,7 +176,7 @@ func (s *Service) ActivityChanged(ctx context.Context, id string) error {
 	if err != nil && !gone {
 		return err
 	}
-	refs, err := s.st.ReferralsToOption(ctx, id)
+	refs, err := s.st.Referrals().ToOption(ctx, id)
 	if err != nil {
 		return err
 	}

@@ -70,7 +70,7 @@ func TestRecoverConfirmsByVersion(t *testing.T) {
 		e := store.OutboxEntry{ID: store.OutboxID("requests", id, version), Collection: "requests", RecordID: id, Version: version, At: at,
 			Events: []care.Event{{Type: typ, At: at, RequestID: id}}}
 		e.Events[0].ID = e.ID + "/" + typ
-		if err := f.st.Outbox().Claim(ctx, e); err != nil {
+		if err := f.st.EventOutbox().Claim(ctx, e); err != nil {
 			t.Fatal(err)
 		}
 		return e
@@ -97,7 +97,7 @@ func TestRecoverConfirmsByVersion(t *testing.T) {
 	if want := []string{"written", "deleted"}; !slices.Equal(types, want) {
 		t.Errorf("delivered = %v; want %v (not the young or the old claim)", types, want)
 	}
-	pending, err := f.st.Outbox().Pending(ctx)
+	pending, err := f.st.EventOutbox().Pending(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +105,7 @@ func TestRecoverConfirmsByVersion(t *testing.T) {
 		t.Errorf("pending after Recover = %+v; want only the young claim %s", pending, young.ID)
 	}
 	// The old claim is gone, so version 3 may be claimed again.
-	if err := f.st.Outbox().Claim(ctx, store.OutboxEntry{ID: old.ID, Collection: "requests", RecordID: f.request.ID, Version: 3, At: now,
+	if err := f.st.EventOutbox().Claim(ctx, store.OutboxEntry{ID: old.ID, Collection: "requests", RecordID: f.request.ID, Version: 3, At: now,
 		Events: []care.Event{{Type: "again"}}}); err != nil {
 		t.Errorf("claiming the dropped version again: %v", err)
 	}

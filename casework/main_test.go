@@ -2,7 +2,9 @@ package casework
 
 import (
 	"context"
+	"errors"
 	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -37,38 +39,36 @@ func clock() func() time.Time {
 }
 
 // counter is a subscriber that records every delivery, without
-// deduplication, so tests see how often each event came. With a store it
-// also writes each delivery there, so that a restarted process sees
-// what a killed one received.
+// deduplication, so tests see how often each event came. With a file it
+// also appends each delivery's event id there (synced before it
+// returns), so that a restarted process sees what a killed one received.
 type counter struct {
-	mu      sync.Mutex
-	seen    map[string]int // event id -> deliveries
-	evs     []care.Event
-	persist *store.Collection[delivery]
+	mu   sync.Mutex
+	seen map[string]int // event id -> deliveries
+	evs  []care.Event
+	file string
 }
-
-// delivery is one event handed to a counter, as stored.
-type delivery struct {
-	ID      string `bson:"_id"`
-	EventID string `bson:"event_id"`
-}
-
-func (d delivery) Header() care.Meta { return care.Meta{ID: d.ID} }
 
 func newCounter() *counter { return &counter{seen: map[string]int{}} }
 
-// persisted returns a counter that writes its deliveries to st.
-func persisted(st *store.Store) *counter {
+// persisted returns a counter that appends its deliveries to file.
+func persisted(file string) *counter {
 	c := newCounter()
-	c.persist = store.NewCollection[delivery](st, "test_deliveries")
+	c.file = file
 	return c
 }
 
-func (c *counter) handle(ctx context.Context, ev care.Event) error {
+func (c *counter) handle(_ context.Context, ev care.Event) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.persist != nil {
-		if err := c.persist.Insert(ctx, delivery{ID: store.NewID(), EventID: ev.ID}); err != nil {
+	if c.file != "" {
+		f, err := os.OpenFile(c.file, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
+		if err != nil {
+			return err
+		}
+		_, err = f.WriteString(ev.ID + "\n")
+		err = errors.Join(err, f.Sync(), f.Close())
+		if err != nil {
 			return err
 		}
 	}
@@ -77,12 +77,16 @@ func (c *counter) handle(ctx context.Context, ev care.Event) error {
 	return nil
 }
 
-// stored counts the deliveries in the store, by event id.
+// stored counts the deliveries in the file, by event id.
 func (c *counter) stored(t *testing.T) map[string]int {
 	t.Helper()
-	out := map[string]int{}
-	if err := c.persist.Each(context.Background(), func(d delivery) error { out[d.EventID]++; return nil }); err != nil {
+	b, err := os.ReadFile(c.file)
+	if err != nil {
 		t.Fatal(err)
+	}
+	out := map[string]int{}
+	for _, id := range strings.Fields(string(b)) {
+		out[id]++
 	}
 	return out
 }

@@ -19,7 +19,7 @@ const reasonHelperLeft = "the helper left dichtbij"
 // state), then strips every referral to its options of the owner and of
 // free text; state, steps, need and kind stay for statistics.
 func (s *Service) HelperLeft(ctx context.Context, id string) error {
-	refs, err := s.st.ReferralsOwnedBy(ctx, id)
+	refs, err := s.st.Referrals().OwnedBy(ctx, id)
 	if err != nil {
 		return err
 	}
@@ -91,7 +91,7 @@ func ClosedAt(req care.Request) (time.Time, bool) {
 // referrals. A request reopened in the meantime is not closed and is
 // left alone. It returns how many requests it anonymised.
 func (s *Service) AnonymiseClosed(ctx context.Context, cutoff time.Time) (int, error) {
-	closed, err := s.st.ClosedRequests(ctx)
+	closed, err := s.st.Requests().InStatus(ctx, care.ReqClosed)
 	if err != nil {
 		return 0, err
 	}
@@ -119,7 +119,7 @@ func (s *Service) AnonymiseClosed(ctx context.Context, cutoff time.Time) (int, e
 // lose their free text first, so a failure leaves the request to be tried
 // again in the next run.
 func (s *Service) anonymise(ctx context.Context, id string, cutoff time.Time) error {
-	refs, err := s.st.ReferralsOfRequest(ctx, id)
+	refs, err := s.st.Referrals().OfRequest(ctx, id)
 	if err != nil {
 		return err
 	}
@@ -131,7 +131,7 @@ func (s *Service) anonymise(ctx context.Context, id string, cutoff time.Time) er
 			return fmt.Errorf("casework: retention of request %s: %w", id, err)
 		}
 	}
-	specs, err := s.st.SpecialistsOfRequest(ctx, id)
+	specs, err := s.st.Specialists().OfRequest(ctx, id)
 	if err != nil {
 		return err
 	}

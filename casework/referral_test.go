@@ -82,13 +82,13 @@ func TestPromotionEmitsEventsAndNotifiesOnce(t *testing.T) {
 	}
 	// The relayed entries are marked in one write by Sync (the
 	// maintenance round), not one per change.
-	if pending, err := f.st.Outbox().Pending(ctx); err != nil || len(pending) == 0 {
+	if pending, err := f.st.EventOutbox().Pending(ctx); err != nil || len(pending) == 0 {
 		t.Errorf("outbox pending before Sync = %d (%v); want the writes' entries, marked in a batch", len(pending), err)
 	}
 	if err := f.svc.Bus().Sync(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if pending, err := f.st.Outbox().Pending(ctx); err != nil || len(pending) != 0 {
+	if pending, err := f.st.EventOutbox().Pending(ctx); err != nil || len(pending) != 0 {
 		t.Errorf("outbox pending after Sync = %d (%v); want 0", len(pending), err)
 	}
 }

@@ -173,7 +173,7 @@ func (s *Service) Search(ctx context.Context, a Actor, id string, needs []care.S
 // account id, which is being erased; the requests stay as the team's
 // case file.
 func (s *Service) UnlinkResident(ctx context.Context, a Actor, id string) error {
-	linked, err := s.st.RequestsOfResident(ctx, id)
+	linked, err := s.st.Requests().OfResident(ctx, id)
 	if err != nil {
 		return err
 	}

@@ -91,7 +91,7 @@ func (s *Service) claim(ctx context.Context, coll, id string, version int64, at 
 	for i := range e.Events {
 		e.Events[i].ID = e.ID + "/" + e.Events[i].Type
 	}
-	if err := s.st.Outbox().Claim(ctx, e); errors.Is(err, store.ErrConflict) {
+	if err := s.st.EventOutbox().Claim(ctx, e); errors.Is(err, store.ErrConflict) {
 		return nil, ErrConcurrentChange
 	} else if err != nil {
 		return nil, err
@@ -100,7 +100,7 @@ func (s *Service) claim(ctx context.Context, coll, id string, version int64, at 
 }
 
 // drop gives the claim up: its change did not happen.
-func (c *claim) drop(ctx context.Context) error { return c.s.st.Outbox().Drop(ctx, c.entry.ID) }
+func (c *claim) drop(ctx context.Context) error { return c.s.st.EventOutbox().Drop(ctx, c.entry.ID) }
 
 // publish relays the claim's events to the log and delivers them, after
 // the change was written. What fails from here on is healed by the bus's

@@ -36,7 +36,7 @@ func (s *Service) ReferSpecialist(ctx context.Context, a Actor, req care.Request
 	if missing := care.Gate(req, f); len(missing) > 0 {
 		return care.Specialist{}, &GateError{Missing: missing}
 	}
-	earlier, err := s.st.SpecialistsOfRequest(ctx, req.ID)
+	earlier, err := s.st.Specialists().OfRequest(ctx, req.ID)
 	if err != nil {
 		return care.Specialist{}, err
 	}

@@ -65,7 +65,7 @@ func (s *Service) promoteOne(ctx context.Context, w care.Referral) error {
 // waitingLine returns the waitlisted referrals of ref's pool (option and
 // occurrence), first in line first: by when they were waitlisted, then id.
 func (s *Service) waitingLine(ctx context.Context, ref care.Referral) ([]care.Referral, error) {
-	waiting, err := s.st.ReferralsInState(ctx, ref.OptionID, care.RefWaitlisted)
+	waiting, err := s.st.Referrals().ToOptionInState(ctx, ref.OptionID, care.RefWaitlisted)
 	if err != nil {
 		return nil, err
 	}
@@ -106,7 +106,7 @@ func (s *Service) checkLine(ctx context.Context, ref care.Referral, m care.Move)
 // Notifications returns the in-app notifications of a referral, oldest
 // first.
 func (s *Service) Notifications(ctx context.Context, referralID string) ([]care.Notification, error) {
-	page, err := s.st.NotificationsOfReferral(ctx, referralID)
+	page, err := s.st.Notifications().OfReferral(ctx, referralID)
 	if err != nil {
 		return nil, err
 	}

@@ -290,7 +290,7 @@ func NewApp(d Deps) (*App, error) {
 			return bus.Sync(ctx)
 		}},
 		{"sweep relayed events", func(ctx context.Context) error {
-			_, err := d.Store.Outbox().SweepRelayed(ctx, d.Now().Add(-lockTTL))
+			_, err := d.Store.EventOutbox().SweepRelayed(ctx, d.Now().Add(-lockTTL))
 			return err
 		}},
 		{"anonymise closed requests", func(ctx context.Context) error {

@@ -4,7 +4,7 @@ import (
 	"context"
 	"testing"
 
-	"go.mongodb.org/mongo-driver/bson"
+	"github.com/dichtbij/dichtbij/store/storetest"
 )
 
 // TestEnsureAreas stores the division into an empty store, finds nothing
@@ -15,25 +15,24 @@ func TestEnsureAreas(t *testing.T) {
 	units := areas.Units()
 	ctx := context.Background()
 	// A start that was cut off after a few units.
-	if _, err := ensureAreas(ctx, st, units[:10]); err != nil {
+	if _, err := st.Areas().Ensure(ctx, units[:10]); err != nil {
 		t.Fatal(err)
 	}
-	added, err := ensureAreas(ctx, st, units)
+	added, err := st.Areas().Ensure(ctx, units)
 	if err != nil || added != len(units)-10 {
 		t.Fatalf("ensureAreas = %d, %v; want %d", added, err, len(units)-10)
 	}
-	if again, err := ensureAreas(ctx, st, units); err != nil || again != 0 {
+	if again, err := st.Areas().Ensure(ctx, units); err != nil || again != 0 {
 		t.Errorf("second ensureAreas = %d, %v; want 0", again, err)
 	}
-	var d storedArea
-	if err := st.Raw(areasColl).FindOne(ctx, bson.D{{Key: "_id", Value: "WK036300"}}).Decode(&d); err != nil {
+	d, err := st.Areas().Get(ctx, "WK036300")
+	if err != nil {
 		t.Fatal(err)
 	}
 	if d.Level != "district" || d.Municipality != "GM0363" || len(d.Polygons) == 0 || len(d.Polygons[0].Rings[0].Lon) < 4 {
 		t.Errorf("stored district = %+v", d.Code)
 	}
-	n, err := st.Raw(areasColl).CountDocuments(ctx, bson.D{{Key: "level", Value: "municipality"}})
-	if err != nil || n != 342 {
-		t.Errorf("municipalities stored = %d, %v", n, err)
+	if n := storetest.Collection(t, st, "areas").Count(map[string]any{"level": "municipality"}); n != 342 {
+		t.Errorf("municipalities stored = %d", n)
 	}
 }

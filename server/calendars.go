@@ -13,8 +13,6 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"go.mongodb.org/mongo-driver/bson"
-	"go.mongodb.org/mongo-driver/mongo"
 
 	"github.com/dichtbij/dichtbij/accesslog"
 	"github.com/dichtbij/dichtbij/auth"
@@ -23,24 +21,12 @@ import (
 	"github.com/dichtbij/dichtbij/store"
 )
 
-// calendarTokensName is the collection of personal feed tokens: one
-// document per live token, its _id the SHA-256 of the secret, so that a
-// copy of the store gives no feed away.
-const calendarTokensName = "calendar_tokens"
-
 // calendarTokenPrefix starts every feed secret, so that a leaked one is
 // recognisable and a malformed one is refused before any lookup.
 const calendarTokenPrefix = "dbc_"
 
 // feedRefresh is how often subscribers are asked to fetch a feed again.
 const feedRefresh = time.Hour
-
-// calendarToken is a stored personal feed token.
-type calendarToken struct {
-	Hash      string    `bson:"_id"`
-	AccountID string    `bson:"account_id"`
-	CreatedAt time.Time `bson:"created_at"`
-}
 
 // CalendarFeed is a new personal feed address, shown once: only the
 // secret's hash is kept.
@@ -62,13 +48,13 @@ type calendars struct {
 	st       *store.Store
 	accounts *auth.Accounts
 	cases    *cases
-	tokens   *mongo.Collection
+	tokens   store.CalendarTokens
 	baseURL  string
 	now      func() time.Time
 }
 
 func mountCalendars(rt *routeTable, d Deps) {
-	cs := &calendars{st: d.Store, accounts: d.accounts, cases: d.cases, tokens: d.Store.Raw(calendarTokensName),
+	cs := &calendars{st: d.Store, accounts: d.accounts, cases: d.cases, tokens: d.Store.CalendarTokens(),
 		baseURL: strings.TrimSuffix(d.BaseURL, "/"), now: d.Now}
 	tag := "calendars"
 	rt.add(route{method: http.MethodGet, path: "/api/v1/activities/:id/calendar.ics", perm: permPublic, handler: cs.activity, tag: tag,
@@ -142,24 +128,17 @@ func hashFeedSecret(s string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// issue makes a new feed token for the caller and ends any other.
-//
-// The new token is inserted first and then every other token of the
-// account is deleted. Two rotations at once can each delete the other's
-// new token, leaving none live; they can never leave two, so a rotation
-// that answered always killed the address before it. Inserting under a
-// chosen _id is atomic on both stores; a conditional update is not.
+// issue makes a new feed token for the caller and ends any other: the
+// new token is stored first and then the others are deleted, so a
+// rotation that answered always killed the address before it (see
+// store.CalendarTokens.Rotate).
 func (cs *calendars) issue(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	me := actorOf(ctx)
 	secret := calendarTokenPrefix + rand.Text()
-	tok := calendarToken{Hash: hashFeedSecret(secret), AccountID: me.ID, CreatedAt: cs.now().UTC()}
-	if _, err := cs.tokens.InsertOne(ctx, tok); err != nil {
+	tok := store.CalendarToken{Hash: hashFeedSecret(secret), AccountID: me.ID, CreatedAt: cs.now().UTC()}
+	if err := cs.tokens.Rotate(ctx, tok); err != nil {
 		return fmt.Errorf("server: issue calendar token: %w", err)
-	}
-	others := bson.D{{Key: "account_id", Value: me.ID}, {Key: "_id", Value: bson.D{{Key: "$ne", Value: tok.Hash}}}}
-	if _, err := cs.tokens.DeleteMany(ctx, others); err != nil {
-		return fmt.Errorf("server: rotate calendar token: %w", err)
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Status(fiber.StatusCreated).JSON(CalendarFeed{URL: cs.feedURL("/ical/" + secret), Token: secret, CreatedAt: tok.CreatedAt})
@@ -175,9 +154,8 @@ type CalendarFeedStatus struct {
 // status tells the caller whether their feed address exists.
 func (cs *calendars) status(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	var tok calendarToken
-	err := cs.tokens.FindOne(ctx, bson.D{{Key: "account_id", Value: actorOf(ctx).ID}}).Decode(&tok)
-	if errors.Is(err, mongo.ErrNoDocuments) {
+	tok, err := cs.tokens.OfAccount(ctx, actorOf(ctx).ID)
+	if errors.Is(err, store.ErrNotFound) {
 		return c.JSON(CalendarFeedStatus{})
 	}
 	if err != nil {
@@ -189,7 +167,7 @@ func (cs *calendars) status(c *fiber.Ctx) error {
 // revoke ends the caller's feed token, if any.
 func (cs *calendars) revoke(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	if _, err := cs.tokens.DeleteMany(ctx, bson.D{{Key: "account_id", Value: actorOf(ctx).ID}}); err != nil {
+	if err := cs.tokens.DeleteOfAccount(ctx, actorOf(ctx).ID); err != nil {
 		return fmt.Errorf("server: revoke calendar token: %w", err)
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -205,9 +183,8 @@ func (cs *calendars) owner(ctx context.Context, secret string) (auth.Account, er
 		return auth.Account{}, missing
 	}
 	hash := hashFeedSecret(secret)
-	var tok calendarToken
-	err := cs.tokens.FindOne(ctx, bson.D{{Key: "_id", Value: hash}}).Decode(&tok)
-	if errors.Is(err, mongo.ErrNoDocuments) {
+	tok, err := cs.tokens.Get(ctx, hash)
+	if errors.Is(err, store.ErrNotFound) {
 		return auth.Account{}, missing
 	}
 	if err != nil {
@@ -245,23 +222,14 @@ func (cs *calendars) personal(c *fiber.Ctx) error {
 		portal = cs.feedURL("/referrals")
 	}
 	for _, state := range []string{care.RefAccepted, care.RefStarted} {
-		after := ""
-		for {
-			page, more, err := cs.st.Referrals().List(ctx, store.Query{Where: []store.Cond{
-				{Field: "owner_id", Value: acc.ID}, {Field: "municipality", Value: acc.Municipality}, {Field: "state", Value: state}},
-				After: after, Limit: 1000})
-			if err != nil {
+		refs, err := cs.st.Referrals().OwnedInState(ctx, acc.ID, acc.Municipality, state)
+		if err != nil {
+			return err
+		}
+		for _, ref := range refs {
+			if err := cs.addReferral(c, f, ref, portal); err != nil {
 				return err
 			}
-			for _, ref := range page {
-				if err := cs.addReferral(c, f, ref, portal); err != nil {
-					return err
-				}
-			}
-			if !more || len(page) == 0 {
-				break
-			}
-			after = page[len(page)-1].ID
 		}
 	}
 	// Personal: no shared cache keeps it, and it leaves no Referer.

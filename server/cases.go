@@ -182,9 +182,3 @@ func (cs *cases) loggedAbout(c *fiber.Ctx, action string, ms ...care.Meta) error
 	}
 	return cs.appendAll(ctx, es)
 }
-
-// teamConds limits a list of requests (or their referrals) to the
-// actor's municipality and team.
-func teamConds(a actor) []store.Cond {
-	return []store.Cond{{Field: "municipality", Value: a.Municipality}, {Field: "team", Value: a.Team}}
-}

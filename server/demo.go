@@ -147,7 +147,7 @@ func loadDemo(ctx context.Context, st *store.Store, areas *geo.Areas, code strin
 	// The team "demo" of each municipality with requests covers all its
 	// districts, so that an admin can put a social worker in it.
 	home := demoMunicipality(code, ds.Requests)
-	teams := store.NewCollection[care.Team](st, teamsColl)
+	teams := st.Teams()
 	seen := map[string]bool{}
 	for _, m := range append([]string{home}, municipalitiesOf(ds.Requests)...) {
 		if seen[m] {

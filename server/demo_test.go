@@ -30,7 +30,7 @@ func TestDemoMakesItsTeam(t *testing.T) {
 	if err != nil || len(reqs) == 0 {
 		t.Fatalf("demo requests: %d, %v", len(reqs), err)
 	}
-	team, err := store.NewCollection[care.Team](st, teamsColl).Get(ctx, teamID("GM0344", "demo"))
+	team, err := st.Teams().Get(ctx, teamID("GM0344", "demo"))
 	if err != nil {
 		t.Fatalf("demo team: %v", err)
 	}

@@ -39,7 +39,6 @@ func (m *publicMap) options(c *fiber.Ctx) error {
 		return newProblem(fiber.StatusNotFound, "not-found", "no municipality with code "+code)
 	}
 	ctx := c.UserContext()
-	mine := store.Cond{Field: "municipality", Value: code}
 	fc := geojson.NewFeatureCollection()
 	add := func(g orb.Geometry, kind string, meta care.Meta, name string, help []string, active *bool, extra geojson.Properties) {
 		f := geojson.NewFeature(g)
@@ -51,7 +50,7 @@ func (m *publicMap) options(c *fiber.Ctx) error {
 		}
 		fc.Append(f)
 	}
-	inits, err := m.st.Initiatives().All(ctx, mine)
+	inits, err := m.st.Initiatives().OfMunicipality(ctx, code)
 	if err != nil {
 		return err
 	}
@@ -68,7 +67,7 @@ func (m *publicMap) options(c *fiber.Ctx) error {
 				geojson.Properties{"radius_m": a.RadiusM, "center": []float64{a.Center.Lon, a.Center.Lat}})
 		}
 	}
-	provs, err := m.st.Provisions().All(ctx, mine)
+	provs, err := m.st.Provisions().OfMunicipality(ctx, code)
 	if err != nil {
 		return err
 	}
@@ -77,7 +76,7 @@ func (m *publicMap) options(c *fiber.Ctx) error {
 			add(p.Location.Point(), "provision", p.Meta, p.Name, p.HelpTypes, p.Active, nil)
 		}
 	}
-	acts, err := m.st.Activities().All(ctx, mine)
+	acts, err := m.st.Activities().OfMunicipality(ctx, code)
 	if err != nil {
 		return err
 	}

@@ -71,10 +71,6 @@ func mountHouseholds(rt *routeTable, d Deps) {
 		params:  householdParam{}, resp: HouseholdPlan{}, errors: []int{http.StatusBadRequest, http.StatusNotFound}})
 }
 
-// planLimit bounds the records one plan reads per list; a household has
-// a handful of requests.
-const planLimit = 1000
-
 func (h *households) plan(c *fiber.Ctx) error {
 	id := c.Params("id")
 	if !care.IsHouseholdID(id) {
@@ -83,8 +79,8 @@ func (h *households) plan(c *fiber.Ctx) error {
 	}
 	ctx := c.UserContext()
 	// Only the team's own requests: a household's plan is one team's.
-	reqs, _, err := h.st.Requests().List(ctx, store.Query{Where: append(teamConds(actorOf(ctx)),
-		store.Cond{Field: "household_id", Value: id}), Limit: planLimit})
+	a := actorOf(ctx)
+	reqs, err := h.st.Requests().OfHousehold(ctx, a.Municipality, a.Team, id)
 	if err != nil {
 		return err
 	}
@@ -115,15 +111,14 @@ func (h *households) plan(c *fiber.Ctx) error {
 func (h *households) planRequest(ctx context.Context, r care.Request) (PlanRequest, error) {
 	pr := PlanRequest{ID: r.ID, ResidentAlias: r.ResidentAlias, Needs: r.Needs, Urgency: r.Urgency, Status: r.Status,
 		Closure: r.Closure, Timeliness: r.Timeliness, Referrals: []PlanReferral{}, Specialists: []PlanSpecialist{}}
-	of := store.Query{Where: []store.Cond{{Field: "request_id", Value: r.ID}}, Limit: planLimit}
-	refs, _, err := h.st.Referrals().List(ctx, of)
+	refs, err := h.st.Referrals().OfRequest(ctx, r.ID)
 	if err != nil {
 		return pr, err
 	}
 	for _, ref := range refs {
 		pr.Referrals = append(pr.Referrals, PlanReferral{ID: ref.ID, Need: ref.Need, OptionID: ref.OptionID, OptionKind: ref.OptionKind, State: ref.State})
 	}
-	sps, _, err := h.st.Specialists().List(ctx, of)
+	sps, err := h.st.Specialists().OfRequest(ctx, r.ID)
 	if err != nil {
 		return pr, err
 	}

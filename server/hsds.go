@@ -85,18 +85,17 @@ func (h *hsdsAPI) catalog(c *fiber.Ctx) (hsds.Catalog, error) {
 		return hsds.Catalog{}, newProblem(fiber.StatusNotFound, "not-found", "no municipality with code "+code)
 	}
 	ctx := c.UserContext()
-	mine := store.Cond{Field: "municipality", Value: code}
 	d := hsds.Directory{HelpTypes: care.Codes().HelpTypes, CalendarURL: func(id string) string {
 		return h.baseURL + "/api/v1/activities/" + id + "/calendar.ics"
 	}}
 	var err error
-	if d.Initiatives, err = h.st.Initiatives().All(ctx, mine); err != nil {
+	if d.Initiatives, err = h.st.Initiatives().OfMunicipality(ctx, code); err != nil {
 		return hsds.Catalog{}, err
 	}
-	if d.Provisions, err = h.st.Provisions().All(ctx, mine); err != nil {
+	if d.Provisions, err = h.st.Provisions().OfMunicipality(ctx, code); err != nil {
 		return hsds.Catalog{}, err
 	}
-	if d.Activities, err = h.st.Activities().All(ctx, mine); err != nil {
+	if d.Activities, err = h.st.Activities().OfMunicipality(ctx, code); err != nil {
 		return hsds.Catalog{}, err
 	}
 	return hsds.Build(d), nil

@@ -135,7 +135,7 @@ func (e *testEnv) signInAccounts(now func() time.Time) {
 	accounts := auth.NewAccounts(e.store, testParams, now)
 	tokens := auth.NewTokens(accounts, func(string) bool { return true })
 	e.tokens, e.ids = map[string]string{}, map[string]string{}
-	teams := store.NewCollection[care.Team](e.store, teamsColl)
+	teams := e.store.Teams()
 	for _, a := range testAccounts {
 		if a[2] == "" {
 			continue

@@ -8,7 +8,6 @@ import (
 
 	"github.com/dichtbij/dichtbij/accesslog"
 	"github.com/dichtbij/dichtbij/care"
-	"github.com/dichtbij/dichtbij/store"
 )
 
 // OwnerReferral is a referral as the volunteer or organiser it is
@@ -98,8 +97,7 @@ func mountOwners(rt *routeTable, r *referrals) {
 // mine lists the referrals to the caller's options.
 func (r *referrals) mine(c *fiber.Ctx) error {
 	a := actorOf(c.UserContext())
-	page, _, err := r.st.Referrals().List(c.UserContext(), store.Query{Where: []store.Cond{
-		{Field: "owner_id", Value: a.ID}, {Field: "municipality", Value: a.Municipality}}, Limit: 1000})
+	page, err := r.st.Referrals().OwnedIn(c.UserContext(), a.ID, a.Municipality)
 	if err != nil {
 		return err
 	}

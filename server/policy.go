@@ -37,7 +37,7 @@ func stampOwner(a actor, m *care.Meta) {
 // volunteerPolicy: a volunteer's offer is the resident's own; social
 // workers of the municipality see and keep every offer (they register
 // people without an account at the kitchen table).
-func volunteerPolicy() policy {
+func volunteerPolicy(vols store.Volunteers) policy {
 	mine := func(a actor, m care.Meta) bool {
 		return sameMunicipality(a, m) && (a.Role == auth.RoleSocialWorker || m.OwnerID == a.ID)
 	}
@@ -52,31 +52,32 @@ func volunteerPolicy() policy {
 	}
 	return policy{see: mine, edit: mine, stamp: stamp,
 		list: func(a actor) []store.Cond {
-			conds := []store.Cond{{Field: "municipality", Value: a.Municipality}}
-			if a.Role != auth.RoleSocialWorker {
-				conds = append(conds, store.Cond{Field: "owner_id", Value: a.ID})
+			owner := a.ID
+			if a.Role == auth.RoleSocialWorker {
+				owner = ""
 			}
-			return conds
+			return vols.Scope(a.Municipality, owner)
 		}}
 }
 
 // optionPolicy: initiatives, provisions and activities are public within
 // the municipality; their organiser edits them, and so do the social
 // workers and coordinators who keep the municipality's map of provisions.
-func optionPolicy() policy {
+// scope is the store's list of one municipality's records.
+func optionPolicy(scope func(municipality string) []store.Cond) policy {
 	return policy{see: sameMunicipality, stamp: stampOwner,
 		edit: func(a actor, m care.Meta) bool {
 			return sameMunicipality(a, m) && (m.OwnerID == a.ID || slices.Contains([]string{auth.RoleSocialWorker, auth.RoleCoordinator}, a.Role))
 		},
-		list: func(a actor) []store.Cond { return []store.Cond{{Field: "municipality", Value: a.Municipality}} }}
+		list: func(a actor) []store.Cond { return scope(a.Municipality) }}
 }
 
 // requestPolicy: a support request belongs to the team of the worker who
 // recorded it. Reads and writes of one request go through the resource's
 // cases (team, break the glass, access log), so see and edit stay unset;
 // this decides the list and the stamp.
-func requestPolicy() policy {
-	return policy{list: teamConds,
+func requestPolicy(reqs store.Requests) policy {
+	return policy{list: func(a actor) []store.Cond { return reqs.Scope(a.Municipality, a.Team) },
 		stamp: func(a actor, m *care.Meta) { m.Municipality, m.Team = a.Municipality, a.Team }}
 }
 

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"go.mongodb.org/mongo-driver/bson"
 
 	"github.com/dichtbij/dichtbij/accesslog"
 	"github.com/dichtbij/dichtbij/auth"
@@ -90,25 +89,24 @@ func mountPrivacy(rt *routeTable, p *privacy) {
 func (p *privacy) export(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	acc := principalOf(c).account
-	owned := store.Cond{Field: "owner_id", Value: acc.ID}
 	out := DataExport{ExportedAt: p.now().UTC(), Account: viewAccount(acc)}
 	var err error
 	if out.Tokens, err = p.tokens.List(ctx, acc.ID); err != nil {
 		return err
 	}
-	if out.Volunteers, err = p.st.Volunteers().All(ctx, owned); err != nil {
+	if out.Volunteers, err = p.st.Volunteers().OwnedBy(ctx, acc.ID); err != nil {
 		return err
 	}
-	if out.Initiatives, err = p.st.Initiatives().All(ctx, owned); err != nil {
+	if out.Initiatives, err = p.st.Initiatives().OwnedBy(ctx, acc.ID); err != nil {
 		return err
 	}
-	if out.Provisions, err = p.st.Provisions().All(ctx, owned); err != nil {
+	if out.Provisions, err = p.st.Provisions().OwnedBy(ctx, acc.ID); err != nil {
 		return err
 	}
-	if out.Activities, err = p.st.Activities().All(ctx, owned); err != nil {
+	if out.Activities, err = p.st.Activities().OwnedBy(ctx, acc.ID); err != nil {
 		return err
 	}
-	refs, err := p.st.Referrals().All(ctx, owned)
+	refs, err := p.st.Referrals().OwnedBy(ctx, acc.ID)
 	if err != nil {
 		return err
 	}
@@ -221,7 +219,6 @@ func (p *privacy) erase(c *fiber.Ctx) error {
 // ids and are needed to account for past access), and so do the audit
 // entries of the moves it made.
 func (p *privacy) eraseAccount(ctx context.Context, acc auth.Account) error {
-	owned := store.Cond{Field: "owner_id", Value: acc.ID}
 	if err := p.cw.HelperLeft(ctx, acc.ID); err != nil {
 		return fmt.Errorf("server: erase %s: %w", acc.ID, err)
 	}
@@ -231,36 +228,37 @@ func (p *privacy) eraseAccount(ctx context.Context, acc auth.Account) error {
 		return fmt.Errorf("server: erase %s: %w", acc.ID, err)
 	}
 	// Activities before the provisions and initiatives they belong to.
-	if err := deleteOwned(ctx, p.st.Volunteers(), owned, p.engine, collVolunteers); err != nil {
+	if err := deleteOwned(ctx, acc.ID, p.st.Volunteers().OwnedBy, p.st.Volunteers().Delete, p.engine, collVolunteers); err != nil {
 		return err
 	}
-	if err := deleteOwned(ctx, p.st.Activities(), owned, p.engine, collActivities); err != nil {
+	if err := deleteOwned(ctx, acc.ID, p.st.Activities().OwnedBy, p.st.Activities().Delete, p.engine, collActivities); err != nil {
 		return err
 	}
-	if err := deleteOwned(ctx, p.st.Initiatives(), owned, p.engine, collInitiatives); err != nil {
+	if err := deleteOwned(ctx, acc.ID, p.st.Initiatives().OwnedBy, p.st.Initiatives().Delete, p.engine, collInitiatives); err != nil {
 		return err
 	}
-	if err := deleteOwned(ctx, p.st.Provisions(), owned, p.engine, collProvisions); err != nil {
+	if err := deleteOwned(ctx, acc.ID, p.st.Provisions().OwnedBy, p.st.Provisions().Delete, p.engine, collProvisions); err != nil {
 		return err
 	}
 	// The personal calendar feed dies with the account anyway; its token
 	// hash goes too, so nothing of the account is left behind.
-	if _, err := p.st.Raw(calendarTokensName).DeleteMany(ctx, bson.D{{Key: "account_id", Value: acc.ID}}); err != nil {
+	if err := p.st.CalendarTokens().DeleteOfAccount(ctx, acc.ID); err != nil {
 		return fmt.Errorf("server: erase %s: calendar tokens: %w", acc.ID, err)
 	}
 	return p.accounts.Delete(ctx, acc.ID)
 }
 
-// deleteOwned deletes the records of coll matching owned and tells the
-// matching engine.
-func deleteOwned[T store.Record](ctx context.Context, coll *store.Collection[T], owned store.Cond, engine *optionSync, name string) error {
-	recs, err := coll.All(ctx, owned)
+// deleteOwned deletes the records of owner, found by owned and deleted
+// by del, and tells the matching engine.
+func deleteOwned[T store.Record](ctx context.Context, owner string, owned func(context.Context, string) ([]T, error),
+	del func(context.Context, string) error, engine *optionSync, name string) error {
+	recs, err := owned(ctx, owner)
 	if err != nil {
 		return err
 	}
 	for _, r := range recs {
 		id := r.Header().ID
-		if err := coll.Delete(ctx, id); err != nil && !errors.Is(err, store.ErrNotFound) {
+		if err := del(ctx, id); err != nil && !errors.Is(err, store.ErrNotFound) {
 			return fmt.Errorf("server: erase: delete %s %s: %w", name, id, err)
 		}
 		engine.written(ctx, name, id, true)

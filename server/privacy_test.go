@@ -2,11 +2,15 @@ package server
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/dichtbij/dichtbij/store"
+	"github.com/dichtbij/dichtbij/store/storetest"
 )
 
 // TestExportAccessLogAndErase follows a volunteer through the AVG rights:
@@ -76,8 +80,8 @@ func TestExportAccessLogAndErase(t *testing.T) {
 		t.Fatalf("erase = %d %s", r.status, r.body)
 	}
 	mustProblem(t, res.do(http.MethodGet, "/api/v1/me", ""), http.StatusUnauthorized, "")
-	if n, err := e.store.Raw(calendarTokensName).CountDocuments(context.Background(), map[string]string{"account_id": e.ids[asResident]}); err != nil || n != 0 {
-		t.Errorf("calendar tokens of the erased account: %d %v", n, err)
+	if tok, err := e.store.CalendarTokens().OfAccount(context.Background(), e.ids[asResident]); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("calendar token of the erased account: %+v %v", tok, err)
 	}
 	mustProblem(t, e.do(http.MethodGet, "/api/v1/volunteers/"+volID, ""), http.StatusNotFound, "")
 	var ref struct {
@@ -104,8 +108,8 @@ func TestExportAccessLogAndErase(t *testing.T) {
 			t.Error("the erased offer is still found by the search")
 		}
 	}
-	if n, err := e.store.Raw("accounts").CountDocuments(context.Background(), map[string]string{"email": asResident + "@example.org"}); err != nil || n != 0 {
-		t.Errorf("accounts with the erased address: %d %v", n, err)
+	if n := storetest.Collection(t, e.store, "accounts").Count(map[string]any{"email": asResident + "@example.org"}); n != 0 {
+		t.Errorf("accounts with the erased address: %d", n)
 	}
 	// The audit trail of the request still has the moves, by account id.
 	var audit []struct {

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -11,8 +10,6 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"go.mongodb.org/mongo-driver/mongo"
-	"go.mongodb.org/mongo-driver/x/mongo/driver/topology"
 
 	"github.com/dichtbij/dichtbij/care"
 	"github.com/dichtbij/dichtbij/casework"
@@ -118,7 +115,7 @@ func errorHandler(log *slog.Logger) fiber.ErrorHandler {
 			p = newProblemDoc(fiber.StatusNotFound, "not-found", "no such record", nil)
 		case errors.Is(err, store.ErrConflict):
 			p = newProblemDoc(fiber.StatusConflict, "conflict", "the record was changed by someone else; read it again and retry", nil)
-		case unavailable(err):
+		case store.Unavailable(err):
 			// Overload or a lost store: the client may try again soon,
 			// and the log says which.
 			log.Warn("store unavailable", "method", c.Method(), "path", c.Path(), "err", err)
@@ -216,13 +213,6 @@ func errorDetail(err error) string {
 		}
 		err = u
 	}
-}
-
-// unavailable reports an error of a store that is overloaded, timed out
-// or gone, which is the server's state rather than a fault of the request.
-func unavailable(err error) bool {
-	return mongo.IsTimeout(err) || mongo.IsNetworkError(err) || errors.Is(err, context.DeadlineExceeded) ||
-		errors.Is(err, mongo.ErrClientDisconnected) || errors.As(err, new(topology.ServerSelectionError))
 }
 
 func newProblemDoc(status int, slug, detail string, fields []FieldProblem) Problem {

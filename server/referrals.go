@@ -165,7 +165,7 @@ func (r *referrals) ofRequest(c *fiber.Ctx) error {
 		return err
 	}
 	out := []care.Referral{}
-	page, err := r.st.ReferralsOfRequest(c.UserContext(), req.ID)
+	page, err := r.st.Referrals().OfRequest(c.UserContext(), req.ID)
 	if err != nil {
 		return err
 	}
@@ -179,7 +179,7 @@ func (r *referrals) audit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	page, _, err := r.st.Transitions().List(c.UserContext(), store.Query{Where: []store.Cond{{Field: "request_id", Value: req.ID}}, Limit: 1000})
+	page, err := r.st.Transitions().OfRequest(c.UserContext(), req.ID)
 	if err != nil {
 		return err
 	}

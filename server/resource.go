@@ -14,7 +14,6 @@ import (
 
 	jsonpatch "github.com/evanphx/json-patch/v5"
 	"github.com/gofiber/fiber/v2"
-	"go.mongodb.org/mongo-driver/bson/primitive"
 
 	"github.com/dichtbij/dichtbij/accesslog"
 	"github.com/dichtbij/dichtbij/care"
@@ -79,11 +78,15 @@ func (r *resource[F, PF, R]) notify(ctx context.Context, id string, deleted bool
 	}
 }
 
-// filter is an equality filter exposed as a query parameter. Its value is
-// checked before it reaches the store, and only ever as a plain value.
+// filter is an equality filter exposed as a query parameter: the store's
+// condition for its value. Its value is checked before it reaches the
+// store, and only ever as a plain value.
 type filter struct {
-	param, field, doc string
-	kind              filterKind
+	param, doc string
+	kind       filterKind
+	// where is the condition for a code or id, whereBool for a boolean.
+	where     func(string) store.Cond
+	whereBool func(bool) store.Cond
 	// allowed, when set, lists the values a code filter takes.
 	allowed []string
 }
@@ -99,7 +102,7 @@ const (
 var idPattern = regexp.MustCompile(`^[0-9a-f]{24}$`)
 
 // newID returns a fresh record id: an ObjectID in hex, which sorts by time.
-func newID() string { return primitive.NewObjectID().Hex() }
+func newID() string { return store.NewID() }
 
 const (
 	defaultPageSize = 50
@@ -402,7 +405,7 @@ func (r *resource[F, PF, R]) query(c *fiber.Ctx) (store.Query, error) {
 				probs = append(probs, FieldProblem{Field: "owner", Reason: `must be "me": only one's own records can be listed by owner`})
 				continue
 			}
-			q.Where = append(q.Where, store.Cond{Field: "owner_id", Value: actorOf(c.UserContext()).ID})
+			q.Where = append(q.Where, store.OwnedBy(actorOf(c.UserContext()).ID))
 		default:
 			f, ok := known[key]
 			if !ok {
@@ -430,7 +433,7 @@ func (f filter) cond(val string) (store.Cond, string) {
 		if err != nil {
 			return store.Cond{}, "must be true or false"
 		}
-		return store.Cond{Field: f.field, Value: b}, ""
+		return f.whereBool(b), ""
 	case filterID:
 		if !idPattern.MatchString(val) {
 			return store.Cond{}, "must be a record id (24 hexadecimal characters)"
@@ -444,7 +447,7 @@ func (f filter) cond(val string) (store.Cond, string) {
 			return store.Cond{}, "is not a known code; see /api/v1/taxonomy"
 		}
 	}
-	return store.Cond{Field: f.field, Value: val}, ""
+	return f.where(val), ""
 }
 
 // validCode checks a filter value against its code list.

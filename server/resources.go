@@ -24,12 +24,12 @@ func mountResources(rt *routeTable, d Deps, engineSync *optionSync) {
 		return d.casework.EndReferralsTo(ctx, id, "the offer was withdrawn")
 	}
 	s := d.Store
-	helpType := filter{param: "help_type", field: "help_types", doc: "only records offering this help type"}
-	municipality := filter{param: "municipality", field: "area.municipality_code", doc: "CBS municipality code, e.g. GM0363"}
-	active := filter{param: "active", field: "active", kind: filterBool, doc: "only active (true) or inactive (false) records"}
+	helpType := filter{param: "help_type", where: store.HelpType, doc: "only records offering this help type"}
+	municipality := filter{param: "municipality", where: store.AreaMunicipality, doc: "CBS municipality code, e.g. GM0363"}
+	active := filter{param: "active", whereBool: store.Active, kind: filterBool, doc: "only active (true) or inactive (false) records"}
 
 	mount(rt, "volunteer", permVolunteers, permVolunteers, &resource[care.VolunteerFields, *care.VolunteerFields, care.Volunteer]{
-		policy: volunteerPolicy(), locField: "home_location", about: d.cases,
+		policy: volunteerPolicy(s.Volunteers()), locField: "home_location", about: d.cases,
 		path: "volunteers", written: written(engineSync, collVolunteers), records: s.Volunteers(), checker: d.Checker, now: d.Now,
 		build: func(m care.Meta, f care.VolunteerFields, a care.Area, _ *care.Volunteer) care.Volunteer {
 			return care.Volunteer{Meta: m, VolunteerFields: f, Area: a, LocationPrecision: care.CoarsePrecision}
@@ -37,18 +37,18 @@ func mountResources(rt *routeTable, d Deps, engineSync *optionSync) {
 		editable:    care.Volunteer.Editable,
 		afterDelete: withdrawn,
 		filters: []filter{helpType, municipality,
-			{param: "status", field: "status", doc: "active or paused", allowed: []string{"active", "paused"}},
-			{param: "language", field: "languages", doc: "ISO 639-1 code the volunteer speaks"}},
+			{param: "status", where: store.VolunteerStatus, doc: "active or paused", allowed: []string{"active", "paused"}},
+			{param: "language", where: store.Language, doc: "ISO 639-1 code the volunteer speaks"}},
 	})
 	initiatives := &resource[care.InitiativeFields, *care.InitiativeFields, care.Initiative]{
-		policy: optionPolicy(), locField: "service_area",
+		policy: optionPolicy(s.Initiatives().Scope), locField: "service_area",
 		path: "initiatives", written: written(engineSync, collInitiatives), records: s.Initiatives(), checker: d.Checker, now: d.Now,
 		build: func(m care.Meta, f care.InitiativeFields, a care.Area, _ *care.Initiative) care.Initiative {
 			return care.Initiative{Meta: m, InitiativeFields: f, Area: a}
 		},
 		editable:     care.Initiative.Editable,
 		filters:      []filter{helpType, municipality, active},
-		beforeDelete: refusedWhileOwning(s.Activities(), "initiative_id", "initiative"),
+		beforeDelete: refusedWhileOwning(s.Activities().AnyOfInitiative, "initiative"),
 		afterDelete:  withdrawn,
 	}
 	mount(rt, "initiative", permOptionsRead, permOptionsWrite, initiatives)
@@ -56,34 +56,34 @@ func mountResources(rt *routeTable, d Deps, engineSync *optionSync) {
 		summary: "Set an initiative's service area from GeoJSON: a Polygon, a Feature or FeatureCollection holding one, or a Point Feature with properties.radius_m; answers like PATCH",
 		params:  idParam{}, resp: care.Initiative{}, errors: []int{http.StatusBadRequest, http.StatusNotFound, http.StatusPreconditionFailed, http.StatusUnprocessableEntity}})
 	mount(rt, "provision", permOptionsRead, permOptionsWrite, &resource[care.ProvisionFields, *care.ProvisionFields, care.Provision]{
-		policy: optionPolicy(), locField: "location",
+		policy: optionPolicy(s.Provisions().Scope), locField: "location",
 		path: "provisions", written: written(engineSync, collProvisions), records: s.Provisions(), checker: d.Checker, now: d.Now,
 		build: func(m care.Meta, f care.ProvisionFields, a care.Area, _ *care.Provision) care.Provision {
 			return care.Provision{Meta: m, ProvisionFields: f, Area: a}
 		},
 		editable: care.Provision.Editable,
 		filters: []filter{helpType, municipality, active,
-			{param: "target_group", field: "target_groups", doc: "only provisions for this target group"}},
-		beforeDelete: refusedWhileOwning(s.Activities(), "provision_id", "provision"),
+			{param: "target_group", where: store.TargetGroup, doc: "only provisions for this target group"}},
+		beforeDelete: refusedWhileOwning(s.Activities().AnyOfProvision, "provision"),
 		afterDelete:  withdrawn,
 	})
 	mount(rt, "activity", permOptionsRead, permOptionsWrite, &resource[care.ActivityFields, *care.ActivityFields, care.Activity]{
-		policy: optionPolicy(), locField: "place.location",
+		policy: optionPolicy(s.Activities().Scope), locField: "place.location",
 		path: "activities", written: activityWritten(engineSync, d.casework, d.Log), records: s.Activities(), checker: d.Checker, now: d.Now,
 		build: func(m care.Meta, f care.ActivityFields, a care.Area, _ *care.Activity) care.Activity {
 			return care.Activity{Meta: m, ActivityFields: f, Area: a}
 		},
 		editable: care.Activity.Editable,
 		filters: []filter{helpType, municipality, active,
-			{param: "target_group", field: "target_groups", doc: "only activities for this target group"},
-			{param: "provision_id", field: "provision_id", kind: filterID, doc: "only activities of this provision"},
-			{param: "initiative_id", field: "initiative_id", kind: filterID, doc: "only activities of this initiative"}},
+			{param: "target_group", where: store.TargetGroup, doc: "only activities for this target group"},
+			{param: "provision_id", where: store.OfProvision, kind: filterID, doc: "only activities of this provision"},
+			{param: "initiative_id", where: store.OfInitiative, kind: filterID, doc: "only activities of this initiative"}},
 		verify:      ownerExists(s.Provisions(), s.Initiatives()),
 		afterDelete: withdrawn,
 	})
 	mount(rt, "support request", permRequests, permRequests, &resource[care.RequestFields, *care.RequestFields, care.Request]{
-		policy: requestPolicy(), locField: "location", cases: d.cases,
-		path: "requests", records: timedRequests{s.Requests(), newLifecycle(d)}, checker: d.Checker, now: d.Now,
+		policy: requestPolicy(s.Requests()), locField: "location", cases: d.cases,
+		path: "requests", records: timedRequests{s.Requests().Collection, newLifecycle(d)}, checker: d.Checker, now: d.Now,
 		build: func(m care.Meta, f care.RequestFields, a care.Area, prev *care.Request) care.Request {
 			m.Subject = f.ResidentAccount
 			r := care.Request{Meta: m, RequestFields: f, Area: a, LocationPrecision: care.CoarsePrecision, Status: care.ReqOpen, NeedsChangedAt: m.UpdatedAt,
@@ -110,9 +110,9 @@ func mountResources(rt *routeTable, d Deps, engineSync *optionSync) {
 		editable: care.Request.Editable,
 		verify:   residentAccount(d.accounts),
 		filters: []filter{municipality,
-			{param: "need", field: "needs", doc: "only requests with this need (help type)"},
-			{param: "urgency", field: "urgency", doc: "low, normal, high or crisis"},
-			{param: "status", field: "status", doc: "lifecycle status: open, searched, referred, in_progress or closed", allowed: care.RequestStatuses}},
+			{param: "need", where: store.Need, doc: "only requests with this need (help type)"},
+			{param: "urgency", where: store.Urgency, doc: "low, normal, high or crisis"},
+			{param: "status", where: store.RequestStatus, doc: "lifecycle status: open, searched, referred, in_progress or closed", allowed: care.RequestStatuses}},
 	})
 }
 
@@ -157,7 +157,7 @@ func written(engineSync *optionSync, coll string) func(context.Context, string, 
 
 // existence is what reference checks need from a collection.
 type existence interface {
-	Exists(ctx context.Context, where ...store.Cond) (bool, error)
+	Has(ctx context.Context, id string) (bool, error)
 }
 
 // ownerExists checks that an activity's provision or initiative exists, so
@@ -168,7 +168,7 @@ func ownerExists(provisions, initiatives existence) func(context.Context, *care.
 		if id == "" {
 			field, id, coll = "initiative_id", f.InitiativeID, initiatives
 		}
-		ok, err := coll.Exists(ctx, store.Cond{Field: "_id", Value: id})
+		ok, err := coll.Has(ctx, id)
 		if err != nil {
 			return err
 		}
@@ -179,10 +179,11 @@ func ownerExists(provisions, initiatives existence) func(context.Context, *care.
 	}
 }
 
-// refusedWhileOwning refuses to delete an owner that still has activities.
-func refusedWhileOwning(activities existence, field, kind string) func(context.Context, string) error {
+// refusedWhileOwning refuses to delete an owner that still has
+// activities; hasActivities tells whether the owner with id has any.
+func refusedWhileOwning(hasActivities func(ctx context.Context, id string) (bool, error), kind string) func(context.Context, string) error {
 	return func(ctx context.Context, id string) error {
-		ok, err := activities.Exists(ctx, store.Cond{Field: field, Value: id})
+		ok, err := hasActivities(ctx, id)
 		if err != nil {
 			return err
 		}

@@ -48,7 +48,7 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	areasDone := make(chan struct{})
 	go func() {
 		defer close(areasDone)
-		n, err := ensureAreas(ctx, st, areas.Units())
+		n, err := st.Areas().Ensure(ctx, areas.Units())
 		if err != nil && ctx.Err() == nil {
 			log.Error("storing the municipalities, districts and neighbourhoods", "err", err)
 		} else if n > 0 {

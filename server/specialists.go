@@ -98,7 +98,7 @@ func (s *specialists) ofRequest(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out, err := s.st.SpecialistsOfRequest(c.UserContext(), req.ID)
+	out, err := s.st.Specialists().OfRequest(c.UserContext(), req.ID)
 	if err != nil {
 		return err
 	}

@@ -16,16 +16,13 @@ import (
 	"github.com/dichtbij/dichtbij/store"
 )
 
-// teamsColl holds the social teams of every municipality.
-const teamsColl = "teams"
-
 // teamCode is the form of a team's code, the value of an account's team.
 var teamCode = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,63}$`)
 
 // teams serves the social teams of a municipality: an admin keeps them
 // and the districts each covers; workers and coordinators read them.
 type teams struct {
-	coll     *store.Collection[care.Team]
+	coll     store.Teams
 	checker  *care.Checker
 	accounts *auth.Accounts
 	now      func() time.Time
@@ -36,7 +33,7 @@ type teamParam struct {
 }
 
 func newTeams(d Deps, accounts *auth.Accounts) *teams {
-	return &teams{coll: store.NewCollection[care.Team](d.Store, teamsColl), checker: d.Checker, accounts: accounts, now: d.Now}
+	return &teams{coll: d.Store.Teams(), checker: d.Checker, accounts: accounts, now: d.Now}
 }
 
 func mountTeams(rt *routeTable, t *teams) {
@@ -55,7 +52,7 @@ func teamID(municipality, code string) string { return municipality + ":" + code
 
 // ofMunicipality returns the teams of one municipality by code.
 func (t *teams) ofMunicipality(ctx context.Context, municipality string) ([]care.Team, error) {
-	ts, err := t.coll.All(ctx, store.Cond{Field: "municipality", Value: municipality})
+	ts, err := t.coll.OfMunicipality(ctx, municipality)
 	if err != nil {
 		return nil, err
 	}

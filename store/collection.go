@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
@@ -28,70 +30,20 @@ func collection[T Record](s *Store, name string) *Collection[T] {
 	return &Collection[T]{name: name, c: s.db.Collection(name), s: s}
 }
 
-// NewCollection returns the collection name holding records of type T,
-// for packages that keep records of their own (accounts, the access log)
-// without the store importing them.
-func NewCollection[T Record](s *Store, name string) *Collection[T] {
-	return collection[T](s, name)
-}
-
 // Names of the collections, also used in index definitions.
 const (
-	volunteersName  = "volunteers"
-	initiativesName = "initiatives"
-	provisionsName  = "provisions"
-	activitiesName  = "activities"
-	requestsName    = "requests"
-	searchesName    = "searches"
-	referralsName   = "referrals"
-	auditName       = "referral_transitions"
-	specialistsName = "specialist_referrals"
+	volunteersName    = "volunteers"
+	initiativesName   = "initiatives"
+	provisionsName    = "provisions"
+	activitiesName    = "activities"
+	requestsName      = "requests"
+	searchesName      = "searches"
+	referralsName     = "referrals"
+	auditName         = "referral_transitions"
+	specialistsName   = "specialist_referrals"
+	notificationsName = "notifications"
+	teamsName         = "teams"
 )
-
-// Volunteers returns the volunteers collection.
-func (s *Store) Volunteers() *Collection[care.Volunteer] {
-	return collection[care.Volunteer](s, volunteersName)
-}
-
-// Initiatives returns the citizen initiatives collection.
-func (s *Store) Initiatives() *Collection[care.Initiative] {
-	return collection[care.Initiative](s, initiativesName)
-}
-
-// Provisions returns the provisions collection.
-func (s *Store) Provisions() *Collection[care.Provision] {
-	return collection[care.Provision](s, provisionsName)
-}
-
-// Activities returns the activities collection.
-func (s *Store) Activities() *Collection[care.Activity] {
-	return collection[care.Activity](s, activitiesName)
-}
-
-// Requests returns the support requests collection.
-func (s *Store) Requests() *Collection[care.Request] {
-	return collection[care.Request](s, requestsName)
-}
-
-// Searches returns the recorded zero-line searches.
-func (s *Store) Searches() *Collection[care.Search] {
-	return collection[care.Search](s, searchesName)
-}
-
-// Referrals returns the referrals of requests' needs to options.
-func (s *Store) Referrals() *Collection[care.Referral] {
-	return collection[care.Referral](s, referralsName)
-}
-
-// Transitions returns the append-only audit log of referral state changes.
-func (s *Store) Transitions() *Collection[care.Transition] {
-	return collection[care.Transition](s, auditName)
-}
-
-// Specialists returns the referrals to specialist care.
-func (s *Store) Specialists() *Collection[care.Specialist] {
-	return collection[care.Specialist](s, specialistsName)
-}
 
 // Name returns the collection's name, e.g. "volunteers".
 func (c *Collection[T]) Name() string { return c.name }
@@ -122,6 +74,9 @@ func (c *Collection[T]) Get(ctx context.Context, id string) (T, error) {
 	return rec, nil
 }
 
+// atVersion finds a record of any collection by id and version.
+var atVersion = newQuery(anyCollection, "Collection.Replace", "_id", "version")
+
 // Replace overwrites the record with rec's id if it is still at version
 // prev; otherwise it returns ErrConflict (changed meanwhile) or ErrNotFound.
 // The version check guards against lost updates between two editors. On
@@ -130,7 +85,7 @@ func (c *Collection[T]) Get(ctx context.Context, id string) (T, error) {
 // never be oversold relies on it.
 func (c *Collection[T]) Replace(ctx context.Context, prev int64, rec T) error {
 	id := rec.Header().ID
-	res, err := c.c.ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: prev}}, rec)
+	res, err := c.c.ReplaceOne(ctx, atVersion.filter(id, prev), rec)
 	if err != nil {
 		return fmt.Errorf("store: replace %s %s: %w", c.name, id, err)
 	}
@@ -160,6 +115,11 @@ func (c *Collection[T]) Delete(ctx context.Context, id string) error {
 // Cond is an equality condition on one field. Value must be a string, bool
 // or number: as a plain value it can never act as a query operator, even
 // when a string looks like "$gt".
+//
+// Other packages take their conditions from the store: a list's scope
+// (records.go) and the filters of a query string (filters.go). A Cond
+// written elsewhere spells a field name outside the store, in a query no
+// index of indexes.go is known to serve; a named finder is the way.
 type Cond struct {
 	Field string
 	Value any
@@ -180,14 +140,9 @@ func (c *Collection[T]) List(ctx context.Context, q Query) ([]T, bool, error) {
 	if q.Limit < 1 || q.Limit > 1000 {
 		return nil, false, fmt.Errorf("store: list %s: limit %d out of range 1-1000", c.name, q.Limit)
 	}
-	filter := bson.D{}
-	for _, w := range q.Where {
-		switch w.Value.(type) {
-		case string, bool, int, int64, float64:
-		default:
-			return nil, false, fmt.Errorf("store: list %s: condition on %s has unsupported type %T", c.name, w.Field, w.Value)
-		}
-		filter = append(filter, bson.E{Key: w.Field, Value: w.Value})
+	filter, err := c.filter("list", q.Where)
+	if err != nil {
+		return nil, false, err
 	}
 	if q.After != "" {
 		filter = append(filter, bson.E{Key: "_id", Value: bson.D{{Key: "$gt", Value: q.After}}})
@@ -208,11 +163,35 @@ func (c *Collection[T]) List(ctx context.Context, q Query) ([]T, bool, error) {
 	return out, more, nil
 }
 
-// Exists reports whether a record with the given field value exists.
-func (c *Collection[T]) Exists(ctx context.Context, where ...Cond) (bool, error) {
+// filter turns conditions into a filter document, refusing values that
+// are not plain.
+func (c *Collection[T]) filter(op string, where []Cond) (bson.D, error) {
 	filter := bson.D{}
 	for _, w := range where {
+		switch w.Value.(type) {
+		case string, bool, int, int64, float64:
+		default:
+			return nil, fmt.Errorf("store: %s %s: condition on %s has unsupported type %T", op, c.name, w.Field, w.Value)
+		}
 		filter = append(filter, bson.E{Key: w.Field, Value: w.Value})
+	}
+	return filter, nil
+}
+
+// Has reports whether a record with the given id exists.
+func (c *Collection[T]) Has(ctx context.Context, id string) (bool, error) {
+	n, err := c.c.CountDocuments(ctx, bson.D{{Key: "_id", Value: id}}, options.Count().SetLimit(1))
+	if err != nil {
+		return false, fmt.Errorf("store: count %s %s: %w", c.name, id, err)
+	}
+	return n > 0, nil
+}
+
+// any reports whether a record matching where exists.
+func (c *Collection[T]) any(ctx context.Context, where []Cond) (bool, error) {
+	filter, err := c.filter("count", where)
+	if err != nil {
+		return false, err
 	}
 	n, err := c.c.CountDocuments(ctx, filter, options.Count().SetLimit(1))
 	if err != nil {
@@ -221,23 +200,29 @@ func (c *Collection[T]) Exists(ctx context.Context, where ...Cond) (bool, error)
 	return n > 0, nil
 }
 
-// All returns every record matching where, in _id order, reading a page
-// of 1000 at a time. Use it where the matches are known to be few (one
-// account's records); it holds them all in memory.
+// All returns every record matching where, in _id order. Use it where
+// the matches are known to be few (one account's records, one request's
+// referrals); it holds them all in memory. It reads them with one query
+// and sorts them here, so an index on the conditions' fields serves it
+// without an order of its own.
 func (c *Collection[T]) All(ctx context.Context, where ...Cond) ([]T, error) {
-	var out []T
-	q := Query{Where: where, Limit: 1000}
-	for {
-		page, more, err := c.List(ctx, q)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, page...)
-		if !more || len(page) == 0 {
-			return out, nil
-		}
-		q.After = page[len(page)-1].Header().ID
+	filter, err := c.filter("list", where)
+	if err != nil {
+		return nil, err
 	}
+	cur, err := c.c.Find(ctx, filter, options.Find().SetBatchSize(1000))
+	if err != nil {
+		return nil, fmt.Errorf("store: list %s: %w", c.name, err)
+	}
+	var out []T
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, fmt.Errorf("store: list %s: decode: %w", c.name, err)
+	}
+	if len(out) == 0 {
+		return nil, nil
+	}
+	slices.SortFunc(out, func(a, b T) int { return strings.Compare(a.Header().ID, b.Header().ID) })
+	return out, nil
 }
 
 // Each streams every record of the collection to fn in one pass, in _id

@@ -29,9 +29,9 @@ import (
 // record never got there (the writer crashed or failed between the two)
 // is dropped by Recover after a grace period.
 const (
-	outboxName  = "outbox"
-	eventsName  = "events"
-	cursorsName = "event_cursors"
+	eventOutboxName = "event_outbox"
+	eventsName      = "events"
+	cursorsName     = "event_cursors"
 )
 
 // OutboxEntry is the events of one write of one record.
@@ -47,23 +47,41 @@ type OutboxEntry struct {
 	Relayed bool `bson:"relayed"`
 }
 
+// The outbox's queries; an index in indexes.go serves each.
+var (
+	outboxPending       = newQuery(eventOutboxName, "EventOutbox.Pending", "relayed").sortedBy("at")
+	outboxRelayedBefore = newQuery(eventOutboxName, "EventOutbox.SweepRelayed", "relayed").rangeOn("at")
+)
+
+// relayedDoc and cursorDoc are the fields the outbox and the cursors set.
+type (
+	relayedDoc struct {
+		Relayed bool `bson:"relayed"`
+	}
+	cursorDoc struct {
+		Seq int64 `bson:"seq"`
+	}
+)
+
 // OutboxID names the entry of a record version.
 func OutboxID(collection, recordID string, version int64) string {
 	return fmt.Sprintf("%s:%s@%d", collection, recordID, version)
 }
 
-// Outbox holds the events of writes until they are in the event log.
-type Outbox struct {
+// EventOutbox holds the events of writes until they are in the event log.
+type EventOutbox struct {
 	s *Store
 	c *mongo.Collection
 }
 
-// Outbox returns the outbox.
-func (s *Store) Outbox() *Outbox { return &Outbox{s: s, c: s.db.Collection(outboxName)} }
+// EventOutbox returns the outbox of the domain's events.
+func (s *Store) EventOutbox() *EventOutbox {
+	return &EventOutbox{s: s, c: s.db.Collection(eventOutboxName)}
+}
 
 // Claim inserts e before its write; ErrConflict means another writer
 // claimed the same record version.
-func (o *Outbox) Claim(ctx context.Context, e OutboxEntry) error {
+func (o *EventOutbox) Claim(ctx context.Context, e OutboxEntry) error {
 	if e.ID == "" {
 		e.ID = OutboxID(e.Collection, e.RecordID, e.Version)
 	}
@@ -78,7 +96,7 @@ func (o *Outbox) Claim(ctx context.Context, e OutboxEntry) error {
 }
 
 // Drop removes an entry whose write did not happen.
-func (o *Outbox) Drop(ctx context.Context, id string) error {
+func (o *EventOutbox) Drop(ctx context.Context, id string) error {
 	if _, err := o.c.DeleteOne(ctx, bson.D{{Key: "_id", Value: id}}); err != nil {
 		return fmt.Errorf("store: outbox drop %s: %w", id, err)
 	}
@@ -87,12 +105,12 @@ func (o *Outbox) Drop(ctx context.Context, id string) error {
 
 // MarkRelayed notes that the entries' events are in the log, in one
 // write.
-func (o *Outbox) MarkRelayed(ctx context.Context, ids ...string) error {
+func (o *EventOutbox) MarkRelayed(ctx context.Context, ids ...string) error {
 	if len(ids) == 0 {
 		return nil
 	}
 	_, err := o.c.UpdateMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "relayed", Value: true}}}})
+		bson.D{{Key: "$set", Value: relayedDoc{Relayed: true}}})
 	if err != nil {
 		return fmt.Errorf("store: outbox relayed %d entries: %w", len(ids), err)
 	}
@@ -100,8 +118,8 @@ func (o *Outbox) MarkRelayed(ctx context.Context, ids ...string) error {
 }
 
 // Pending returns the entries not relayed yet, oldest first.
-func (o *Outbox) Pending(ctx context.Context) ([]OutboxEntry, error) {
-	cur, err := o.c.Find(ctx, bson.D{{Key: "relayed", Value: false}}, options.Find().SetSort(bson.D{{Key: "at", Value: 1}}))
+func (o *EventOutbox) Pending(ctx context.Context) ([]OutboxEntry, error) {
+	cur, err := o.c.Find(ctx, outboxPending.filter(false), options.Find().SetSort(outboxPending.order()))
 	if err != nil {
 		return nil, fmt.Errorf("store: outbox pending: %w", err)
 	}
@@ -114,8 +132,8 @@ func (o *Outbox) Pending(ctx context.Context) ([]OutboxEntry, error) {
 
 // SweepRelayed deletes relayed entries older than cutoff: by then no
 // writer still holds a read of the version they claimed.
-func (o *Outbox) SweepRelayed(ctx context.Context, cutoff time.Time) (int64, error) {
-	res, err := o.c.DeleteMany(ctx, bson.D{{Key: "relayed", Value: true}, {Key: "at", Value: bson.D{{Key: "$lt", Value: cutoff}}}})
+func (o *EventOutbox) SweepRelayed(ctx context.Context, cutoff time.Time) (int64, error) {
+	res, err := o.c.DeleteMany(ctx, outboxRelayedBefore.filterRange([]any{true}, bson.D{{Key: "$lt", Value: cutoff}}))
 	if err != nil {
 		return 0, fmt.Errorf("store: outbox sweep: %w", err)
 	}
@@ -124,12 +142,11 @@ func (o *Outbox) SweepRelayed(ctx context.Context, cutoff time.Time) (int64, err
 
 // RecordVersion returns the version of record id in collection, and
 // false when there is no such record.
-func (o *Outbox) RecordVersion(ctx context.Context, collection, id string) (int64, bool, error) {
+func (o *EventOutbox) RecordVersion(ctx context.Context, collection, id string) (int64, bool, error) {
 	var doc struct {
 		Version int64 `bson:"version"`
 	}
-	err := o.s.db.Collection(collection).FindOne(ctx, bson.D{{Key: "_id", Value: id}},
-		options.FindOne().SetProjection(bson.D{{Key: "version", Value: 1}})).Decode(&doc)
+	err := o.s.db.Collection(collection).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&doc)
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return 0, false, nil
 	}
@@ -231,7 +248,7 @@ func (s *Store) Cursor(ctx context.Context, name string) (int64, error) {
 // SetCursor stores where subscriber name stopped.
 func (s *Store) SetCursor(ctx context.Context, name string, seq int64) error {
 	_, err := s.db.Collection(cursorsName).UpdateOne(ctx, bson.D{{Key: "_id", Value: name}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "seq", Value: seq}}}}, options.Update().SetUpsert(true))
+		bson.D{{Key: "$set", Value: cursorDoc{Seq: seq}}}, options.Update().SetUpsert(true))
 	if err != nil {
 		return fmt.Errorf("store: cursor %s: %w", name, err)
 	}

@@ -24,6 +24,11 @@ type Locks struct {
 // Locks returns the lock claims.
 func (s *Store) Locks() *Locks { return &Locks{c: s.db.Collection(locksName)} }
 
+var (
+	lockOfHolder = newQuery(locksName, "Locks.Drop", "_id", "holder")
+	locksTaken   = newQuery(locksName, "Locks.Sweep").rangeOn("taken")
+)
+
 type lock struct {
 	ID     string    `bson:"_id"`
 	Holder string    `bson:"holder"`
@@ -45,7 +50,7 @@ func (l *Locks) Take(ctx context.Context, name, holder string, at time.Time) err
 // Drop gives name up again if holder has it: for a writer that took it
 // and then did not write.
 func (l *Locks) Drop(ctx context.Context, name, holder string) error {
-	if _, err := l.c.DeleteOne(ctx, bson.D{{Key: "_id", Value: name}, {Key: "holder", Value: holder}}); err != nil {
+	if _, err := l.c.DeleteOne(ctx, lockOfHolder.filter(name, holder)); err != nil {
 		return fmt.Errorf("store: unlock %s: %w", name, err)
 	}
 	return nil
@@ -57,7 +62,7 @@ func (l *Locks) Drop(ctx context.Context, name, holder string) error {
 // a stale writer out, and the version check of Replace does that too.
 // So claims older than any request's time limit can go.
 func (l *Locks) Sweep(ctx context.Context, cutoff time.Time) (int64, error) {
-	res, err := l.c.DeleteMany(ctx, bson.D{{Key: "taken", Value: bson.D{{Key: "$lt", Value: cutoff.UTC()}}}})
+	res, err := l.c.DeleteMany(ctx, locksTaken.filterRange(nil, bson.D{{Key: "$lt", Value: cutoff.UTC()}}))
 	if err != nil {
 		return 0, fmt.Errorf("store: sweep locks: %w", err)
 	}

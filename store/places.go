@@ -45,6 +45,11 @@ type Places struct {
 // Places returns the place claims.
 func (s *Store) Places() *Places { return &Places{c: s.db.Collection(placesName)} }
 
+var (
+	placeOfHolder  = newQuery(placesName, "Places.Release", "_id", "holder")
+	placesOfOption = newQuery(placesName, "Places.Counts", "option")
+)
+
 func placeID(pool string, n int) string { return fmt.Sprintf("%s#%d", pool, n) }
 
 // Claim takes the lowest free place of pool (1..capacity) for holder and
@@ -66,7 +71,7 @@ func (p *Places) Claim(ctx context.Context, pool string, capacity int, holder st
 // Release frees place n of pool if holder has it, and reports whether it
 // did. Only the holder releases its place, so no two releases race.
 func (p *Places) Release(ctx context.Context, pool string, n int, holder string) (bool, error) {
-	res, err := p.c.DeleteOne(ctx, bson.D{{Key: "_id", Value: placeID(pool, n)}, {Key: "holder", Value: holder}})
+	res, err := p.c.DeleteOne(ctx, placeOfHolder.filter(placeID(pool, n), holder))
 	if err != nil {
 		return false, fmt.Errorf("store: release %s: %w", placeID(pool, n), err)
 	}
@@ -97,7 +102,7 @@ func (p *Places) Taken(ctx context.Context, pool string, capacity int) ([]Place,
 func (p *Places) Counts(ctx context.Context, option string) (map[string]int, error) {
 	filter := bson.D{}
 	if option != "" {
-		filter = bson.D{{Key: "option", Value: option}}
+		filter = placesOfOption.filter(option)
 	}
 	cur, err := p.c.Find(ctx, filter)
 	if err != nil {

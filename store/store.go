@@ -101,7 +101,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		}
 		s.backend, s.uri, s.stop = BackendEmbedded, uri, stop
 	}
-	co := options.Client().ApplyURI(s.uri).SetTimeout(30 * time.Second).SetAppName("dichtbij")
+	co := options.Client().ApplyURI(s.uri).SetTimeout(30 * time.Second).SetAppName("dichtbij").SetRegistry(registry)
 	if s.backend == BackendEmbedded {
 		// SQLite has one writer at a time; hundreds of connections writing
 		// at once only spin in its busy handler until some give up with

@@ -1,6 +1,8 @@
 // Package storetest runs one embedded store for a package's tests and
 // hands each test a database of its own on it: starting the store costs
-// about a second, a database nothing.
+// about a second, a database nothing. Collection gives a test the raw
+// documents of a collection, to look at what was stored or tamper with
+// it, without the driver outside the store.
 package storetest
 
 import (
