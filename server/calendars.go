@@ -14,7 +14,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/dichtbij/dichtbij/accesslog"
 	"github.com/dichtbij/dichtbij/auth"
 	"github.com/dichtbij/dichtbij/care"
 	"github.com/dichtbij/dichtbij/ical"
@@ -239,14 +238,11 @@ func (cs *calendars) personal(c *fiber.Ctx) error {
 // addReferral adds one referral with what its owner may see of it.
 func (cs *calendars) addReferral(c *fiber.Ctx, f *ical.Feed, ref care.Referral, portal string) error {
 	ctx := c.UserContext()
-	req, err := cs.st.Requests().Get(ctx, ref.RequestID)
+	req, err := cs.cases.behind(c, ref)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil // erased meanwhile: nothing to show
 	}
 	if err != nil {
-		return err
-	}
-	if err := cs.cases.logged(c, accesslog.ActionRead, "", req.Meta); err != nil {
 		return err
 	}
 	// ownerMinimal is the one place that decides what an owner sees.

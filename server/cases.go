@@ -75,6 +75,11 @@ func (cs *cases) check(c *fiber.Ctx, m care.Meta) (reason string, err error) {
 	return "", newProblem(fiber.StatusNotFound, "not-found", "no support request with id "+m.ID)
 }
 
+// The ways to a support request's personal data are the methods of
+// cases: each reads and writes the access-log entry (NEN 7513) in one
+// call, so no handler can read a request and forget the trace.
+// TestRequestsHaveOneAccessor keeps other code from reading requests.
+
 // open loads request id for the caller of c, checks access and logs
 // action; a request the caller may not see is a plain 404.
 func (cs *cases) open(c *fiber.Ctx, id, action string) (care.Request, error) {
@@ -83,6 +88,31 @@ func (cs *cases) open(c *fiber.Ctx, id, action string) (care.Request, error) {
 		return req, err
 	}
 	return req, cs.admit(c, req.Meta, action)
+}
+
+// behind reads the request behind a referral for the owner of the
+// referral's option, whom the caller's route checked, and logs the read.
+func (cs *cases) behind(c *fiber.Ctx, ref care.Referral) (care.Request, error) {
+	req, err := cs.st.Requests().Get(c.UserContext(), ref.RequestID)
+	if err != nil {
+		return req, err
+	}
+	return req, cs.logged(c, accesslog.ActionRead, "", req.Meta)
+}
+
+// household reads the requests of household id that the caller's team
+// keeps, and logs each read.
+func (cs *cases) household(c *fiber.Ctx, id string) ([]care.Request, error) {
+	a := actorOf(c.UserContext())
+	reqs, err := cs.st.Requests().OfHousehold(c.UserContext(), a.Municipality, a.Team, id)
+	if err != nil {
+		return nil, err
+	}
+	metas := make([]care.Meta, len(reqs))
+	for i, r := range reqs {
+		metas[i] = r.Meta
+	}
+	return reqs, cs.logged(c, accesslog.ActionRead, "", metas...)
 }
 
 // openPart loads a record that belongs to a request (a referral, a

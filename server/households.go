@@ -6,7 +6,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/dichtbij/dichtbij/accesslog"
 	"github.com/dichtbij/dichtbij/care"
 	"github.com/dichtbij/dichtbij/store"
 )
@@ -79,16 +78,8 @@ func (h *households) plan(c *fiber.Ctx) error {
 	}
 	ctx := c.UserContext()
 	// Only the team's own requests: a household's plan is one team's.
-	a := actorOf(ctx)
-	reqs, err := h.st.Requests().OfHousehold(ctx, a.Municipality, a.Team, id)
+	reqs, err := h.cases.household(c, id)
 	if err != nil {
-		return err
-	}
-	metas := make([]care.Meta, len(reqs))
-	for i, r := range reqs {
-		metas[i] = r.Meta
-	}
-	if err := h.cases.logged(c, accesslog.ActionRead, "", metas...); err != nil {
 		return err
 	}
 	if len(reqs) == 0 {

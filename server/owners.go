@@ -6,7 +6,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/dichtbij/dichtbij/accesslog"
 	"github.com/dichtbij/dichtbij/care"
 )
 
@@ -65,15 +64,11 @@ func ownerMinimal(ref care.Referral, req care.Request, notes []care.Notification
 // ownerRead reads what the owner's view of ref needs, logging the read
 // of the request's data in the access log.
 func (r *referrals) ownerRead(c *fiber.Ctx, ref care.Referral) (OwnerReferral, error) {
-	ctx := c.UserContext()
-	req, err := r.st.Requests().Get(ctx, ref.RequestID)
+	req, err := r.cases.behind(c, ref)
 	if err != nil {
 		return OwnerReferral{}, err
 	}
-	if err := r.cases.logged(c, accesslog.ActionRead, "", req.Meta); err != nil {
-		return OwnerReferral{}, err
-	}
-	notes, err := r.cw.Notifications(ctx, ref.ID)
+	notes, err := r.cw.Notifications(c.UserContext(), ref.ID)
 	if err != nil {
 		return OwnerReferral{}, err
 	}
