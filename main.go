@@ -19,6 +19,7 @@ import (
 	"time"
 	_ "time/tzdata" // activity schedules name IANA zones; do not depend on the host's
 
+	"github.com/dichtbij/dichtbij/app"
 	"github.com/dichtbij/dichtbij/config"
 	"github.com/dichtbij/dichtbij/hsds"
 	"github.com/dichtbij/dichtbij/server"
@@ -47,7 +48,7 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer stop()
-	if err := server.Run(ctx, cfg, newLogger(cfg.LogLevel)); err != nil {
+	if err := app.Run(ctx, cfg, newLogger(cfg.LogLevel)); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}

@@ -17,3 +17,7 @@ type Team struct {
 	Code       string `json:"code" bson:"code"`
 	TeamFields `bson:",inline"`
 }
+
+// TeamID is the record id of team code of municipality: one team of a
+// code per municipality.
+func TeamID(municipality, code string) string { return municipality + ":" + code }

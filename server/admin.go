@@ -10,6 +10,7 @@ import (
 	"github.com/dichtbij/dichtbij/auth"
 	"github.com/dichtbij/dichtbij/care"
 	"github.com/dichtbij/dichtbij/config"
+	"github.com/dichtbij/dichtbij/follow"
 	"github.com/dichtbij/dichtbij/geo"
 	"github.com/dichtbij/dichtbij/hsds"
 	"github.com/dichtbij/dichtbij/matching"
@@ -83,7 +84,7 @@ func ImportHSDS(ctx context.Context, cfg config.Config, log *slog.Logger, munici
 		if err != nil {
 			return err
 		}
-		im := &importer{st: st, checker: care.NewChecker(bounds, areas), engine: newOptionSync(eng, st, log, time.Now), now: time.Now, progress: progress}
+		im := &importer{st: st, checker: care.NewChecker(bounds, areas), engine: follow.New(eng, st, log, time.Now), now: time.Now, progress: progress}
 		rep, err = im.apply(ctx, municipality, rows, dryRun)
 		return err
 	})

@@ -25,6 +25,7 @@ import (
 	"github.com/dichtbij/dichtbij/auth"
 	"github.com/dichtbij/dichtbij/care"
 	"github.com/dichtbij/dichtbij/casework"
+	"github.com/dichtbij/dichtbij/follow"
 	"github.com/dichtbij/dichtbij/frontend"
 	"github.com/dichtbij/dichtbij/geo"
 	"github.com/dichtbij/dichtbij/matching"
@@ -206,10 +207,10 @@ func NewApp(d Deps) (*App, error) {
 	if d.Indicators == nil {
 		d.Indicators = monitor.NewIndex()
 	}
-	engineSync := newOptionSync(d.Engine, d.Store, d.Log, d.Now).withIndicators(d.Indicators)
+	engineSync := follow.New(d.Engine, d.Store, d.Log, d.Now).WithIndicators(d.Indicators)
 	if !d.Indicators.Loaded() && !d.IndicatorsLoadedElsewhere {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		err := engineSync.indicators.load(ctx)
+		err := engineSync.Indicators().Load(ctx)
 		cancel()
 		if err != nil {
 			return nil, err
@@ -219,8 +220,8 @@ func NewApp(d Deps) (*App, error) {
 	// paths (workflow, expiry, retention, erasure); the store tells the
 	// indicators of each.
 	d.Store.SetWriteHook(func(ctx context.Context, coll, id string, rec any) {
-		if followed(coll) {
-			engineSync.recorded(ctx, coll, id, rec)
+		if follow.Followed(coll) {
+			engineSync.Recorded(ctx, coll, id, rec)
 		}
 	})
 	bus := casework.NewBus(d.Store, d.Log, d.Now)

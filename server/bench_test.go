@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/dichtbij/dichtbij/auth"
+	"github.com/dichtbij/dichtbij/demo"
+	"github.com/dichtbij/dichtbij/follow"
 	"github.com/dichtbij/dichtbij/monitor"
 )
 
@@ -63,7 +65,7 @@ func BenchmarkIndicatorsStoreVersusFacts(b *testing.B) {
 	e := newTestEnvWith(b, nil)
 	ctx := context.Background()
 	areas, _ := testAreas(b)
-	if err := loadDemo(ctx, e.store, areas, "GM0344", 5000, quietLogger()); err != nil {
+	if err := demo.Load(ctx, e.store, areas, "GM0344", 5000, quietLogger()); err != nil {
 		b.Fatal(err)
 	}
 	now := time.Now()
@@ -72,7 +74,7 @@ func BenchmarkIndicatorsStoreVersusFacts(b *testing.B) {
 		TargetDays: 7, Now: now}
 	load := func() *monitor.Index {
 		idx := monitor.NewIndex()
-		if err := newMonitorSync(idx, e.store, quietLogger(), time.Now).load(ctx); err != nil {
+		if err := follow.NewIndicators(idx, e.store, quietLogger(), time.Now).Load(ctx); err != nil {
 			b.Fatal(err)
 		}
 		return idx

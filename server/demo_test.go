@@ -12,6 +12,8 @@ import (
 
 	"github.com/dichtbij/dichtbij/care"
 	"github.com/dichtbij/dichtbij/casework"
+	"github.com/dichtbij/dichtbij/demo"
+	"github.com/dichtbij/dichtbij/follow"
 	"github.com/dichtbij/dichtbij/monitor"
 	"github.com/dichtbij/dichtbij/store"
 )
@@ -23,7 +25,7 @@ func TestDemoMakesItsTeam(t *testing.T) {
 	st := shared.Open(t, shared.DBName(t))
 	areas, _ := testAreas(t)
 	ctx := context.Background()
-	if err := loadDemo(ctx, st, areas, "GM0344", 100, quietLogger()); err != nil {
+	if err := demo.Load(ctx, st, areas, "GM0344", 100, quietLogger()); err != nil {
 		t.Fatal(err)
 	}
 	reqs, err := st.Requests().All(ctx, store.Cond{Field: "municipality", Value: "GM0344"})
@@ -50,22 +52,22 @@ func TestDemoIsALivingYear(t *testing.T) {
 	ctx := context.Background()
 	var logged bytes.Buffer
 	log := slog.New(slog.NewJSONHandler(&logged, nil))
-	if err := loadDemo(ctx, e.store, areas, "GM0344", 400, log); err != nil {
+	if err := demo.Load(ctx, e.store, areas, "GM0344", 400, log); err != nil {
 		t.Fatal(err)
 	}
 	reqs, err := e.store.Requests().All(ctx, store.Cond{Field: "municipality", Value: "GM0344"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(reqs) != demoRequests(400) {
-		t.Fatalf("%d demo requests; want %d", len(reqs), demoRequests(400))
+	if len(reqs) != demo.Requests(400) {
+		t.Fatalf("%d demo requests; want %d", len(reqs), demo.Requests(400))
 	}
 	now := time.Now().UTC()
 	months := map[string]bool{}
 	closed := 0
 	for _, r := range reqs {
 		months[r.CreatedAt.Format("2006-01")] = true
-		if r.CreatedAt.Before(now.AddDate(0, -12, -1)) || r.CreatedAt.After(now) || r.Team != demoTeam {
+		if r.CreatedAt.Before(now.AddDate(0, -12, -1)) || r.CreatedAt.After(now) || r.Team != demo.Team {
 			t.Fatalf("request %s created %v in team %q; want within the last 12 months, team demo", r.ID, r.CreatedAt, r.Team)
 		}
 		if r.Status == care.ReqClosed {
@@ -126,7 +128,7 @@ func TestDemoIsALivingYear(t *testing.T) {
 	// The year fills a coordinator's dashboard: every indicator group
 	// has figures, in most districts.
 	idx := monitor.NewIndex()
-	if err := newMonitorSync(idx, e.store, quietLogger(), time.Now).load(ctx); err != nil {
+	if err := follow.NewIndicators(idx, e.store, quietLogger(), time.Now).Load(ctx); err != nil {
 		t.Fatal(err)
 	}
 	m := monitor.MonthIndex(now)
@@ -150,7 +152,7 @@ func TestDemoIsALivingYear(t *testing.T) {
 	}
 
 	// Loading again adds nothing.
-	if err := loadDemo(ctx, e.store, areas, "GM0344", 400, quietLogger()); err != nil {
+	if err := demo.Load(ctx, e.store, areas, "GM0344", 400, quietLogger()); err != nil {
 		t.Fatal(err)
 	}
 	if again, _ := e.store.Requests().All(ctx); len(again) != len(reqs) {
@@ -172,25 +174,25 @@ func TestDemoIsALivingYear(t *testing.T) {
 		t.Fatalf("no \"demo accounts\" entry in the log:\n%s", logged.String())
 	}
 	password, _ := entry["password"].(string)
-	for _, a := range demoAccounts {
-		if entry[a.role] != a.email {
-			t.Errorf("log names %v for %s; want %s", entry[a.role], a.role, a.email)
+	for _, a := range demo.Accounts {
+		if entry[a.Role] != a.Email {
+			t.Errorf("log names %v for %s; want %s", entry[a.Role], a.Role, a.Email)
 		}
 		b := newBrowser(e)
 		b.do(http.MethodGet, "/api/v1/session", "", false)
-		body, _ := json.Marshal(map[string]string{"email": a.email, "password": password})
+		body, _ := json.Marshal(map[string]string{"email": a.Email, "password": password})
 		if r := b.do(http.MethodPost, "/api/v1/session", string(body), true); r.status != http.StatusOK {
-			t.Fatalf("sign in as %s = %d %s", a.email, r.status, r.body)
+			t.Fatalf("sign in as %s = %d %s", a.Email, r.status, r.body)
 		}
 		r := b.do(http.MethodGet, "/api/v1/me", "", false)
 		var me struct {
 			Role, Municipality, Team string
 		}
 		r.json(t, &me)
-		if r.status != http.StatusOK || me.Role != a.role || me.Municipality != "GM0344" || me.Team != a.team {
-			t.Errorf("%s: /me = %d %+v", a.email, r.status, me)
+		if r.status != http.StatusOK || me.Role != a.Role || me.Municipality != "GM0344" || me.Team != a.Team {
+			t.Errorf("%s: /me = %d %+v", a.Email, r.status, me)
 		}
-		if a.role != "social_worker" {
+		if a.Role != "social_worker" {
 			continue
 		}
 		// The social worker sees the demo's requests and their referrals.

@@ -13,6 +13,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/dichtbij/dichtbij/care"
+	"github.com/dichtbij/dichtbij/follow"
 	"github.com/dichtbij/dichtbij/hsds"
 	"github.com/dichtbij/dichtbij/store"
 )
@@ -21,7 +22,7 @@ import (
 type importer struct {
 	st      *store.Store
 	checker *care.Checker
-	engine  *optionSync
+	engine  *follow.Sync
 	now     func() time.Time
 	// progress, when set, hears after each row how far the import is.
 	progress func(done, total int)
@@ -172,7 +173,7 @@ func (im *importer) one(ctx context.Context, municipality string, row hsds.Row, 
 		if err := im.st.Provisions().Insert(ctx, rec); err != nil {
 			return "", "", nil, err
 		}
-		im.engine.written(ctx, collProvisions, id, false)
+		im.engine.Written(ctx, collProvisions, id, false)
 		return "create", id, nil, nil
 	case err != nil:
 		return "", "", nil, err
@@ -188,6 +189,6 @@ func (im *importer) one(ctx context.Context, municipality string, row hsds.Row, 
 	if err := im.st.Provisions().Replace(ctx, cur.Version, next); err != nil {
 		return "", "", nil, err
 	}
-	im.engine.written(ctx, collProvisions, id, false)
+	im.engine.Written(ctx, collProvisions, id, false)
 	return "update", id, nil, nil
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/dichtbij/dichtbij/care"
+	"github.com/dichtbij/dichtbij/follow"
 	"github.com/dichtbij/dichtbij/matching"
 	"github.com/dichtbij/dichtbij/matching/fromcare"
 	"github.com/dichtbij/dichtbij/monitor"
@@ -111,7 +112,7 @@ func TestIndicatorsFollowTheWorkflow(t *testing.T) {
 
 	// A full recomputation: a fresh index loaded from the store.
 	fresh := monitor.NewIndex()
-	if err := newMonitorSync(fresh, e.store, slog.New(slog.DiscardHandler), func() time.Time { return testNow }).load(context.Background()); err != nil {
+	if err := follow.NewIndicators(fresh, e.store, slog.New(slog.DiscardHandler), func() time.Time { return testNow }).Load(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	for _, level := range []string{monitor.LevelMunicipality, monitor.LevelDistrict, monitor.LevelNeighbourhood} {
@@ -246,12 +247,12 @@ func TestIndicatorsFollowOtherProcesses(t *testing.T) {
 	if got := idx.Compute(q).Total.Demand.Requests; got != 0 {
 		t.Fatalf("before following the change log the first process counts %d requests; want 0 (its writes went through the other)", got)
 	}
-	follower := newMonitorSync(idx, e.store, slog.New(slog.DiscardHandler), func() time.Time { return testNow })
-	if err := follower.catchUp(context.Background()); err != nil {
+	follower := follow.NewIndicators(idx, e.store, slog.New(slog.DiscardHandler), func() time.Time { return testNow })
+	if err := follower.CatchUp(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	fresh := monitor.NewIndex()
-	if err := newMonitorSync(fresh, e.store, slog.New(slog.DiscardHandler), func() time.Time { return testNow }).load(context.Background()); err != nil {
+	if err := follow.NewIndicators(fresh, e.store, slog.New(slog.DiscardHandler), func() time.Time { return testNow }).Load(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	a, f := idx.Compute(q), fresh.Compute(q)
@@ -274,7 +275,7 @@ func TestIndicatorsAnswer503WhileLoading(t *testing.T) {
 	if r.header.Get("Retry-After") == "" {
 		t.Error("503 without Retry-After")
 	}
-	if err := newMonitorSync(idx, e.store, slog.New(slog.DiscardHandler), func() time.Time { return testNow }).load(context.Background()); err != nil {
+	if err := follow.NewIndicators(idx, e.store, slog.New(slog.DiscardHandler), func() time.Time { return testNow }).Load(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	co.mustDo(http.StatusOK, http.MethodGet, "/api/v1/monitoring/indicators", "")

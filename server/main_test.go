@@ -30,9 +30,6 @@ import (
 var shared *storetest.Server
 
 func TestMain(m *testing.M) {
-	if os.Getenv(childEnv) != "" {
-		os.Exit(runChild())
-	}
 	os.Exit(storetest.Run(m, "dichtbij-server-test", func(s *storetest.Server) { shared = s }))
 }
 

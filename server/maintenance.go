@@ -39,23 +39,6 @@ func (a *App) Maintain(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// MaintainEvery runs Maintain every interval until ctx ends, logging
-// failures; the next round tries again.
-func (a *App) MaintainEvery(ctx context.Context, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		if err := a.Maintain(ctx); err != nil && ctx.Err() == nil {
-			a.log.Error("maintenance failed", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
-}
-
 // lockTTL is how old a version claim must be before the sweep removes
 // it: far beyond the write timeout, so no writer still holds it.
 const lockTTL = time.Hour

@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -39,10 +40,10 @@ func TestMatchesForAStoredRequest(t *testing.T) {
 			}
 		}
 	}
-	if got := byNeed["groceries"]; len(got) == 0 || got[0] != volID || !contains(got, initID) {
+	if got := byNeed["groceries"]; len(got) == 0 || got[0] != volID || !slices.Contains(got, initID) {
 		t.Errorf("groceries options = %v; want the volunteer %s first and the initiative %s", got, volID, initID)
 	}
-	if got := byNeed["meals"]; !contains(got, provID) {
+	if got := byNeed["meals"]; !slices.Contains(got, provID) {
 		t.Errorf("meals options = %v; want the provision %s", got, provID)
 	}
 	_ = actID
@@ -55,7 +56,7 @@ func TestMatchesForAStoredRequest(t *testing.T) {
 			debt = &struct{ reason string }{n.Coverage.Reason}
 		}
 	}
-	if debt == nil || !contains(res.Uncovered, "debt_buddy") {
+	if debt == nil || !slices.Contains(res.Uncovered, "debt_buddy") {
 		t.Errorf("uncovered = %v; want debt_buddy", res.Uncovered)
 	}
 

@@ -14,6 +14,7 @@ import (
 	"github.com/dichtbij/dichtbij/auth"
 	"github.com/dichtbij/dichtbij/care"
 	"github.com/dichtbij/dichtbij/casework"
+	"github.com/dichtbij/dichtbij/follow"
 	"github.com/dichtbij/dichtbij/store"
 )
 
@@ -26,7 +27,7 @@ type privacy struct {
 	log      *accesslog.Log
 	refs     *referrals
 	cw       *casework.Service
-	engine   *optionSync
+	engine   *follow.Sync
 	now      func() time.Time
 }
 
@@ -251,7 +252,7 @@ func (p *privacy) eraseAccount(ctx context.Context, acc auth.Account) error {
 // deleteOwned deletes the records of owner, found by owned and deleted
 // by del, and tells the matching engine.
 func deleteOwned[T store.Record](ctx context.Context, owner string, owned func(context.Context, string) ([]T, error),
-	del func(context.Context, string) error, engine *optionSync, name string) error {
+	del func(context.Context, string) error, engine *follow.Sync, name string) error {
 	recs, err := owned(ctx, owner)
 	if err != nil {
 		return err
@@ -261,7 +262,7 @@ func deleteOwned[T store.Record](ctx context.Context, owner string, owned func(c
 		if err := del(ctx, id); err != nil && !errors.Is(err, store.ErrNotFound) {
 			return fmt.Errorf("server: erase: delete %s %s: %w", name, id, err)
 		}
-		engine.written(ctx, name, id, true)
+		engine.Written(ctx, name, id, true)
 	}
 	return nil
 }

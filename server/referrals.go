@@ -14,6 +14,7 @@ import (
 	"github.com/dichtbij/dichtbij/auth"
 	"github.com/dichtbij/dichtbij/care"
 	"github.com/dichtbij/dichtbij/casework"
+	"github.com/dichtbij/dichtbij/follow"
 	"github.com/dichtbij/dichtbij/store"
 )
 
@@ -32,10 +33,10 @@ type referrals struct {
 
 // placesToEngine tells the matching engine (here and, through the change
 // log, in other processes) that an option's taken places changed.
-type placesToEngine struct{ s *optionSync }
+type placesToEngine struct{ s *follow.Sync }
 
 func (p placesToEngine) PlacesChanged(ctx context.Context, kind, id string) {
-	p.s.written(ctx, collOfKind(kind), id, false)
+	p.s.Written(ctx, collOfKind(kind), id, false)
 }
 
 // collOfKind names the collection of an option kind.

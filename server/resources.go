@@ -13,11 +13,20 @@ import (
 	"github.com/dichtbij/dichtbij/auth"
 	"github.com/dichtbij/dichtbij/care"
 	"github.com/dichtbij/dichtbij/casework"
+	"github.com/dichtbij/dichtbij/follow"
 	"github.com/dichtbij/dichtbij/store"
 )
 
+// The option collections, as the change log names them.
+const (
+	collVolunteers  = follow.Volunteers
+	collInitiatives = follow.Initiatives
+	collProvisions  = follow.Provisions
+	collActivities  = follow.Activities
+)
+
 // mountResources wires the five record types to their collections.
-func mountResources(rt *routeTable, d Deps, engineSync *optionSync) {
+func mountResources(rt *routeTable, d Deps, engineSync *follow.Sync) {
 	// A deleted option's open referrals end, so their requests look
 	// further and the workers see why.
 	withdrawn := func(ctx context.Context, id string) error {
@@ -121,7 +130,7 @@ func mountResources(rt *routeTable, d Deps, engineSync *optionSync) {
 // schedule changed), each with an event. A failure is logged: the
 // activity was written, and the next write or the sweep of proposals
 // settles the rest.
-func activityWritten(engineSync *optionSync, cw *casework.Service, log *slog.Logger) func(context.Context, string, bool) {
+func activityWritten(engineSync *follow.Sync, cw *casework.Service, log *slog.Logger) func(context.Context, string, bool) {
 	engine := written(engineSync, collActivities)
 	return func(ctx context.Context, id string, deleted bool) {
 		engine(ctx, id, deleted)
@@ -151,8 +160,8 @@ func residentAccount(accounts *auth.Accounts) func(context.Context, *care.Reques
 
 // written returns the hook that tells the matching engine of a write to
 // an option collection.
-func written(engineSync *optionSync, coll string) func(context.Context, string, bool) {
-	return func(ctx context.Context, id string, deleted bool) { engineSync.written(ctx, coll, id, deleted) }
+func written(engineSync *follow.Sync, coll string) func(context.Context, string, bool) {
+	return func(ctx context.Context, id string, deleted bool) { engineSync.Written(ctx, coll, id, deleted) }
 }
 
 // existence is what reference checks need from a collection.

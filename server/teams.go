@@ -48,7 +48,7 @@ func mountTeams(rt *routeTable, t *teams) {
 		params: teamParam{}, status: http.StatusNoContent, errors: []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound, http.StatusConflict}})
 }
 
-func teamID(municipality, code string) string { return municipality + ":" + code }
+func teamID(municipality, code string) string { return care.TeamID(municipality, code) }
 
 // ofMunicipality returns the teams of one municipality by code.
 func (t *teams) ofMunicipality(ctx context.Context, municipality string) ([]care.Team, error) {

@@ -1,4 +1,4 @@
-package server
+package follow
 
 import (
 	"context"
@@ -15,17 +15,12 @@ import (
 
 // Collections the indicators follow besides the options, as named in the
 // change log.
-const (
-	collRequests    = "requests"
-	collReferrals   = "referrals"
-	collSpecialists = "specialist_referrals"
-)
 
-// monitorSync keeps the indicators' facts in step with the store, as
-// optionSync does for the matching engine: a full load at start, each
+// Indicators keeps the indicators' facts in step with the store, as
+// Sync does for the matching engine: a full load at start, each
 // write of this process at once (through the store's write hook and
-// optionSync.written), and other processes' writes from the change log.
-type monitorSync struct {
+// Sync.Written), and other processes' writes from the change log.
+type Indicators struct {
 	// mu keeps a load and a catch-up from running at once: a catch-up
 	// during a load would take entries from the cursor and apply them to
 	// the index about to be replaced.
@@ -39,13 +34,15 @@ type monitorSync struct {
 	now     func() time.Time
 }
 
-func newMonitorSync(idx *monitor.Index, st *store.Store, log *slog.Logger, now func() time.Time) *monitorSync {
-	return &monitorSync{idx: idx, st: st, changes: st.Changes(), log: log, now: now}
+// NewIndicators returns a sync of the indicators alone (for tools and
+// tests; the server gets one through Sync.WithIndicators).
+func NewIndicators(idx *monitor.Index, st *store.Store, log *slog.Logger, now func() time.Time) *Indicators {
+	return &Indicators{idx: idx, st: st, changes: st.Changes(), log: log, now: now}
 }
 
-// load reads every record the indicators use into a fresh index and puts
+// Load reads every record the indicators use into a fresh index and puts
 // it in place of the old one, then applies what was written meanwhile.
-func (m *monitorSync) load(ctx context.Context) error {
+func (m *Indicators) Load(ctx context.Context) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	start := time.Now()
@@ -62,7 +59,7 @@ func (m *monitorSync) load(ctx context.Context) error {
 		}
 		return nil
 	}); err != nil {
-		return fmt.Errorf("server: indicators: %w", err)
+		return fmt.Errorf("follow: indicators: %w", err)
 	}
 	if err := m.st.Searches().Each(ctx, func(s care.Search) error {
 		if _, ok := searches[s.ID]; ok {
@@ -70,7 +67,7 @@ func (m *monitorSync) load(ctx context.Context) error {
 		}
 		return nil
 	}); err != nil {
-		return fmt.Errorf("server: indicators: %w", err)
+		return fmt.Errorf("follow: indicators: %w", err)
 	}
 	for _, r := range reqs {
 		var s *care.Search
@@ -89,7 +86,7 @@ func (m *monitorSync) load(ctx context.Context) error {
 		m.st.Activities().Each(ctx, func(a care.Activity) error { fresh.PutOption(monitor.FromActivity(a, now)); return nil }),
 	)
 	if err != nil {
-		return fmt.Errorf("server: indicators: %w", err)
+		return fmt.Errorf("follow: indicators: %w", err)
 	}
 	m.idx.ReplaceWith(fresh)
 	m.log.Info("indicators loaded", "requests", len(reqs), "took", time.Since(start).String())
@@ -98,7 +95,7 @@ func (m *monitorSync) load(ctx context.Context) error {
 
 // apply re-reads one record and files its fact, or drops the fact when
 // the record is gone. Collections the indicators do not use are ignored.
-func (m *monitorSync) apply(ctx context.Context, coll, id string) error {
+func (m *Indicators) apply(ctx context.Context, coll, id string) error {
 	err := m.read(ctx, coll, id)
 	if errors.Is(err, store.ErrNotFound) {
 		m.idx.Delete(factSet(coll), id)
@@ -109,17 +106,17 @@ func (m *monitorSync) apply(ctx context.Context, coll, id string) error {
 
 func factSet(coll string) monitor.Set {
 	switch coll {
-	case collRequests:
+	case Requests:
 		return monitor.Requests
-	case collReferrals:
+	case Referrals:
 		return monitor.Referrals
-	case collSpecialists:
+	case Specialists:
 		return monitor.Specialists
 	}
 	return monitor.Options
 }
 
-func (m *monitorSync) read(ctx context.Context, coll, id string) error {
+func (m *Indicators) read(ctx context.Context, coll, id string) error {
 	rec, err := readRecord(ctx, m.st, coll, id)
 	if err != nil || rec == nil {
 		return err
@@ -131,19 +128,19 @@ func (m *monitorSync) read(ctx context.Context, coll, id string) error {
 // indicators follow, as its care type; nil for another collection.
 func readRecord(ctx context.Context, st *store.Store, coll, id string) (any, error) {
 	switch coll {
-	case collRequests:
+	case Requests:
 		return st.Requests().Get(ctx, id)
-	case collReferrals:
+	case Referrals:
 		return st.Referrals().Get(ctx, id)
-	case collSpecialists:
+	case Specialists:
 		return st.Specialists().Get(ctx, id)
-	case collVolunteers:
+	case Volunteers:
 		return st.Volunteers().Get(ctx, id)
-	case collInitiatives:
+	case Initiatives:
 		return st.Initiatives().Get(ctx, id)
-	case collProvisions:
+	case Provisions:
 		return st.Provisions().Get(ctx, id)
-	case collActivities:
+	case Activities:
 		return st.Activities().Get(ctx, id)
 	}
 	return nil, nil
@@ -151,7 +148,7 @@ func readRecord(ctx context.Context, st *store.Store, coll, id string) (any, err
 
 // put files the fact of a record as written; a request's latest search
 // is read only when it is not the one its fact already has.
-func (m *monitorSync) put(ctx context.Context, rec any) error {
+func (m *Indicators) put(ctx context.Context, rec any) error {
 	switch r := rec.(type) {
 	case care.Request:
 		if r.LastSearch == nil {
@@ -189,7 +186,7 @@ func (m *monitorSync) put(ctx context.Context, rec any) error {
 
 // recorded files a record this process just wrote, or drops its fact
 // when rec is nil (deleted).
-func (m *monitorSync) recorded(ctx context.Context, coll, id string, rec any) error {
+func (m *Indicators) recorded(ctx context.Context, coll, id string, rec any) error {
 	if rec == nil {
 		m.idx.Delete(factSet(coll), id)
 		return nil
@@ -197,23 +194,23 @@ func (m *monitorSync) recorded(ctx context.Context, coll, id string, rec any) er
 	return m.put(ctx, rec)
 }
 
-// catchUp applies every change-log entry this sync has not seen.
-func (m *monitorSync) catchUp(ctx context.Context) error {
+// CatchUp applies every change-log entry this sync has not seen.
+func (m *Indicators) CatchUp(ctx context.Context) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.catchUpLocked(ctx)
 }
 
-func (m *monitorSync) catchUpLocked(ctx context.Context) error {
+func (m *Indicators) catchUpLocked(ctx context.Context) error {
 	if err := m.changes.Drain(ctx, func(ch store.Change) error { return m.apply(ctx, ch.Collection, ch.RecordID) }); err != nil {
-		return fmt.Errorf("server: indicators: %w", err)
+		return fmt.Errorf("follow: indicators: %w", err)
 	}
 	return nil
 }
 
-// followed reports whether writes to coll reach the indicators only
+// Followed reports whether writes to coll reach the indicators only
 // through the store's write hook: options already go through
-// optionSync.written.
-func followed(coll string) bool {
-	return coll == collRequests || coll == collReferrals || coll == collSpecialists
+// Sync.Written.
+func Followed(coll string) bool {
+	return coll == Requests || coll == Referrals || coll == Specialists
 }

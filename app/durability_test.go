@@ -1,4 +1,4 @@
-package server
+package app
 
 import (
 	"bufio"
@@ -19,6 +19,7 @@ import (
 	"github.com/dichtbij/dichtbij/auth"
 	"github.com/dichtbij/dichtbij/config"
 	"github.com/dichtbij/dichtbij/store"
+	"github.com/dichtbij/dichtbij/store/storetest"
 )
 
 // childEnv, when set, makes the test binary run the real server (embedded
@@ -133,19 +134,19 @@ var httpClient = &http.Client{Timeout: 30 * time.Second}
 func childToken(t *testing.T, uri string) string {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, store.Options{URI: uri, Database: "dichtbij", Logger: quietLogger()})
+	st, err := store.Open(ctx, store.Options{URI: uri, Database: "dichtbij", Logger: storetest.Quiet()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close(ctx)
-	accounts := auth.NewAccounts(st, testParams, time.Now)
+	accounts := auth.NewAccounts(st, auth.Params{Memory: 64, Time: 1, Threads: 1}, time.Now)
 	acc, err := accounts.Create(ctx, auth.NewAccount{Email: fmt.Sprintf("w%d@example.org", time.Now().UnixNano()), Password: "correct horse battery",
 		Role: auth.RoleSocialWorker, Municipality: "GM0363", Team: "noord", Name: "Test"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	secret, _, err := auth.NewTokens(accounts, func(string) bool { return true }).Issue(ctx, acc.ID, "test",
-		[]string{string(permVolunteers), string(permSearch)}, nil)
+		[]string{"volunteers", "search"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

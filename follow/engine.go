@@ -1,4 +1,9 @@
-package server
+// Package follow keeps the in-memory derived state, the matching engine
+// and the indicators' facts, in step with the store: it loads everything
+// at start, applies each write made through this process at once, and
+// follows the change log for writes made by other processes on the same
+// store. The HTTP side tells it of writes; start-up runs its loops.
+package follow
 
 import (
 	"context"
@@ -14,11 +19,9 @@ import (
 	"github.com/dichtbij/dichtbij/store"
 )
 
-// optionSync keeps the matching engine in step with the store: it loads
-// every option at start, applies each write made through this process's
-// API at once, and follows the change log for writes made by other
-// processes on the same store.
-type optionSync struct {
+// Sync keeps the matching engine (and, WithIndicators, the indicators)
+// in step with the store.
+type Sync struct {
 	eng     *matching.Engine
 	st      *store.Store
 	changes *store.ChangeLog
@@ -26,33 +29,40 @@ type optionSync struct {
 	now     func() time.Time
 	// indicators, when set, is told of every write too, and follows the
 	// change log and reloads along with the engine.
-	indicators *monitorSync
+	indicators *Indicators
 }
 
-func newOptionSync(eng *matching.Engine, st *store.Store, log *slog.Logger, now func() time.Time) *optionSync {
-	return &optionSync{eng: eng, st: st, changes: st.Changes(), log: log, now: now}
+// New returns the sync of engine eng over st.
+func New(eng *matching.Engine, st *store.Store, log *slog.Logger, now func() time.Time) *Sync {
+	return &Sync{eng: eng, st: st, changes: st.Changes(), log: log, now: now}
 }
 
-// withIndicators makes the sync keep idx current as well.
-func (s *optionSync) withIndicators(idx *monitor.Index) *optionSync {
+// WithIndicators makes the sync keep idx current as well.
+func (s *Sync) WithIndicators(idx *monitor.Index) *Sync {
 	if idx != nil {
-		s.indicators = newMonitorSync(idx, s.st, s.log, s.now)
+		s.indicators = NewIndicators(idx, s.st, s.log, s.now)
 	}
 	return s
 }
 
-// Option collections, as named in the change log.
+// Indicators returns the indicators' sync, nil without WithIndicators.
+func (s *Sync) Indicators() *Indicators { return s.indicators }
+
+// Collections, as named in the change log and the write hook.
 const (
-	collVolunteers  = "volunteers"
-	collInitiatives = "initiatives"
-	collProvisions  = "provisions"
-	collActivities  = "activities"
+	Volunteers  = "volunteers"
+	Initiatives = "initiatives"
+	Provisions  = "provisions"
+	Activities  = "activities"
+	Requests    = "requests"
+	Referrals   = "referrals"
+	Specialists = "specialist_referrals"
 )
 
-// load reads every option into the engine and removes what the store no
+// Load reads every option into the engine and removes what the store no
 // longer has. It notes the change log's head first, so that writes made
 // while it loads are applied again by follow (applying is idempotent).
-func (s *optionSync) load(ctx context.Context) error {
+func (s *Sync) Load(ctx context.Context) error {
 	start := time.Now()
 	if _, err := s.changes.Head(ctx); err != nil {
 		return err
@@ -104,9 +114,9 @@ func (s *optionSync) load(ctx context.Context) error {
 
 // apply re-reads one record and puts it in the engine, or takes it out
 // when it is gone.
-func (s *optionSync) apply(ctx context.Context, coll, id string) error {
+func (s *Sync) apply(ctx context.Context, coll, id string) error {
 	switch coll {
-	case collVolunteers, collInitiatives, collProvisions, collActivities:
+	case Volunteers, Initiatives, Provisions, Activities:
 	default:
 		return nil // not an option collection
 	}
@@ -163,7 +173,7 @@ func withTaken(o *matching.Option, taken map[string]int) {
 
 // activity converts an activity, taking wheelchair access from its
 // provision.
-func (s *optionSync) activity(ctx context.Context, a care.Activity) (matching.Option, error) {
+func (s *Sync) activity(ctx context.Context, a care.Activity) (matching.Option, error) {
 	wheelchair := false
 	if a.ProvisionID != "" {
 		p, err := s.st.Provisions().Get(ctx, a.ProvisionID)
@@ -175,12 +185,12 @@ func (s *optionSync) activity(ctx context.Context, a care.Activity) (matching.Op
 	return fromcare.Activity(a, s.now(), wheelchair)
 }
 
-// written is called after this process changed a record: the engine and
+// Written is called after this process changed a record: the engine and
 // the indicators see it at once, other processes through the change log.
 // It is appended first, so that an indicators reload running meanwhile
 // re-applies it. A failure here leaves the record written; it is logged,
 // and the periodic reload heals the engine and the indicators.
-func (s *optionSync) written(ctx context.Context, coll, id string, deleted bool) {
+func (s *Sync) Written(ctx context.Context, coll, id string, deleted bool) {
 	if _, err := s.changes.Append(ctx, coll, id, deleted, s.now()); err != nil {
 		s.log.Error("change log append", "collection", coll, "id", id, "err", err)
 	}
@@ -194,11 +204,11 @@ func (s *optionSync) written(ctx context.Context, coll, id string, deleted bool)
 	}
 }
 
-// recorded is written for the records the engine does not hold
+// Recorded is Written for the records the engine does not hold
 // (requests, referrals, specialist referrals), as the store's write hook
 // hands them over: the indicators take the record as written instead of
 // reading it again.
-func (s *optionSync) recorded(ctx context.Context, coll, id string, rec any) {
+func (s *Sync) Recorded(ctx context.Context, coll, id string, rec any) {
 	if _, err := s.changes.Append(ctx, coll, id, rec == nil, s.now()); err != nil {
 		s.log.Error("change log append", "collection", coll, "id", id, "err", err)
 	}
@@ -209,12 +219,12 @@ func (s *optionSync) recorded(ctx context.Context, coll, id string, rec any) {
 	}
 }
 
-// follow applies other processes' writes until ctx ends: it polls the
+// Follow applies other processes' writes until ctx ends: it polls the
 // change log every interval, and at once when the server's change streams
 // announce an entry (MongoDB); FerretDB has no change streams, so there it
 // only polls. Every reload period it reloads everything, which also
 // renews activities' upcoming occurrences.
-func (s *optionSync) follow(ctx context.Context, interval, reload time.Duration) {
+func (s *Sync) Follow(ctx context.Context, interval, reload time.Duration) {
 	wake := make(chan struct{}, 1)
 	go func() {
 		supported, err := s.changes.Watch(ctx, func(store.Change) {
@@ -240,20 +250,20 @@ func (s *optionSync) follow(ctx context.Context, interval, reload time.Duration)
 		case <-tick.C:
 		case <-wake:
 		}
-		if err := s.catchUp(ctx); err != nil && ctx.Err() == nil {
+		if err := s.CatchUp(ctx); err != nil && ctx.Err() == nil {
 			s.log.Warn("following change log", "err", err)
 		}
 		if s.indicators != nil {
-			if err := s.indicators.catchUp(ctx); err != nil && ctx.Err() == nil {
+			if err := s.indicators.CatchUp(ctx); err != nil && ctx.Err() == nil {
 				s.log.Warn("following change log for the indicators", "err", err)
 			}
 		}
 		if time.Since(lastReload) >= reload {
-			if err := s.load(ctx); err != nil && ctx.Err() == nil {
+			if err := s.Load(ctx); err != nil && ctx.Err() == nil {
 				s.log.Warn("periodic engine reload", "err", err)
 			}
 			if s.indicators != nil {
-				if err := s.indicators.load(ctx); err != nil && ctx.Err() == nil {
+				if err := s.indicators.Load(ctx); err != nil && ctx.Err() == nil {
 					s.log.Warn("periodic indicators reload", "err", err)
 				}
 			}
@@ -262,10 +272,10 @@ func (s *optionSync) follow(ctx context.Context, interval, reload time.Duration)
 	}
 }
 
-// catchUp applies every change-log entry not seen yet.
-func (s *optionSync) catchUp(ctx context.Context) error {
+// CatchUp applies every change-log entry not seen yet.
+func (s *Sync) CatchUp(ctx context.Context) error {
 	if err := s.changes.Drain(ctx, func(ch store.Change) error { return s.apply(ctx, ch.Collection, ch.RecordID) }); err != nil {
-		return fmt.Errorf("server: matching engine: %w", err)
+		return fmt.Errorf("follow: matching engine: %w", err)
 	}
 	return nil
 }

@@ -1,4 +1,7 @@
-package server
+// Package demo loads a living year of generated casework into an empty
+// store, for a first look at dichtbij (make demo) and for tests and
+// benchmarks at a realistic size.
+package demo
 
 import (
 	"cmp"
@@ -26,29 +29,29 @@ const demoSeed = 1
 // demoMonths is how long the demo municipality has used dichtbij.
 const demoMonths = 12
 
-// demoRequests is how many support requests a demo of options options
+// Requests is how many support requests a demo of options options
 // has: 60 % as many, so the default 3,000 options come with 1,800
 // requests over the year, what the social teams of a mid-size
 // municipality record for zero-line help.
-func demoRequests(options int) int { return options * 3 / 5 }
+func Requests(options int) int { return options * 3 / 5 }
 
-// demoTeam is the social team the demo's requests belong to.
-const demoTeam = "demo"
+// Team is the social team the demo's requests belong to.
+const Team = "demo"
 
-// demoAccount is an account made for a first look at the demo.
-type demoAccount struct {
-	role, email, name, team string
+// Account is an account made for a first look at the demo.
+type Account struct {
+	Role, Email, Name, Team string
 }
 
-// demoAccounts are the demo's accounts: they sign in with a password
-// made at start and written to the log.
-var demoAccounts = []demoAccount{
-	{auth.RoleCoordinator, "demo-coordinator@example.org", "Demo coördinator", demoTeam},
-	{auth.RoleSocialWorker, "demo-worker@example.org", "Demo sociaal werker", demoTeam},
+// Accounts are the demo's accounts: they sign in with a password made at
+// start and written to the log.
+var Accounts = []Account{
+	{auth.RoleCoordinator, "demo-coordinator@example.org", "Demo coördinator", Team},
+	{auth.RoleSocialWorker, "demo-worker@example.org", "Demo sociaal werker", Team},
 	{auth.RoleAdmin, "demo-admin@example.org", "Demo beheerder", ""},
 }
 
-// loadDemo fills an empty store with generated, realistic-looking records
+// Load fills an empty store with generated, realistic-looking records
 // in one municipality (the whole country for code "nl"), each with the
 // Area a Checker over areas derives: the options, and a year of casework
 // (synth.History) as if the municipality had used dichtbij for
@@ -57,7 +60,7 @@ var demoAccounts = []demoAccount{
 // social worker of team "demo" and an admin of the municipality) whose
 // password it logs once. A store that already holds volunteers is left
 // alone, so restarting with the same flag does not duplicate anything.
-func loadDemo(ctx context.Context, st *store.Store, areas *geo.Areas, code string, options int, log *slog.Logger) error {
+func Load(ctx context.Context, st *store.Store, areas *geo.Areas, code string, options int, log *slog.Logger) error {
 	n, err := st.Volunteers().Count(ctx)
 	if err != nil {
 		return err
@@ -74,13 +77,13 @@ func loadDemo(ctx context.Context, st *store.Store, areas *geo.Areas, code strin
 	if code == "nl" {
 		where = "" // the whole country
 	}
-	ds, err := synth.Generate(synth.Config{Seed: demoSeed, Options: options, Requests: demoRequests(options), Municipality: where, Now: now}, areas)
+	ds, err := synth.Generate(synth.Config{Seed: demoSeed, Options: options, Requests: Requests(options), Municipality: where, Now: now}, areas)
 	if err != nil {
 		return fmt.Errorf("server: demo: %w", err)
 	}
 	// The requests, searches, referrals and specialist referrals belong
 	// to the municipality of their request and the team "demo".
-	hist, err := synth.History(&ds, synth.HistoryConfig{Seed: demoSeed, Now: now, Months: demoMonths, Team: demoTeam})
+	hist, err := synth.History(&ds, synth.HistoryConfig{Seed: demoSeed, Now: now, Months: demoMonths, Team: Team})
 	if err != nil {
 		return fmt.Errorf("server: demo: %w", err)
 	}
@@ -154,8 +157,8 @@ func loadDemo(ctx context.Context, st *store.Store, areas *geo.Areas, code strin
 			continue
 		}
 		seen[m] = true
-		team := care.Team{Meta: care.Meta{ID: teamID(m, demoTeam), Version: 1, CreatedAt: now, UpdatedAt: now, Municipality: m},
-			Code: demoTeam, TeamFields: care.TeamFields{Name: "Demo", Districts: orEmpty(areas.DistrictsOf(m))}}
+		team := care.Team{Meta: care.Meta{ID: care.TeamID(m, Team), Version: 1, CreatedAt: now, UpdatedAt: now, Municipality: m},
+			Code: Team, TeamFields: care.TeamFields{Name: "Demo", Districts: append([]string{}, areas.DistrictsOf(m)...)}}
 		if err := teams.Insert(ctx, team); err != nil && !errors.Is(err, store.ErrConflict) {
 			return err
 		}
@@ -209,17 +212,17 @@ func makeDemoAccounts(ctx context.Context, st *store.Store, municipality string,
 	}
 	accounts := auth.NewAccounts(st, auth.DefaultParams(), nil)
 	attrs := []any{"municipality", municipality}
-	for _, a := range demoAccounts {
-		_, err := accounts.Create(ctx, auth.NewAccount{Email: a.email, Password: password, Role: a.role,
-			Municipality: municipality, Team: a.team, Name: a.name})
+	for _, a := range Accounts {
+		_, err := accounts.Create(ctx, auth.NewAccount{Email: a.Email, Password: password, Role: a.Role,
+			Municipality: municipality, Team: a.Team, Name: a.Name})
 		if errors.Is(err, auth.ErrEmailTaken) {
-			log.Info("demo account not made: the address is in use", "email", a.email)
+			log.Info("demo account not made: the address is in use", "email", a.Email)
 			continue
 		}
 		if err != nil {
-			return fmt.Errorf("server: demo account %s: %w", a.email, err)
+			return fmt.Errorf("server: demo account %s: %w", a.Email, err)
 		}
-		attrs = append(attrs, a.role, a.email)
+		attrs = append(attrs, a.Role, a.Email)
 	}
 	if len(attrs) > 2 {
 		log.Info("demo accounts", append(attrs, "password", password)...)

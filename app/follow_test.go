@@ -1,9 +1,10 @@
-package server
+package app
 
 import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -27,7 +28,7 @@ func TestSecondProcessFollowsWrites(t *testing.T) {
 		t.Fatalf("create on A = %d %s %v", code, created, err)
 	}
 	id := idFrom(created)
-	seen := waitFor(t, b.base+nearby, token, func(ids []string) bool { return contains(ids, id) })
+	seen := waitFor(t, b.base+nearby, token, func(ids []string) bool { return slices.Contains(ids, id) })
 	t.Logf("B saw A's volunteer after %s", seen)
 
 	req, err := http.NewRequest(http.MethodDelete, b.base+"/api/v1/volunteers/"+id, nil)
@@ -40,7 +41,7 @@ func TestSecondProcessFollowsWrites(t *testing.T) {
 		t.Fatalf("delete on B = %v %v", res, err)
 	}
 	res.Body.Close()
-	gone := waitFor(t, a.base+nearby, token, func(ids []string) bool { return !contains(ids, id) })
+	gone := waitFor(t, a.base+nearby, token, func(ids []string) bool { return !slices.Contains(ids, id) })
 	t.Logf("A saw B's delete after %s", gone)
 }
 
@@ -79,13 +80,4 @@ func waitFor(t *testing.T, url, token string, ok func(ids []string) bool) time.D
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-}
-
-func contains(ids []string, id string) bool {
-	for _, x := range ids {
-		if x == id {
-			return true
-		}
-	}
-	return false
 }

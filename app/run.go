@@ -1,4 +1,8 @@
-package server
+// Package app builds dichtbij from its parts, store → casework and the
+// matching engine → the HTTP server, and runs it: start-up, the demo, the
+// background loops (following other processes, maintenance) and a
+// graceful shutdown. main.go calls Run.
+package app
 
 import (
 	"context"
@@ -11,10 +15,13 @@ import (
 	"github.com/dichtbij/dichtbij/auth"
 	"github.com/dichtbij/dichtbij/care"
 	"github.com/dichtbij/dichtbij/config"
+	"github.com/dichtbij/dichtbij/demo"
+	"github.com/dichtbij/dichtbij/follow"
 	"github.com/dichtbij/dichtbij/geo"
 	"github.com/dichtbij/dichtbij/matching"
 	"github.com/dichtbij/dichtbij/matching/fromcare"
 	"github.com/dichtbij/dichtbij/monitor"
+	"github.com/dichtbij/dichtbij/server"
 	"github.com/dichtbij/dichtbij/store"
 )
 
@@ -25,12 +32,12 @@ import (
 func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	areas, err := geo.LoadAreas()
 	if err != nil {
-		return fmt.Errorf("server: %w", err)
+		return fmt.Errorf("dichtbij: %w", err)
 	}
 	munis := areas.Municipalities()
 	bounds, err := geo.ParseBounds(cfg.Bounds, munis)
 	if err != nil {
-		return fmt.Errorf("server: DICHTBIJ_BOUNDS: %w", err)
+		return fmt.Errorf("dichtbij: DICHTBIJ_BOUNDS: %w", err)
 	}
 	st, err := store.Open(ctx, store.Options{URI: cfg.MongoDBURI, Database: cfg.Database, DataDir: cfg.DataDir, Logger: log})
 	if err != nil {
@@ -58,19 +65,19 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	defer func() { <-areasDone }() // before the store closes
 	if cfg.Demo != "" {
 		if _, ok := munis.Lookup(cfg.Demo); !ok && cfg.Demo != "nl" {
-			return fmt.Errorf("server: DICHTBIJ_DEMO: no municipality %s", cfg.Demo)
+			return fmt.Errorf("dichtbij: DICHTBIJ_DEMO: no municipality %s", cfg.Demo)
 		}
-		if err := loadDemo(ctx, st, areas, cfg.Demo, cfg.DemoOptions, log); err != nil {
+		if err := demo.Load(ctx, st, areas, cfg.Demo, cfg.DemoOptions, log); err != nil {
 			return err
 		}
 	}
 	eng, err := matching.New(fromcare.HelpTypes(), nil)
 	if err != nil {
-		return fmt.Errorf("server: %w", err)
+		return fmt.Errorf("dichtbij: %w", err)
 	}
 	indicators := monitor.NewIndex()
-	engineSync := newOptionSync(eng, st, log, time.Now).withIndicators(indicators)
-	if err := engineSync.load(ctx); err != nil {
+	engineSync := follow.New(eng, st, log, time.Now).WithIndicators(indicators)
+	if err := engineSync.Load(ctx); err != nil {
 		return err
 	}
 	// The indicators read every request, referral and option, which
@@ -79,48 +86,65 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	indicatorsDone := make(chan struct{})
 	go func() {
 		defer close(indicatorsDone)
-		if err := engineSync.indicators.load(ctx); err != nil && ctx.Err() == nil {
+		if err := engineSync.Indicators().Load(ctx); err != nil && ctx.Err() == nil {
 			log.Error("loading the indicators; the periodic reload tries again", "err", err)
 		}
 	}()
 	defer func() { <-indicatorsDone }() // before the store closes
 	followCtx, stopFollow := context.WithCancel(ctx)
 	defer stopFollow()
-	go engineSync.follow(followCtx, cfg.PollInterval, 6*time.Hour)
-	d := Deps{Store: st, Checker: care.NewChecker(bounds, areas), Engine: eng, Indicators: indicators, IndicatorsLoadedElsewhere: true, Bounds: bounds, Log: log, BodyLimit: cfg.BodyLimit,
+	go engineSync.Follow(followCtx, cfg.PollInterval, 6*time.Hour)
+	d := server.Deps{Store: st, Checker: care.NewChecker(bounds, areas), Engine: eng, Indicators: indicators, IndicatorsLoadedElsewhere: true, Bounds: bounds, Log: log, BodyLimit: cfg.BodyLimit,
 		ProposalExpiry: cfg.ProposalExpiry, CookieSecure: cfg.CookieSecure, BaseURL: cfg.BaseURL,
 		CORSOrigins: cfg.CORSOrigins, Retention: cfg.Retention, LoginLimit: cfg.LoginLimit, TrustedProxies: cfg.TrustedProxies,
 		TileURL: cfg.TileURL, TileAttribution: cfg.TileAttribution}
 	if cfg.SMTPURL != "" {
 		mail, err := auth.ParseSMTPURL(cfg.SMTPURL, cfg.MailFrom)
 		if err != nil {
-			return fmt.Errorf("server: DICHTBIJ_SMTP_URL: %w", err)
+			return fmt.Errorf("dichtbij: DICHTBIJ_SMTP_URL: %w", err)
 		}
 		d.Mail = mail
 		log.Info("mail goes out over SMTP", "host", mail.Host)
 	}
-	app, err := NewApp(d)
+	app, err := server.NewApp(d)
 	if err != nil {
 		return err
 	}
-	go app.MaintainEvery(followCtx, cfg.MaintenanceInterval)
+	go maintainEvery(followCtx, app, cfg.MaintenanceInterval, log)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
-		return fmt.Errorf("server: listen on %s (DICHTBIJ_ADDR): %w", cfg.Addr, err)
+		return fmt.Errorf("dichtbij: listen on %s (DICHTBIJ_ADDR): %w", cfg.Addr, err)
 	}
 	log.Info("listening", "addr", ln.Addr().String(), "backend", st.Backend(), "bounds", bounds.String())
 	served := make(chan error, 1)
 	go func() { served <- app.Listener(ln) }()
 	select {
 	case err := <-served:
-		return fmt.Errorf("server: serve: %w", err)
+		return fmt.Errorf("dichtbij: serve: %w", err)
 	case <-ctx.Done():
 	}
 	log.Info("shutting down", "timeout", cfg.ShutdownTimeout.String())
 	if err := app.ShutdownWithTimeout(cfg.ShutdownTimeout); err != nil && !errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("server: shutdown: %w", err)
+		return fmt.Errorf("dichtbij: shutdown: %w", err)
 	}
 	<-served
 	log.Info("stopped")
 	return nil
+}
+
+// maintainEvery runs the app's maintenance jobs every interval until ctx
+// ends, logging failures; the next round tries again.
+func maintainEvery(ctx context.Context, a *server.App, interval time.Duration, log *slog.Logger) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if err := a.Maintain(ctx); err != nil && ctx.Err() == nil {
+			log.Error("maintenance failed", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
