@@ -33,7 +33,9 @@ func Start(prefix string) (*Server, error) {
 		return nil, err
 	}
 	ctx := context.Background()
-	st, err := store.Open(ctx, store.Options{Database: "bootstrap", DataDir: dir, Logger: Quiet()})
+	// Test stores are thrown away after the run: a commit need not reach
+	// the disk before it is acknowledged.
+	st, err := store.Open(ctx, store.Options{Database: "bootstrap", DataDir: dir, Logger: Quiet(), Sync: "normal"})
 	if err != nil {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("storetest: %w", err)
