@@ -47,6 +47,11 @@ type Options struct {
 	Database string
 	DataDir  string
 	Logger   *slog.Logger
+	// Sync is the embedded store's SQLite synchronous setting: "" or
+	// "full" (the default) makes every acknowledged write survive a
+	// crash of the machine; "normal" may lose the last commits on power
+	// loss, and is for tests, whose stores are thrown away.
+	Sync string
 }
 
 // Store is a connection to the database holding dichtbij's collections.
@@ -95,7 +100,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	}
 	s := &Store{backend: BackendMongoDB, uri: opts.URI}
 	if opts.URI == "" {
-		uri, stop, err := startEmbedded(opts.DataDir, log)
+		uri, stop, err := startEmbedded(opts.DataDir, opts.Sync, log)
 		if err != nil {
 			return nil, err
 		}
@@ -144,7 +149,14 @@ func ptr[T any](v T) *T { return &v }
 
 // startEmbedded runs FerretDB with its SQLite backend on a free loopback
 // port and returns its URI and a function that stops it.
-func startEmbedded(dir string, log *slog.Logger) (string, func(), error) {
+func startEmbedded(dir, sync string, log *slog.Logger) (string, func(), error) {
+	switch sync {
+	case "":
+		sync = "full"
+	case "full", "normal":
+	default:
+		return "", nil, fmt.Errorf("store: sync %q: want full or normal", sync)
+	}
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return "", nil, fmt.Errorf("store: data dir %q: %w", dir, err)
@@ -156,11 +168,11 @@ func startEmbedded(dir string, log *slog.Logger) (string, func(), error) {
 	// commit reached the WAL with fsync, so it survives a crash of the
 	// process and of the machine. (WAL is FerretDB's default; FULL is
 	// stated explicitly because NORMAL would lose the last commits on power
-	// loss.)
+	// loss. Tests ask for NORMAL through Options.Sync.)
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(30000)")
 	q.Add("_pragma", "journal_mode(wal)")
-	q.Add("_pragma", "synchronous(full)")
+	q.Add("_pragma", "synchronous("+sync+")")
 	sqliteURL := (&url.URL{Scheme: "file", Opaque: filepath.ToSlash(abs) + "/", RawQuery: q.Encode()}).String()
 	f, err := ferretdb.New(&ferretdb.Config{
 		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -14,9 +15,12 @@ import (
 
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
+// openTemp starts an embedded store in dir. No test here kills a store
+// or its machine, so its commits need not reach the disk before they are
+// acknowledged (synchronous=NORMAL).
 func openTemp(t *testing.T, dir string) *Store {
 	t.Helper()
-	s, err := Open(context.Background(), Options{Database: "dichtbij", DataDir: dir, Logger: quiet()})
+	s, err := Open(context.Background(), Options{Database: "dichtbij", DataDir: dir, Logger: quiet(), Sync: "normal"})
 	if err != nil {
 		t.Fatalf("Open(%s) = %v", dir, err)
 	}
@@ -57,6 +61,15 @@ func TestIndexesAreIdempotent(t *testing.T) {
 		if err := s.Close(ctx); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// TestUnknownSyncIsRefused: a misspelt Sync does not quietly fall back to
+// either setting.
+func TestUnknownSyncIsRefused(t *testing.T) {
+	_, err := Open(context.Background(), Options{Database: "dichtbij", DataDir: t.TempDir(), Logger: quiet(), Sync: "off"})
+	if err == nil || !strings.Contains(err.Error(), "sync") {
+		t.Fatalf("Open with Sync off = %v; want an error naming sync", err)
 	}
 }
 
