@@ -64,15 +64,16 @@ func TestCrashBetweenWriteAndDelivery(t *testing.T) {
 		// deliveries is how often the promotion reaches the counter in
 		// all, before and after the crash: the relay marks entries in
 		// batches, so one relayed before the crash is relayed again at
-		// the restart (a second copy in the log), and a batch handled
-		// before its cursor was stored is handed over again.
+		// the restart (a second copy in the log), and cursors are stored
+		// in batches too, so what a subscriber handled before the crash
+		// is handed over again.
 		deliveries int
 	}{
 		{"after the end is written, before relay", "written", "", care.EvReferralEnded, false, 0},
 		{"after the promotion is written, before relay", "written", "", care.EvReferralAccepted, true, 1},
 		{"after the promotion is in the log, before it is marked relayed", "appended", "", care.EvReferralAccepted, true, 2},
 		{"after the counter handled the promotion, before its cursor moved", "handled", "counter", care.EvReferralPromoted, true, 3},
-		{"after the notifications were written, before their cursor moved", "handled", "notifications", care.EvReferralPromoted, true, 2},
+		{"after the notifications were written, before their cursor moved", "handled", "notifications", care.EvReferralPromoted, true, 3},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
