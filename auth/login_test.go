@@ -153,18 +153,19 @@ func TestUnknownEmailCostsAHash(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fastest := func(f func()) time.Duration {
-		best := time.Duration(1 << 62)
-		for range 3 {
-			start := time.Now()
-			f()
-			best = min(best, time.Since(start))
-		}
-		return best
+	timed := func(f func()) time.Duration {
+		start := time.Now()
+		f()
+		return time.Since(start)
 	}
 	_, _ = a.Authenticate(ctx, "warm@example.org", "x") // makes the dummy hash
-	verifyTime := fastest(func() { _, _, _ = verify("wrong horse battery", h, slow) })
-	unknownTime := fastest(func() { _, _ = a.Authenticate(ctx, "nobody@example.org", "wrong horse battery") })
+	// The fastest of each, taken in turns, so that the load of whatever
+	// else runs on the machine (other packages' tests) weighs on both.
+	verifyTime, unknownTime := time.Duration(1<<62), time.Duration(1<<62)
+	for range 5 {
+		verifyTime = min(verifyTime, timed(func() { _, _, _ = verify("wrong horse battery", h, slow) }))
+		unknownTime = min(unknownTime, timed(func() { _, _ = a.Authenticate(ctx, "nobody@example.org", "wrong horse battery") }))
+	}
 	if unknownTime < verifyTime*7/10 {
 		t.Errorf("login with an unknown address took %v, a verification %v; want at least 70%%", unknownTime, verifyTime)
 	}
