@@ -1,0 +1,54 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/dichtbij/dichtbij/care"
+	"github.com/dichtbij/dichtbij/store"
+)
+
+// TestServerGivesEachTestItsDatabase starts a server (in a process of its
+// own under -race), writes a record into one test's database, finds it
+// there and not in another's, and checks that Stop removes the files.
+func TestServerGivesEachTestItsDatabase(t *testing.T) {
+	s, err := Start("dichtbij-storetest-test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stopped := false
+	defer func() {
+		if !stopped {
+			s.Stop()
+		}
+	}()
+	a, b := s.DBName(t), s.DBName(t)
+	if a == b {
+		t.Fatalf("DBName gave %q twice", a)
+	}
+	ctx := context.Background()
+	sa, sb := s.Open(t, a), s.Open(t, b)
+	at := time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
+	v := care.Volunteer{Meta: care.Meta{ID: "6b0300000000000000000001", Version: 1, CreatedAt: at, UpdatedAt: at},
+		VolunteerFields: care.VolunteerFields{DisplayName: "Anna", HelpTypes: []string{"groceries"}, Capacity: 1, Status: "active"}}
+	if err := sa.Volunteers().Insert(ctx, v); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := sa.Volunteers().Get(ctx, v.ID); err != nil || got.DisplayName != "Anna" {
+		t.Fatalf("Get from %s = %+v, %v; want the volunteer", a, got, err)
+	}
+	if _, err := sb.Volunteers().Get(ctx, v.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("Get from %s = %v; want not found", b, err)
+	}
+	dir := s.dir
+	_ = sa.Close(ctx)
+	_ = sb.Close(ctx)
+	s.Stop()
+	stopped = true
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("data dir %s after Stop: %v; want it removed", dir, err)
+	}
+}
