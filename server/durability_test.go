@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -19,7 +20,16 @@ import (
 	"github.com/dichtbij/dichtbij/auth"
 	"github.com/dichtbij/dichtbij/config"
 	"github.com/dichtbij/dichtbij/store"
+	"github.com/dichtbij/dichtbij/store/storetest"
 )
+
+// The children of these tests are the dichtbij command, built without
+// the race detector (storetest.Binary), as it is shipped: the race
+// detector's checks of the embedded store's SQLite made a child about
+// ten times slower, and these tests are about what survives a process,
+// not about data races, which the tests of the same code in this process
+// look for. Where the command cannot be built, the child is this test
+// binary again, in the mode childEnv selects.
 
 // childEnv, when set, makes the test binary run the real server (embedded
 // store in the directory it names) instead of the tests, so that tests can
@@ -29,8 +39,11 @@ const childEnv = "DICHTBIJ_TEST_CHILD_DATA_DIR"
 // childURIEnv makes the child use another process's store instead.
 const childURIEnv = "DICHTBIJ_TEST_CHILD_MONGODB_URI"
 
+// childArgs are the flags of every child but its data directory.
+var childArgs = []string{"-addr", "127.0.0.1:0", "-shutdown-timeout", "5s", "-poll-interval", "200ms"}
+
 func runChild() int {
-	args := []string{"-addr", "127.0.0.1:0", "-data-dir", os.Getenv(childEnv), "-shutdown-timeout", "5s", "-poll-interval", "200ms"}
+	args := append(slices.Clone(childArgs), "-data-dir", os.Getenv(childEnv))
 	if uri := os.Getenv(childURIEnv); uri != "" {
 		args = append(args, "-mongodb-uri", uri)
 	}
@@ -58,12 +71,40 @@ type child struct {
 	done chan error
 }
 
-func startChild(t *testing.T, dir string, env ...string) *child {
+// startChild starts a server on the data directory dir, or on the store
+// at uri when it is not empty.
+func startChild(t *testing.T, dir, uri string) *child {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(append(os.Environ(), childEnv+"="+dir), env...)
-	cmd.Stderr = os.Stderr
-	out, err := cmd.StdoutPipe()
+	var (
+		cmd *exec.Cmd
+		out io.ReadCloser
+		err error
+	)
+	if bin, berr := storetest.Binary("github.com/dichtbij/dichtbij"); berr == nil {
+		args := append(slices.Clone(childArgs), "-data-dir", dir)
+		if uri != "" {
+			args = append(args, "-mongodb-uri", uri)
+		}
+		cmd = exec.Command(bin, args...)
+		// The command reads its settings from the environment too; the
+		// tester's own must not reach it.
+		for _, kv := range os.Environ() {
+			if !strings.HasPrefix(kv, "DICHTBIJ_") && !strings.HasPrefix(kv, "MONGODB_URI") {
+				cmd.Env = append(cmd.Env, kv)
+			}
+		}
+		cmd.Stdout = os.Stdout
+		out, err = cmd.StderrPipe() // the command logs to stderr
+	} else {
+		t.Logf("the child is this test binary, under the race detector: %v", berr)
+		cmd = exec.Command(os.Args[0], "-test.run=^$")
+		cmd.Env = append(os.Environ(), childEnv+"="+dir)
+		if uri != "" {
+			cmd.Env = append(cmd.Env, childURIEnv+"="+uri)
+		}
+		cmd.Stderr = os.Stderr
+		out, err = cmd.StdoutPipe()
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +113,7 @@ func startChild(t *testing.T, dir string, env ...string) *child {
 	}
 	c := &child{cmd: cmd, logs: make(chan string, 1000), done: make(chan error, 1)}
 	addr := make(chan string, 1)
-	uri := make(chan string, 1)
+	uris := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(out)
 		for sc.Scan() {
@@ -80,7 +121,7 @@ func startChild(t *testing.T, dir string, env ...string) *child {
 			if strings.Contains(line, `msg="store ready"`) {
 				for _, f := range strings.Fields(line) {
 					if u, ok := strings.CutPrefix(f, "mongodb_uri="); ok {
-						uri <- u
+						uris <- u
 					}
 				}
 			}
@@ -103,7 +144,7 @@ func startChild(t *testing.T, dir string, env ...string) *child {
 	case a := <-addr:
 		c.base = "http://" + a
 		select {
-		case c.uri = <-uri:
+		case c.uri = <-uris:
 		default:
 		}
 	case err := <-c.done:
@@ -195,7 +236,7 @@ func idFrom(body string) string {
 // and reads the record back unchanged.
 func TestRestartKeepsRecords(t *testing.T) {
 	dir := t.TempDir()
-	c := startChild(t, dir)
+	c := startChild(t, dir, "")
 	if code, body := getStatus(t, c.base+"/readyz", ""); code != http.StatusOK || !strings.Contains(body, "embedded") {
 		t.Fatalf("/readyz = %d %s; want 200 from the embedded store", code, body)
 	}
@@ -211,7 +252,7 @@ func TestRestartKeepsRecords(t *testing.T) {
 		t.Fatalf("exit after SIGTERM = %v; want a clean exit", err)
 	}
 
-	c = startChild(t, dir)
+	c = startChild(t, dir, "")
 	code, got := getStatus(t, c.base+"/api/v1/volunteers/"+idFrom(created), token)
 	if code != http.StatusOK || got != created {
 		t.Fatalf("after restart GET = %d %s; want 200 %s", code, got, created)
@@ -224,7 +265,7 @@ func TestRestartKeepsRecords(t *testing.T) {
 func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
 	const target = 200 // acknowledged writes before the kill
 	dir := t.TempDir()
-	c := startChild(t, dir)
+	c := startChild(t, dir, "")
 	token := childToken(t, c.uri)
 
 	var (
@@ -277,7 +318,7 @@ func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
 	mu.Lock()
 	ids := append([]string(nil), acked...)
 	mu.Unlock()
-	c = startChild(t, dir)
+	c = startChild(t, dir, "")
 	missing := 0
 	for _, id := range ids {
 		if code, _ := getStatus(t, c.base+"/api/v1/volunteers/"+id, token); code != http.StatusOK {

@@ -14,11 +14,11 @@ import (
 // through one appears in the other's searches within 5 seconds, and so
 // does its removal.
 func TestSecondProcessFollowsWrites(t *testing.T) {
-	a := startChild(t, t.TempDir())
+	a := startChild(t, t.TempDir(), "")
 	if a.uri == "" {
 		t.Fatal("first process did not log its embedded store's URI")
 	}
-	b := startChild(t, t.TempDir(), childURIEnv+"="+a.uri)
+	b := startChild(t, t.TempDir(), a.uri)
 	nearby := "/api/v1/options/nearby?lat=52.3731&lon=4.8924&radius_m=3000&help_type=groceries&kind=volunteer"
 
 	token := childToken(t, a.uri)
