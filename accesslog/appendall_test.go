@@ -14,6 +14,7 @@ import (
 // process moved on, which must fall back to appending one by one after
 // the entries the other took.
 func TestAppendAllChainsInOneGo(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	name := newDB(t)
 	a, b := New(openStore(t, name), nil), New(openStore(t, name), nil)
@@ -60,6 +61,7 @@ func TestAppendAllChainsInOneGo(t *testing.T) {
 // relies on: with the second _id taken, the first is stored, the third
 // not, and the answer says 1 and ErrConflict.
 func TestLedgerInsertManyStopsAtATakenID(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := openStore(t, newDB(t))
 	type rec struct {

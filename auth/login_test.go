@@ -9,6 +9,7 @@ import (
 )
 
 func TestAuthenticate(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newEnv(t)
 	acc := e.mustCreate(t, "jan@example.org", RoleResident)
@@ -40,6 +41,7 @@ func TestAuthenticate(t *testing.T) {
 }
 
 func TestLockout(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newEnv(t)
 	acc := e.mustCreate(t, "kees@example.org", RoleResident)
@@ -80,6 +82,7 @@ func TestLockout(t *testing.T) {
 }
 
 func TestLockoutWindowAndReset(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newEnv(t)
 	e.mustCreate(t, "lotte@example.org", RoleResident)
@@ -117,6 +120,7 @@ func TestLockoutWindowAndReset(t *testing.T) {
 // TestRehashOnLogin: an account hashed with other parameters is rehashed
 // with the configured ones at its next login.
 func TestRehashOnLogin(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newEnv(t)
 	acc := e.mustCreate(t, "mila@example.org", RoleResident)
@@ -145,6 +149,8 @@ func TestRehashOnLogin(t *testing.T) {
 // as long as an argon2 verification, so timing does not tell whether the
 // address has an account.
 func TestUnknownEmailCostsAHash(t *testing.T) {
+	// Not parallel: it compares two timings, which tests running beside
+	// it would skew.
 	ctx := context.Background()
 	st := openStore(t)
 	slow := Params{Memory: 16 * 1024, Time: 3, Threads: 1}
