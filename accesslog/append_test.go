@@ -15,6 +15,7 @@ import (
 )
 
 func TestAppendChainsEntries(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	name := newDB(t)
 	// A clock with nanoseconds, in another zone: At must come out UTC, to
@@ -75,6 +76,7 @@ func TestAppendChainsEntries(t *testing.T) {
 }
 
 func TestAppendRefusesInvalidEntries(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	name := newDB(t)
 	l := New(openStore(t, name), nil)
@@ -122,6 +124,7 @@ func TestAppendRefusesInvalidEntries(t *testing.T) {
 // more than inserts and it may change only a few times, which still
 // tests the numbering, but not much of the retry.
 func TestTwoLogsAppendWithoutGapsOrForks(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	name := newDB(t)
 	logs := []*Log{New(openStore(t, name), nil), New(openStore(t, name), nil)}
@@ -193,6 +196,7 @@ func TestTwoLogsAppendWithoutGapsOrForks(t *testing.T) {
 // a second Log. Each time the Append must move on to the next number and
 // chain onto the entry that took its number.
 func TestAppendChainsOntoRacingWriter(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	name := newDB(t)
 	other := New(openStore(t, name), nil)
@@ -238,6 +242,7 @@ func TestAppendChainsOntoRacingWriter(t *testing.T) {
 // The golden value pins encoding version 1: stored hashes must keep
 // verifying, so it may never change.
 func TestHashCoversEveryField(t *testing.T) {
+	t.Parallel()
 	base := Entry{
 		ID: EntryID(7), Seq: 7, At: time.Date(2026, 11, 23, 8, 0, 0, 5e6, time.UTC),
 		Actor: "acct-1", ActorRole: "social_worker", ActorTeam: "noord", OnBehalfOf: "acct-2",
@@ -287,6 +292,7 @@ func TestHashCoversEveryField(t *testing.T) {
 // TestNoUpdateOrDelete: the log is append-only, so its API must offer no
 // way to change or remove an entry.
 func TestNoUpdateOrDelete(t *testing.T) {
+	t.Parallel()
 	typ := reflect.TypeFor[*Log]()
 	var methods []string
 	for i := range typ.NumMethod() {
@@ -299,6 +305,7 @@ func TestNoUpdateOrDelete(t *testing.T) {
 }
 
 func TestEntryJSONNames(t *testing.T) {
+	t.Parallel()
 	e := access("acct-1", "req-1")
 	e.OnBehalfOf, e.Subject, e.Reason = "acct-2", "vol-1", "r"
 	b, err := json.Marshal(e)

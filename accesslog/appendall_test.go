@@ -11,6 +11,7 @@ import (
 // process moved on, which must fall back to appending one by one after
 // the entries the other took.
 func TestAppendAllChainsInOneGo(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	name := newDB(t)
 	a, b := New(openStore(t, name), nil), New(openStore(t, name), nil)

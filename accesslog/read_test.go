@@ -12,6 +12,7 @@ import (
 // TestReaders appends a varied log and reads it back page by page through
 // each reader, comparing with a filter over what Append returned.
 func TestReaders(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	l := New(openStore(t, newDB(t)), clock(t0, time.Hour))
 	var all []Entry

@@ -10,6 +10,7 @@ import (
 )
 
 func TestUnusual(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	var now time.Time // set before each append
 	l := New(openStore(t, newDB(t)), func() time.Time { return now })

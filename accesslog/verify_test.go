@@ -11,6 +11,7 @@ import (
 // log the way someone with database access could, and checks that Verify
 // reports exactly the expected problems.
 func TestVerifyFindsTampering(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	set := func(seq int64, fields map[string]any) func(*testing.T, string, []Entry) {
 		return func(t *testing.T, name string, _ []Entry) {
@@ -56,6 +57,7 @@ func TestVerifyFindsTampering(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			name := newDB(t)
 			l := New(openStore(t, name), clock(t0, time.Second))
 			entries := appendN(t, l, "acct-1", 20)
@@ -81,6 +83,7 @@ func TestVerifyFindsTampering(t *testing.T) {
 // saw the newest entries cannot tell they are gone, but reports a Head
 // that shows it to whoever kept the earlier one.
 func TestVerifyCounts(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	name := newDB(t)
 	l := New(openStore(t, name), nil)
@@ -104,6 +107,7 @@ func TestVerifyCounts(t *testing.T) {
 }
 
 func TestVerifyEmptyLog(t *testing.T) {
+	t.Parallel()
 	l := New(openStore(t, newDB(t)), nil)
 	r, err := l.Verify(context.Background())
 	if err != nil || !r.Clean() || r.Checked != 0 || r.Head != 0 {

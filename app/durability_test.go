@@ -235,6 +235,7 @@ func idFrom(body string) string {
 // SIGTERM (graceful shutdown), starts it again on the same data directory
 // and reads the record back unchanged.
 func TestRestartKeepsRecords(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	c := startChild(t, dir, "")
 	if code, body := getStatus(t, c.base+"/readyz", ""); code != http.StatusOK || !strings.Contains(body, "embedded") {
@@ -263,6 +264,7 @@ func TestRestartKeepsRecords(t *testing.T) {
 // four clients are still writing, restarts it, and checks that every write
 // that was answered 201 is there.
 func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
+	t.Parallel()
 	const target = 200 // acknowledged writes before the kill
 	dir := t.TempDir()
 	c := startChild(t, dir, "")

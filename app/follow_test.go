@@ -15,6 +15,8 @@ import (
 // through one appears in the other's searches within 5 seconds, and so
 // does its removal.
 func TestSecondProcessFollowsWrites(t *testing.T) {
+	// Not parallel: it gives the other process 5 seconds, which tests
+	// running beside it would eat into.
 	a := startChild(t, t.TempDir(), "")
 	if a.uri == "" {
 		t.Fatal("first process did not log its embedded store's URI")

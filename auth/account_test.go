@@ -15,6 +15,7 @@ import (
 )
 
 func TestRoles(t *testing.T) {
+	t.Parallel()
 	want := []string{"resident", "organiser", "social_worker", "coordinator", "admin"}
 	if got := Roles(); strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("Roles() = %v; want %v", got, want)
@@ -26,6 +27,7 @@ func TestRoles(t *testing.T) {
 }
 
 func TestCreateValidation(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ok := NewAccount{Email: "anna@example.org", Password: goodPassword, Role: RoleResident, Municipality: "GM0344"}
 	cases := []struct {
@@ -67,6 +69,7 @@ func TestCreateValidation(t *testing.T) {
 }
 
 func TestCreateAndRead(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newEnv(t)
 	acc, err := e.accounts.Create(ctx, NewAccount{Email: "  Bram.de.Vries@Example.ORG ", Password: goodPassword,
@@ -115,6 +118,7 @@ func TestCreateAndRead(t *testing.T) {
 // TestConcurrentSignups: 20 sign-ups with one address at once make one
 // account; the others get ErrEmailTaken.
 func TestConcurrentSignups(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newEnv(t)
 	const n = 20
@@ -161,6 +165,7 @@ func TestConcurrentSignups(t *testing.T) {
 // TestCreateReleasesClaim: when the account cannot be stored after its
 // address was claimed, the claim goes too, and the address stays free.
 func TestCreateReleasesClaim(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newEnv(t)
 	broken := errors.New("disk on fire")
@@ -181,6 +186,7 @@ func TestCreateReleasesClaim(t *testing.T) {
 // TestStaleClaimIsTakenOver: a claim left without its account (a crash
 // between the two writes) blocks the address for a minute only.
 func TestStaleClaimIsTakenOver(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newEnv(t)
 	orphan := store.EmailClaim{Email: "dirk@example.org", AccountID: "6b0300000000000000000042", ClaimedAt: e.clock.Now()}
@@ -207,6 +213,7 @@ func TestStaleClaimIsTakenOver(t *testing.T) {
 }
 
 func TestList(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newEnv(t)
 	var utrecht []string
@@ -245,6 +252,7 @@ func TestList(t *testing.T) {
 }
 
 func TestUpdate(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newEnv(t)
 	acc := e.mustCreate(t, "eva@example.org", RoleResident)
@@ -286,6 +294,7 @@ func TestUpdate(t *testing.T) {
 // TestConcurrentUpdatesAreNotLost: 10 concurrent increments of one
 // account's epoch all land (each writer holds its version's lock).
 func TestConcurrentUpdatesAreNotLost(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newEnv(t)
 	acc := e.mustCreate(t, "fenna@example.org", RoleResident)
@@ -307,6 +316,7 @@ func TestConcurrentUpdatesAreNotLost(t *testing.T) {
 }
 
 func TestSetPasswordAndDisabled(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newEnv(t)
 	acc := e.mustCreate(t, "gijs@example.org", RoleResident)
@@ -340,6 +350,7 @@ func TestSetPasswordAndDisabled(t *testing.T) {
 }
 
 func TestDelete(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newEnv(t)
 	acc := e.mustCreate(t, "hanna@example.org", RoleOrganiser)

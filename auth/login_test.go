@@ -9,6 +9,7 @@ import (
 )
 
 func TestAuthenticate(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newEnv(t)
 	acc := e.mustCreate(t, "jan@example.org", RoleResident)
@@ -40,6 +41,7 @@ func TestAuthenticate(t *testing.T) {
 }
 
 func TestLockout(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newEnv(t)
 	acc := e.mustCreate(t, "kees@example.org", RoleResident)
@@ -80,6 +82,7 @@ func TestLockout(t *testing.T) {
 }
 
 func TestLockoutWindowAndReset(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newEnv(t)
 	e.mustCreate(t, "lotte@example.org", RoleResident)
@@ -117,6 +120,7 @@ func TestLockoutWindowAndReset(t *testing.T) {
 // TestRehashOnLogin: an account hashed with other parameters is rehashed
 // with the configured ones at its next login.
 func TestRehashOnLogin(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newEnv(t)
 	acc := e.mustCreate(t, "mila@example.org", RoleResident)
@@ -145,6 +149,8 @@ func TestRehashOnLogin(t *testing.T) {
 // as long as an argon2 verification, so timing does not tell whether the
 // address has an account.
 func TestUnknownEmailCostsAHash(t *testing.T) {
+	// Not parallel: it compares two timings, which tests running beside
+	// it would skew.
 	ctx := context.Background()
 	st := openStore(t)
 	slow := Params{Memory: 16 * 1024, Time: 3, Threads: 1}
@@ -153,18 +159,19 @@ func TestUnknownEmailCostsAHash(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fastest := func(f func()) time.Duration {
-		best := time.Duration(1 << 62)
-		for range 3 {
-			start := time.Now()
-			f()
-			best = min(best, time.Since(start))
-		}
-		return best
+	timed := func(f func()) time.Duration {
+		start := time.Now()
+		f()
+		return time.Since(start)
 	}
 	_, _ = a.Authenticate(ctx, "warm@example.org", "x") // makes the dummy hash
-	verifyTime := fastest(func() { _, _, _ = verify("wrong horse battery", h, slow) })
-	unknownTime := fastest(func() { _, _ = a.Authenticate(ctx, "nobody@example.org", "wrong horse battery") })
+	// The fastest of each, taken in turns, so that the load of whatever
+	// else runs on the machine (other packages' tests) weighs on both.
+	verifyTime, unknownTime := time.Duration(1<<62), time.Duration(1<<62)
+	for range 5 {
+		verifyTime = min(verifyTime, timed(func() { _, _, _ = verify("wrong horse battery", h, slow) }))
+		unknownTime = min(unknownTime, timed(func() { _, _ = a.Authenticate(ctx, "nobody@example.org", "wrong horse battery") }))
+	}
 	if unknownTime < verifyTime*7/10 {
 		t.Errorf("login with an unknown address took %v, a verification %v; want at least 70%%", unknownTime, verifyTime)
 	}

@@ -31,6 +31,7 @@ func (r *recorder) Send(_ context.Context, m Message) error {
 }
 
 func TestOutboxAdd(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newEnv(t)
 	o := e.accounts.Outbox()
@@ -71,6 +72,7 @@ func TestOutboxAdd(t *testing.T) {
 }
 
 func TestDeliver(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newEnv(t)
 	o := e.accounts.Outbox()
@@ -107,6 +109,7 @@ func TestDeliver(t *testing.T) {
 }
 
 func TestDeliverGivesUp(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newEnv(t)
 	o := e.accounts.Outbox()
@@ -129,6 +132,7 @@ func TestDeliverGivesUp(t *testing.T) {
 
 // TestDeliverConcurrently: two deliverers at once send each message once.
 func TestDeliverConcurrently(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newEnv(t)
 	o := e.accounts.Outbox()

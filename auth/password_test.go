@@ -8,6 +8,7 @@ import (
 )
 
 func TestHashVerifyRoundTrip(t *testing.T) {
+	t.Parallel()
 	h, err := Hash("a long enough password", testParams)
 	if err != nil {
 		t.Fatal(err)
@@ -36,6 +37,7 @@ func TestHashVerifyRoundTrip(t *testing.T) {
 
 // TestDefaultParams is the one test paying for the real cost.
 func TestDefaultParams(t *testing.T) {
+	t.Parallel()
 	p := DefaultParams()
 	if p != (Params{Memory: 19456, Time: 2, Threads: 1}) {
 		t.Fatalf("DefaultParams() = %+v", p)
@@ -58,6 +60,7 @@ func TestDefaultParams(t *testing.T) {
 }
 
 func TestHashRefusesBadParams(t *testing.T) {
+	t.Parallel()
 	for _, p := range []Params{{}, {Memory: 64, Time: 0, Threads: 1}, {Memory: 64, Time: 11, Threads: 1},
 		{Memory: 1<<20 + 1, Time: 1, Threads: 1}, {Memory: 64, Time: 1, Threads: 17}, {Memory: 8, Time: 1, Threads: 2}} {
 		if _, err := Hash("a long enough password", p); err == nil {
@@ -67,6 +70,7 @@ func TestHashRefusesBadParams(t *testing.T) {
 }
 
 func TestVerifyRefusesMalformed(t *testing.T) {
+	t.Parallel()
 	good, err := Hash("a long enough password", testParams)
 	if err != nil {
 		t.Fatal(err)
@@ -112,6 +116,7 @@ func TestVerifyRefusesMalformed(t *testing.T) {
 }
 
 func TestCheckPassword(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		pw, why string // why empty: accepted
 	}{

@@ -40,6 +40,7 @@ func (e *env) resetSecret(t *testing.T, email string) string {
 }
 
 func TestResetFlow(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newEnv(t)
 	acc := e.mustCreate(t, "nina@example.org", RoleResident)
@@ -76,6 +77,7 @@ func TestResetFlow(t *testing.T) {
 }
 
 func TestResetNoEnumeration(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newEnv(t)
 	acc := e.mustCreate(t, "olaf@example.org", RoleResident)
@@ -102,6 +104,7 @@ func TestResetNoEnumeration(t *testing.T) {
 }
 
 func TestResetExpires(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newEnv(t)
 	e.mustCreate(t, "pien@example.org", RoleResident)
@@ -122,6 +125,7 @@ func TestResetExpires(t *testing.T) {
 }
 
 func TestResetWeakPasswordKeepsLink(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newEnv(t)
 	e.mustCreate(t, "quinten@example.org", RoleResident)
@@ -136,6 +140,7 @@ func TestResetWeakPasswordKeepsLink(t *testing.T) {
 }
 
 func TestResetMalformedAndUnknown(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newEnv(t)
 	unknown, _ := newSecret()
@@ -149,6 +154,7 @@ func TestResetMalformedAndUnknown(t *testing.T) {
 // TestResetClearsLockoutAndVoidsOtherLinks: a reset lets a locked-out
 // user in at once, and other links of the account stop working.
 func TestResetClearsLockoutAndVoidsOtherLinks(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newEnv(t)
 	e.mustCreate(t, "roos@example.org", RoleResident)
@@ -174,6 +180,7 @@ func TestResetClearsLockoutAndVoidsOtherLinks(t *testing.T) {
 // TestResetSingleUse: 10 concurrent FinishResets with one link: exactly
 // one sets its password.
 func TestResetSingleUse(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newEnv(t)
 	e.mustCreate(t, "sem@example.org", RoleResident)

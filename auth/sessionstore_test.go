@@ -14,6 +14,7 @@ import (
 )
 
 func TestSessionStorage(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := openStore(t)
 	clock := newClock()
@@ -86,6 +87,7 @@ func TestSessionStorage(t *testing.T) {
 // in a real app: a value survives between requests by cookie, Regenerate
 // gives a new id and the old one stops working, and sessions expire.
 func TestFiberSessions(t *testing.T) {
+	t.Parallel()
 	st := openStore(t)
 	clock := newClock()
 	sessions := session.New(session.Config{Storage: NewSessionStorage(st, clock.Now), Expiration: time.Hour, KeyLookup: "cookie:dichtbij_session"})

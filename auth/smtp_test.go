@@ -179,6 +179,7 @@ func parseMail(t *testing.T, data string) (mail.Header, string) {
 }
 
 func TestParseSMTPURL(t *testing.T) {
+	t.Parallel()
 	s, err := ParseSMTPURL("smtp://mailer:p%40ss@mail.example.org:2525", "dichtbij <noreply@example.org>")
 	if err != nil {
 		t.Fatal(err)
@@ -209,6 +210,7 @@ func TestParseSMTPURL(t *testing.T) {
 }
 
 func TestSMTPSenderPlain(t *testing.T) {
+	t.Parallel()
 	srv := startSMTP(t, "127.0.0.1:0", nil, true)
 	host, port := srv.hostPort()
 	s, err := ParseSMTPURL("smtp://mailer:secret@"+net.JoinHostPort(host, port), "dichtbij <noreply@dichtbij.example.org>")
@@ -252,6 +254,7 @@ func TestSMTPSenderPlain(t *testing.T) {
 }
 
 func TestSMTPSenderRefusesPlainTextCredentialsToRemote(t *testing.T) {
+	t.Parallel()
 	srv := startSMTP(t, "127.0.0.2:0", nil, true)
 	host, port := srv.hostPort()
 	s, err := ParseSMTPURL("smtp://mailer:secret@"+net.JoinHostPort(host, port), "noreply@example.org")
@@ -267,6 +270,7 @@ func TestSMTPSenderRefusesPlainTextCredentialsToRemote(t *testing.T) {
 }
 
 func TestSMTPSenderSTARTTLS(t *testing.T) {
+	t.Parallel()
 	cert, pool := selfSigned(t)
 	srv := startSMTP(t, "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}, true)
 	host, port := srv.hostPort()
@@ -292,6 +296,7 @@ func TestSMTPSenderSTARTTLS(t *testing.T) {
 }
 
 func TestSMTPSenderTimeout(t *testing.T) {
+	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -317,6 +322,7 @@ func TestSMTPSenderTimeout(t *testing.T) {
 // TestResetMailEndToEnd: a reset link travels from StartReset through
 // the outbox and SMTP and still works when it arrives.
 func TestResetMailEndToEnd(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newEnv(t)
 	e.mustCreate(t, "bob@example.org", RoleResident)

@@ -18,6 +18,7 @@ func newTokens(e *env) *Tokens {
 }
 
 func TestIssueAndLookup(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newEnv(t)
 	tokens := newTokens(e)
@@ -61,6 +62,7 @@ func TestIssueAndLookup(t *testing.T) {
 }
 
 func TestIssueValidation(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newEnv(t)
 	tokens := newTokens(e)
@@ -95,6 +97,7 @@ func TestIssueValidation(t *testing.T) {
 }
 
 func TestLookupRefuses(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newEnv(t)
 	tokens := newTokens(e)
@@ -151,6 +154,7 @@ func TestLookupRefuses(t *testing.T) {
 }
 
 func TestRevokeAndList(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newEnv(t)
 	tokens := newTokens(e)
@@ -199,6 +203,7 @@ func TestRevokeAndList(t *testing.T) {
 // TestLastUsedIsThrottled: a token used often is written at most once a
 // minute.
 func TestLastUsedIsThrottled(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := newEnv(t)
 	tokens := newTokens(e)

@@ -29,6 +29,7 @@ func testChecker(tb testing.TB) (*Checker, geo.Bounds) {
 // TestCheckDerivesArea: a record's Area names its 2024 municipality and
 // its 2014 district and neighbourhood.
 func TestCheckDerivesArea(t *testing.T) {
+	t.Parallel()
 	c, _ := testChecker(t)
 	f := VolunteerFields{DisplayName: "Els", HelpTypes: []string{"garden"}, HomeLocation: &Location{Lat: 52.3731, Lon: 4.8924}, MaxTravelM: 1000, Capacity: 1} // the Dam, Amsterdam
 	got, err := c.Check(&f)

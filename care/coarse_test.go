@@ -12,6 +12,7 @@ import (
 // as a cell centre that lies outside every municipality; sending the
 // stored record back (an edit of another field) must not fail on it.
 func TestStoredBorderLocationCanBeSentBack(t *testing.T) {
+	t.Parallel()
 	c, bounds := testChecker(t)
 	home := orb.Point{6.023271889494597, 51.09373489237687} // Echt-Susteren, by the German border
 	if centre := geo.Coarsen(home); bounds.Contains(centre) || !bounds.Contains(home) {

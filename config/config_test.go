@@ -12,6 +12,7 @@ import (
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 
 func TestDefaultsNeedNoConfiguration(t *testing.T) {
+	t.Parallel()
 	c, err := Load(nil, env(nil), io.Discard)
 	if err != nil {
 		t.Fatal(err)
@@ -25,6 +26,7 @@ func TestDefaultsNeedNoConfiguration(t *testing.T) {
 }
 
 func TestFlagsOverrideEnvironment(t *testing.T) {
+	t.Parallel()
 	c, err := Load([]string{"-addr", "0.0.0.0:9000"}, env(map[string]string{"DICHTBIJ_ADDR": "127.0.0.1:1", "MONGODB_URI": "mongodb://db:27017/?replicaSet=rs0"}), io.Discard)
 	if err != nil {
 		t.Fatal(err)
@@ -35,6 +37,7 @@ func TestFlagsOverrideEnvironment(t *testing.T) {
 }
 
 func TestBadValuesNameTheVariable(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ name, value string }{
 		{"DICHTBIJ_ADDR", "8080"},
 		{"MONGODB_URI", "postgres://x"},
@@ -64,6 +67,7 @@ func TestBadValuesNameTheVariable(t *testing.T) {
 
 // TestREADMEListsEverySetting keeps the README's configuration table true.
 func TestREADMEListsEverySetting(t *testing.T) {
+	t.Parallel()
 	readme, err := os.ReadFile("../README.md")
 	if err != nil {
 		t.Fatal(err)
@@ -77,6 +81,7 @@ func TestREADMEListsEverySetting(t *testing.T) {
 }
 
 func TestSecretsFromFilesAndNeverEchoed(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	f := dir + "/smtp"
 	if err := os.WriteFile(f, []byte("smtp://u:s3cret@mail.example.org:587\n"), 0o600); err != nil {
@@ -102,6 +107,7 @@ func TestSecretsFromFilesAndNeverEchoed(t *testing.T) {
 }
 
 func TestProxiesAndTiles(t *testing.T) {
+	t.Parallel()
 	c, err := Load(nil, env(map[string]string{"DICHTBIJ_TRUSTED_PROXIES": "10.0.0.0/8, 192.168.1.7", "DICHTBIJ_TILE_URL": "https://{s}.tile.example.org/{z}/{x}/{y}.png",
 		"DICHTBIJ_LOGIN_LIMIT": "100"}), io.Discard)
 	if err != nil {

@@ -259,6 +259,7 @@ var areaTests = []struct {
 }
 
 func TestAreasLocate(t *testing.T) {
+	t.Parallel()
 	a := testAreas(t)
 	for _, tt := range areaTests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -274,6 +275,7 @@ func TestAreasLocate(t *testing.T) {
 // districts goes to the lowest code, whatever their order in the file
 // (which lists higher codes first).
 func TestAreasLocateSharedVertex(t *testing.T) {
+	t.Parallel()
 	a, o := testAreas(t), testOracle(t)
 	tests := []struct {
 		name      string
@@ -304,6 +306,7 @@ func TestAreasLocateSharedVertex(t *testing.T) {
 // nearer point: on random Dutch points Locate must agree with the linear
 // scans of the oracle, which parses the data on its own.
 func TestAreasLocateMatchesNaive(t *testing.T) {
+	t.Parallel()
 	a, o := testAreas(t), testOracle(t)
 	m := a.Municipalities()
 	const seed = 20140101
@@ -341,6 +344,7 @@ func TestAreasLocateMatchesNaive(t *testing.T) {
 // such points among many random ones, then samples densely around them,
 // and compares each point in no district with the oracle.
 func TestAreasLocateFallbackMatchesNaive(t *testing.T) {
+	t.Parallel()
 	a, o := testAreas(t), testOracle(t)
 	m := a.Municipalities()
 	const seed = 20140102
@@ -378,6 +382,7 @@ func TestAreasLocateFallbackMatchesNaive(t *testing.T) {
 // points, on points spread over and around the grid: Locate reaches it
 // only for the few points in no 2014 district, too few to test it.
 func TestNearestHood(t *testing.T) {
+	t.Parallel()
 	a := testAreas(t)
 	const seed = 20140103
 	const n = 5000
@@ -409,6 +414,7 @@ func TestNearestHood(t *testing.T) {
 }
 
 func TestAreasLocateConcurrent(t *testing.T) {
+	t.Parallel()
 	a := testAreas(t)
 	var wg sync.WaitGroup
 	for range 8 {
@@ -427,6 +433,7 @@ func TestAreasLocateConcurrent(t *testing.T) {
 }
 
 func TestAreasDistrict(t *testing.T) {
+	t.Parallel()
 	a := testAreas(t)
 	tests := []struct {
 		name     string
@@ -452,6 +459,7 @@ func TestAreasDistrict(t *testing.T) {
 }
 
 func TestAreasDistrictsOf(t *testing.T) {
+	t.Parallel()
 	a := testAreas(t)
 	tests := []struct {
 		name string
@@ -503,6 +511,7 @@ func TestAreasDistrictsOf(t *testing.T) {
 // district is in exactly one municipality's list, lists are sorted, and
 // callers cannot change them.
 func TestAreasDistrictsOfPartition(t *testing.T) {
+	t.Parallel()
 	a, o := testAreas(t), testOracle(t)
 	owner := make(map[string]string)
 	for _, gm := range o.municipalityCodes {
@@ -601,6 +610,7 @@ func BenchmarkLoadAreas(b *testing.B) {
 }
 
 func TestUnits(t *testing.T) {
+	t.Parallel()
 	a, err := LoadAreas()
 	if err != nil {
 		t.Fatal(err)

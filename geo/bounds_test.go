@@ -9,6 +9,7 @@ import (
 )
 
 func TestParseBounds(t *testing.T) {
+	t.Parallel()
 	m := testMunicipalities(t)
 	tests := []struct {
 		name    string
@@ -65,6 +66,7 @@ func TestParseBounds(t *testing.T) {
 }
 
 func TestBoundsContains(t *testing.T) {
+	t.Parallel()
 	m := testMunicipalities(t)
 	nl, err := ParseBounds("nl", m)
 	if err != nil {

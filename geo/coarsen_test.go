@@ -15,6 +15,7 @@ func halfDiagonal(lat float64) float64 {
 }
 
 func TestCoarsenIdempotent(t *testing.T) {
+	t.Parallel()
 	const seed = 7
 	world := orb.Bound{Min: orb.Point{-180, -90}, Max: orb.Point{180, 90}}
 	points := append(randomPoints(200000, nlBox, seed), randomPoints(50000, world, seed+1)...)
@@ -43,6 +44,7 @@ func TestCoarsenIdempotent(t *testing.T) {
 }
 
 func TestCoarsenDisplacement(t *testing.T) {
+	t.Parallel()
 	const seed = 11
 	var maxMoved float64
 	for _, p := range randomPoints(200000, nlBox, seed) {
@@ -63,6 +65,7 @@ func TestCoarsenDisplacement(t *testing.T) {
 }
 
 func TestCoarsenCellSize(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name      string
 		lat       float64
@@ -90,6 +93,7 @@ func TestCoarsenCellSize(t *testing.T) {
 }
 
 func TestCoarsen(t *testing.T) {
+	t.Parallel()
 	nan := math.NaN()
 	tests := []struct {
 		name string

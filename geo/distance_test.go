@@ -8,6 +8,7 @@ import (
 )
 
 func TestDistance(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		a, b orb.Point

@@ -17,6 +17,7 @@ func fromDMS(d, m, s float64) float64 {
 }
 
 func TestGeodesicDistance(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		a, b orb.Point
@@ -57,6 +58,7 @@ func TestGeodesicDistance(t *testing.T) {
 // where Vincenty's iteration does not converge, the answer is NaN rather
 // than a wrong number.
 func TestGeodesicDistanceAntipodal(t *testing.T) {
+	t.Parallel()
 	for _, p := range [][2]orb.Point{
 		{{0, 0.5}, {179.7, -0.5}},
 		{{0, 0}, {179.9, 0.1}},
@@ -71,6 +73,7 @@ func TestGeodesicDistanceAntipodal(t *testing.T) {
 // honest: its documented error in the Netherlands is a few tenths of a
 // percent.
 func TestDistanceAgainstGeodesic(t *testing.T) {
+	t.Parallel()
 	pairs := [][2]orb.Point{
 		{{4.8924, 52.3731}, {5.1214, 52.0907}}, // Dam square to Domtoren
 		{{6.5682, 53.2194}, {5.6909, 50.8514}}, // Groningen to Maastricht

@@ -544,6 +544,7 @@ func BenchmarkBuild1M(b *testing.B) {
 // identical hits, and the quadtree the same distances (its order among
 // equal distances is its own).
 func TestBenchMethodsAgree(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("generates the benchmark data set")
 	}

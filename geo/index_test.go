@@ -54,6 +54,7 @@ func wantHits(pairs ...float64) []geo.Hit {
 }
 
 func TestNearest(t *testing.T) {
+	t.Parallel()
 	origin := orb.Point{0, 0}
 	odd := func(id uint32) bool { return id%2 == 1 }
 	tests := []struct {
@@ -153,6 +154,7 @@ func TestNearest(t *testing.T) {
 }
 
 func TestIndexSetGetDelete(t *testing.T) {
+	t.Parallel()
 	ix := indexFixture()
 	if got, want := ix.Len(), 6; got != want {
 		t.Fatalf("Len() = %d; want %d", got, want)
@@ -216,6 +218,7 @@ func TestIndexSetGetDelete(t *testing.T) {
 }
 
 func TestIndexSetPanics(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		p    orb.Point
@@ -431,6 +434,7 @@ func randomIndexQuery(r *rand.Rand, m indexModel, ids []uint32) geo.Query {
 // brute-force model on random clustered data sets, before and after
 // random mutations: identical hits, distances and tie order.
 func TestIndexMatchesBruteForce(t *testing.T) {
+	t.Parallel()
 	const baseSeed = 20250101
 	cellSizes := []float64{37, 100, 250, 1000, 5000, 0}
 	for ds := range 20 {
@@ -513,6 +517,8 @@ func checkAgainstModel(t *testing.T, r *rand.Rand, ix *geo.Index, m indexModel, 
 // TestNearestNoAllocs holds Nearest to its promise: once dst has grown,
 // a search allocates nothing, with or without a Filter; nor does Within.
 func TestNearestNoAllocs(t *testing.T) {
+	// Not parallel: AllocsPerRun counts every goroutine's allocations,
+	// and refuses to run beside parallel tests.
 	r := rand.New(rand.NewPCG(3, 3))
 	ix := geo.NewIndex(geo.DefaultCellSize)
 	randomIndexData(r, ix, indexModel{}, 20000, geo.DefaultCellSize)
@@ -536,6 +542,7 @@ func TestNearestNoAllocs(t *testing.T) {
 // TestIndexConcurrentReaders runs searches from several goroutines at
 // once; under -race it proves readers do not write shared state.
 func TestIndexConcurrentReaders(t *testing.T) {
+	t.Parallel()
 	r := rand.New(rand.NewPCG(5, 5))
 	ix := geo.NewIndex(geo.DefaultCellSize)
 	m := indexModel{}

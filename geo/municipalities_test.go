@@ -55,6 +55,7 @@ func locateNaive(m *Municipalities, p orb.Point) (Municipality, bool) {
 }
 
 func TestLoadMunicipalities(t *testing.T) {
+	t.Parallel()
 	m := testMunicipalities(t)
 	if got, want := m.Len(), 342; got != want {
 		t.Errorf("Len() = %d; want %d", got, want)
@@ -108,6 +109,7 @@ var locateTests = []struct {
 }
 
 func TestLocate(t *testing.T) {
+	t.Parallel()
 	m := testMunicipalities(t)
 	for _, tt := range locateTests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -122,6 +124,7 @@ func TestLocate(t *testing.T) {
 // TestLocateMatchesNaive checks the prefilter never hides a match: on
 // random points Locate must agree with the plain linear scan.
 func TestLocateMatchesNaive(t *testing.T) {
+	t.Parallel()
 	m := testMunicipalities(t)
 	const seed = 20240101
 	const n = 2000 // the naive scan takes about 0.4 ms a point
@@ -145,6 +148,7 @@ func TestLocateMatchesNaive(t *testing.T) {
 }
 
 func TestLocateConcurrent(t *testing.T) {
+	t.Parallel()
 	m := testMunicipalities(t)
 	var wg sync.WaitGroup
 	for g := 0; g < 8; g++ {
@@ -197,6 +201,7 @@ func BenchmarkLoadMunicipalities(b *testing.B) {
 }
 
 func TestCentre(t *testing.T) {
+	t.Parallel()
 	m := testMunicipalities(t)
 	fallback := 0
 	for _, a := range m.areas {
@@ -249,6 +254,7 @@ func TestCentre(t *testing.T) {
 //	|   c    |   c: the innermost grid point, in the middle of the base
 //	+--------+
 func TestCentreFallback(t *testing.T) {
+	t.Parallel()
 	const s = 0.03 // degrees per unit of the drawing
 	var ring orb.Ring
 	for _, p := range [][2]float64{{0, 0}, {3, 0}, {3, 3}, {2, 3}, {2, 1}, {1, 1}, {1, 3}, {0, 3}, {0, 0}} {
@@ -281,6 +287,7 @@ func TestCentreFallback(t *testing.T) {
 }
 
 func TestAll(t *testing.T) {
+	t.Parallel()
 	m := testMunicipalities(t)
 	all := m.All()
 	if len(all) != m.Len() {

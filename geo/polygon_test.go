@@ -41,6 +41,7 @@ var (
 )
 
 func TestValidatePolygon(t *testing.T) {
+	t.Parallel()
 	box := testBox(t)
 	nl, err := ParseBounds("nl", testMunicipalities(t))
 	if err != nil {
@@ -165,6 +166,7 @@ func TestValidatePolygon(t *testing.T) {
 // TestValidatePolygonCap checks the problem list stops at 20, and says so
 // only when something was left out.
 func TestValidatePolygonCap(t *testing.T) {
+	t.Parallel()
 	box := testBox(t)
 	tests := []struct {
 		name     string
@@ -218,6 +220,7 @@ func formatProblems(ps []Problem) string {
 }
 
 func TestSegmentsIntersect(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name           string
 		p1, p2, q1, q2 [2]float64
@@ -247,6 +250,7 @@ func TestSegmentsIntersect(t *testing.T) {
 }
 
 func TestPolygonFromRings(t *testing.T) {
+	t.Parallel()
 	got := PolygonFromRings([][][2]float64{square, hole})
 	want := orb.Polygon{
 		{{4.9, 51.9}, {5.1, 51.9}, {5.1, 52.1}, {4.9, 52.1}, {4.9, 51.9}},
@@ -312,6 +316,7 @@ func decodeRings(data []byte) [][][2]float64 {
 var fuzzSquareWithHole = []byte{2, 0x44, 0, 7, 63, 56, 0x43, 9, 10, 18}
 
 func TestDecodeRings(t *testing.T) {
+	t.Parallel()
 	rings := decodeRings(fuzzSquareWithHole)
 	want := [][][2]float64{
 		{{4.9, 51.9}, {5.075, 51.9}, {5.075, 52.075}, {4.9, 52.075}, {4.9, 51.9}},
@@ -434,6 +439,7 @@ func BenchmarkValidatePolygon(b *testing.B) {
 // returns a sign the exact computation disagrees with, on triples that are
 // collinear or within a few ulps of it, where plain floats fail.
 func TestOrientMatchesExact(t *testing.T) {
+	t.Parallel()
 	var triples [][3][2]float64
 	// Kettner et al., "Classroom examples of robustness problems in
 	// geometric computations" (2008): a on a grid of ulps near (0.5, 0.5),

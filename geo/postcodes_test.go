@@ -7,6 +7,7 @@ import (
 )
 
 func TestPostcodes(t *testing.T) {
+	t.Parallel()
 	pcs, err := geo.LoadPostcodes()
 	if err != nil {
 		t.Fatal(err)
@@ -43,6 +44,7 @@ func TestPostcodes(t *testing.T) {
 }
 
 func TestGeometries(t *testing.T) {
+	t.Parallel()
 	areas, err := geo.LoadAreas()
 	if err != nil {
 		t.Fatal(err)

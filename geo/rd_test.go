@@ -50,6 +50,7 @@ var rdProjPoints = []struct {
 }
 
 func TestToRDAgainstPROJ(t *testing.T) {
+	t.Parallel()
 	var worst float64
 	for _, tt := range rdProjPoints {
 		t.Run(tt.name, func(t *testing.T) {
@@ -65,6 +66,7 @@ func TestToRDAgainstPROJ(t *testing.T) {
 }
 
 func TestToRD(t *testing.T) {
+	t.Parallel()
 	for _, tt := range rdKnownPoints {
 		t.Run(tt.name, func(t *testing.T) {
 			got := ToRD(tt.wgs)
@@ -76,6 +78,7 @@ func TestToRD(t *testing.T) {
 }
 
 func TestFromRD(t *testing.T) {
+	t.Parallel()
 	for _, tt := range rdKnownPoints {
 		t.Run(tt.name, func(t *testing.T) {
 			got := FromRD(tt.rd)
@@ -92,6 +95,7 @@ var rdTestBox = orb.Bound{Min: orb.Point{0, 300000}, Max: orb.Point{290000, 6300
 // TestRDRoundTrip checks that FromRD inverts ToRD both ways, so that a
 // point projected for the index maps back to where it came from.
 func TestRDRoundTrip(t *testing.T) {
+	t.Parallel()
 	const seed = 28992
 	var worstRD, worstWGS float64
 	for _, p := range randomPoints(20000, rdTestBox, seed) {
@@ -117,6 +121,7 @@ func TestRDRoundTrip(t *testing.T) {
 // next to the published inverse polynomial, which has the same metre-level
 // accuracy: a large gap would mean a wrong coefficient in either table.
 func TestFromRDNearInversePolynomial(t *testing.T) {
+	t.Parallel()
 	const seed = 7415
 	var worst float64
 	for _, p := range randomPoints(5000, rdTestBox, seed) {
@@ -136,6 +141,7 @@ func TestFromRDNearInversePolynomial(t *testing.T) {
 }
 
 func TestDistanceRD(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		a, b orb.Point
@@ -176,6 +182,7 @@ func nlLandPoint(r *rand.Rand, m *Municipalities) orb.Point {
 // holds a 0.02 % line so that a wrong coefficient cannot hide under the
 // loose one.
 func TestDistanceRDMatchesGeodesic(t *testing.T) {
+	t.Parallel()
 	m := testMunicipalities(t)
 	const (
 		seed  = 52155
@@ -238,6 +245,7 @@ func BenchmarkGeodesicDistance(b *testing.B) {
 }
 
 func TestCircle(t *testing.T) {
+	t.Parallel()
 	dam := orb.Point{4.8924, 52.3731}
 	ring := Circle(dam, 3000, 64)
 	if len(ring) != 65 || ring[0] != ring[64] {

@@ -10,6 +10,7 @@ import (
 )
 
 func TestPaginate(t *testing.T) {
+	t.Parallel()
 	items := []int{1, 2, 3, 4, 5}
 	for _, tc := range []struct {
 		number, per, size, pages int
@@ -31,6 +32,7 @@ func TestPaginate(t *testing.T) {
 }
 
 func TestIDsAreStableUUIDs(t *testing.T) {
+	t.Parallel()
 	a, b := ID("service", "provision:65f0"), ID("service", "provision:65f0")
 	if a != b || len(a) != 36 || a[14] != '5' || ID("service", "provision:65f1") == a || ID("location", "provision:65f0") == a {
 		t.Errorf("ids %s %s", a, b)
@@ -40,6 +42,7 @@ func TestIDsAreStableUUIDs(t *testing.T) {
 // TestScheduleMapping checks what HSDS can hold of a rule and that notes
 // keep the whole of it, for a monthly, a daily and a one-off schedule.
 func TestScheduleMapping(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		rrule, freq, byday, bymonthday string
 		interval                       int
@@ -69,6 +72,7 @@ func TestScheduleMapping(t *testing.T) {
 // TestBuildLeavesPeopleOut builds a catalog from records with a contact
 // person and checks that the name is nowhere in it.
 func TestBuildLeavesPeopleOut(t *testing.T) {
+	t.Parallel()
 	active := true
 	i := care.Initiative{Meta: care.Meta{ID: "i1", UpdatedAt: time.Now()}, InitiativeFields: care.InitiativeFields{Organisation: "Buurtkracht",
 		Description: "Klussen", HelpTypes: []string{"odd_jobs"}, Capacity: 4, Active: &active,

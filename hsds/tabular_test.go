@@ -13,6 +13,7 @@ import (
 // comes with organization, location, address, schedule and terms; its row
 // is skipped, since its coordinates are no place on earth.
 func TestReadTabularExample(t *testing.T) {
+	t.Parallel()
 	doc, err := ReadTabular(os.DirFS("testdata/datapackage"))
 	if err != nil {
 		t.Fatal(err)
@@ -38,6 +39,7 @@ func TestReadTabularExample(t *testing.T) {
 // regular_schedules with a weekday per row, services_taxonomy), and one
 // whose datapackage.json names its own paths.
 func TestReadTabularOldVersions(t *testing.T) {
+	t.Parallel()
 	v11 := fstest.MapFS{
 		"services.csv":             {Data: []byte("id,organization_id,name,description,status,email\ns1,o1,Buurtmaaltijd,Samen eten,active,eten@example.nl\ns2,o1,Zonder plek,,active,\n")},
 		"organizations.csv":        {Data: []byte("id,name,description,url\no1,Buurtwerk Oost,Welzijn,https://buurtwerk.nl\n")},

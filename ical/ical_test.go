@@ -122,6 +122,7 @@ func activity(id string, s care.Schedule) care.Activity {
 // of Europe/Amsterdam (last Sunday of March and of October). They must
 // also be the occurrences dichtbij itself books (care.Schedule.Occurrences).
 func TestRecurrenceSurvivesTheRoundTrip(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name     string
 		s        care.Schedule
@@ -188,6 +189,7 @@ func TestRecurrenceSurvivesTheRoundTrip(t *testing.T) {
 
 // TestActivityEvent checks the descriptive properties and the stable UID.
 func TestActivityEvent(t *testing.T) {
+	t.Parallel()
 	a := activity("65f0c0ffee0000000000abcd", care.Schedule{Start: "2026-12-01T14:00", Timezone: "Europe/Amsterdam", DurationMinutes: 120,
 		RRule: "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU", ExDates: []string{"2026-12-29T14:00", "2027-01-12T14:00"}})
 	f := NewFeed("Koffie-uurtje", testNow, time.Hour)
@@ -244,6 +246,7 @@ func TestActivityEvent(t *testing.T) {
 // database over ten years, for zones with regular rules (north and south),
 // without DST, and with irregular changes (Casablanca's Ramadan shifts).
 func TestVTimezoneMatchesTheZoneDatabase(t *testing.T) {
+	t.Parallel()
 	for _, zone := range []string{"Europe/Amsterdam", "America/New_York", "Australia/Sydney", "Asia/Tokyo", "Europe/Dublin", "Africa/Casablanca", "America/Santiago"} {
 		t.Run(zone, func(t *testing.T) {
 			loc, err := time.LoadLocation(zone)
@@ -350,6 +353,7 @@ func offset(t *testing.T, s string) int {
 // TestOpeningHours checks one weekly event per slot on its weekday, with
 // a slot that ends at midnight.
 func TestOpeningHours(t *testing.T) {
+	t.Parallel()
 	p := care.Provision{Meta: care.Meta{ID: "p1", UpdatedAt: time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)}, // a Wednesday
 		ProvisionFields: care.ProvisionFields{Name: "Buurthuis", Address: &care.Address{Street: "Kolksteeg", HouseNumber: "1", Postcode: "1012 AB", City: "Amsterdam"},
 			OpeningHours: []care.WeeklySlot{{Day: "mon", Start: "09:00", End: "17:00"}, {Day: "wed", Start: "19:00", End: "24:00"}, {Day: "mon", Start: "19:00", End: "21:00"}}}}
@@ -385,6 +389,7 @@ func TestOpeningHours(t *testing.T) {
 // TestReferralEvents checks the personal feed's two shapes and that it
 // says only the help type, the neighbourhood and the state.
 func TestReferralEvents(t *testing.T) {
+	t.Parallel()
 	a := activity("a1", care.Schedule{Start: "2026-12-01T14:00", Timezone: "Europe/Amsterdam", DurationMinutes: 120, RRule: "FREQ=WEEKLY;BYDAY=TU"})
 	occ := time.Date(2026, 12, 8, 13, 0, 0, 0, time.UTC)
 	f := NewFeed("Mijn verwijzingen", testNow, time.Hour)
@@ -425,6 +430,7 @@ func TestReferralEvents(t *testing.T) {
 }
 
 func TestConvertRefuses(t *testing.T) {
+	t.Parallel()
 	good := care.Schedule{Start: "2026-12-01T14:00", Timezone: "Europe/Amsterdam", DurationMinutes: 60, RRule: "FREQ=WEEKLY"}
 	for name, edit := range map[string]func(*care.Schedule){
 		"local zone":      func(s *care.Schedule) { s.Timezone = "Local" },

@@ -64,6 +64,7 @@ func ids(cs []Candidate) []string {
 }
 
 func TestCoverageReasons(t *testing.T) {
+	t.Parallel()
 	tue := week(1, 9, 12)
 	cases := []struct {
 		name    string
@@ -104,6 +105,7 @@ func TestCoverageReasons(t *testing.T) {
 }
 
 func TestEdgeCases(t *testing.T) {
+	t.Parallel()
 	t.Run("option exactly at the request point with zero reach", func(t *testing.T) {
 		e := newEngine(t)
 		mustUpsert(t, e, volunteer("a", utrecht, 0, "groceries"))
@@ -163,6 +165,7 @@ func TestEdgeCases(t *testing.T) {
 }
 
 func TestRankingAndExplanation(t *testing.T) {
+	t.Parallel()
 	e := newEngine(t)
 	v := volunteer("vol", east(utrecht, 1200), 3000, "groceries", "companionship")
 	v.Used = 1
@@ -190,6 +193,7 @@ func TestRankingAndExplanation(t *testing.T) {
 }
 
 func TestLoadIsSpread(t *testing.T) {
+	t.Parallel()
 	e := newEngine(t)
 	mustUpsert(t, e, volunteer("a", utrecht, 3000, "groceries"), volunteer("b", east(utrecht, 300), 3000, "groceries"))
 	first := e.Match(request("groceries"), 0)
@@ -205,6 +209,7 @@ func TestLoadIsSpread(t *testing.T) {
 }
 
 func TestActivities(t *testing.T) {
+	t.Parallel()
 	e := newEngine(t)
 	start := time.Date(2026, 12, 1, 14, 0, 0, 0, time.UTC) // a Tuesday
 	act := Option{ID: "act", Kind: KindActivity, Name: "Speelkamer", Location: east(utrecht, 400), HelpTypes: []string{"companionship"}, Active: true,
@@ -235,6 +240,7 @@ func TestActivities(t *testing.T) {
 // sets and random requests, the indexed search and the brute-force scan
 // give identical results, ties included.
 func TestMatchEqualsLinearScan(t *testing.T) {
+	t.Parallel()
 	seed := int64(20261122)
 	t.Logf("seed %d", seed)
 	rng := rand.New(rand.NewSource(seed))
@@ -308,6 +314,7 @@ func TestMatchEqualsLinearScan(t *testing.T) {
 }
 
 func TestWeekDescribe(t *testing.T) {
+	t.Parallel()
 	w := week(1, 9, 12)
 	w.AddDay(3, 13*60, 15*60)
 	if got, want := w.Describe(3), "Tue morning, Thu afternoon"; got != want {
@@ -327,6 +334,7 @@ func TestWeekDescribe(t *testing.T) {
 // municipality, so a resident on the Amsterdam–Amstelveen border gets
 // options from both sides, each labelled with its own municipality.
 func TestRequestOnAMunicipalBorder(t *testing.T) {
+	t.Parallel()
 	e := newEngine(t)
 	border := orb.Point{4.8790, 52.3275} // Amsterdamse Bos edge, between GM0363 and GM0362
 	north, south := volunteer("ams", orb.Point{4.8790, 52.3330}, 2000, "groceries"), volunteer("amv", orb.Point{4.8790, 52.3220}, 2000, "groceries")
@@ -344,6 +352,7 @@ func TestRequestOnAMunicipalBorder(t *testing.T) {
 // to a municipality shows no volunteer of another one, nor counts them in
 // the diagnosis, while a provision across the border stays.
 func TestMunicipalityKeepsForeignVolunteersOut(t *testing.T) {
+	t.Parallel()
 	e := newEngine(t)
 	here := volunteer("here", east(utrecht, 500), 3000, "groceries")
 	here.Municipality = "GM0344"

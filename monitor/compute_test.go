@@ -42,6 +42,7 @@ func closed(closure string, at int, domains ...Domain) func(*Request) {
 }
 
 func TestComputeResults(t *testing.T) {
+	t.Parallel()
 	x := NewIndex()
 	// 6 resolved locally, 2 to specialist care, 1 withdrawn, 1 outside
 	// the period, 1 without consent.
@@ -89,6 +90,7 @@ func TestComputeResults(t *testing.T) {
 }
 
 func TestComputeSuppressesSmallNumbers(t *testing.T) {
+	t.Parallel()
 	x := NewIndex()
 	for i := range 3 {
 		x.PutRequest(request(fmt.Sprint(i), 5+i, nil))
@@ -115,6 +117,7 @@ func TestComputeSuppressesSmallNumbers(t *testing.T) {
 }
 
 func TestComputeTimeliness(t *testing.T) {
+	t.Parallel()
 	x := NewIndex()
 	// Contact after 1..10 days: 7 within the 7-day target.
 	for i := 1; i <= 10; i++ {
@@ -141,6 +144,7 @@ func TestComputeTimeliness(t *testing.T) {
 }
 
 func TestComputeSupplyAndGaps(t *testing.T) {
+	t.Parallel()
 	x := NewIndex()
 	for i := range 6 {
 		x.PutOption(Option{ID: fmt.Sprint("v", i), Kind: KindVolunteer, Municipality: "GM0001", District: "WK000102", Active: true,
@@ -190,6 +194,7 @@ func TestComputeSupplyAndGaps(t *testing.T) {
 }
 
 func TestAvoidedCostsShowTheCalculation(t *testing.T) {
+	t.Parallel()
 	x := NewIndex()
 	for i := range 7 {
 		x.PutRequest(request(fmt.Sprint("loc", i), 10, closed(care.ClosureResolvedLocally, 40)))
@@ -226,6 +231,7 @@ func TestAvoidedCostsShowTheCalculation(t *testing.T) {
 // and deletes, out of order and repeated, to one index, and checks its
 // indicators against an index built once from the final records.
 func TestIncrementalAgreesWithRebuild(t *testing.T) {
+	t.Parallel()
 	rng := rand.New(rand.NewPCG(7, 11))
 	final := map[string]Request{}
 	finalRefs := map[string]Referral{}
@@ -286,6 +292,7 @@ func TestIncrementalAgreesWithRebuild(t *testing.T) {
 }
 
 func TestFlattenKeysAreStable(t *testing.T) {
+	t.Parallel()
 	x := NewIndex()
 	x.PutRequest(request("a", 1, nil))
 	fs := x.Compute(year()).Total.Flatten()

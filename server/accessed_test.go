@@ -17,6 +17,7 @@ import (
 // its referrals or specialist referrals, or its household, and the lists),
 // so a new route of that kind is checked without being added here.
 func TestEveryRequestAccessIsLogged(t *testing.T) {
+	t.Parallel()
 	var routes []string
 	for route, mr := range matrixRoutes {
 		p := mr.path
@@ -33,6 +34,7 @@ func TestEveryRequestAccessIsLogged(t *testing.T) {
 	for _, route := range routes {
 		mr := matrixRoutes[route]
 		t.Run(strings.ReplaceAll(route, "/", "_"), func(t *testing.T) {
+			t.Parallel()
 			e, fix := newMatrixFixture(t)
 			log := accesslog.New(e.store, nil)
 			who := asWorker

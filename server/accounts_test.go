@@ -10,6 +10,7 @@ import (
 // TestAdminListsAccountsAndOutbox: an admin sees the accounts of their own
 // municipality only, and reads a reset link in the outbox.
 func TestAdminListsAccountsAndOutbox(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	admin := e.as(asAdmin)
 	for _, path := range []string{"/api/v1/me", "/api/v1/session"} {

@@ -10,6 +10,7 @@ import (
 // TestCRUDEveryResource runs create, read, list, patch, put and delete for
 // each resource through Fiber against the embedded store.
 func TestCRUDEveryResource(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	provID := e.create("/api/v1/provisions", validProvision)
 	cases := []struct {
@@ -90,6 +91,7 @@ func TestCRUDEveryResource(t *testing.T) {
 // TestResidentLocationsAreStoredCoarse checks that a volunteer's home and a
 // request's location never come back as sent.
 func TestResidentLocationsAreStoredCoarse(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	for _, path := range []string{"/api/v1/volunteers", "/api/v1/requests"} {
 		body := validVolunteer
@@ -120,6 +122,7 @@ func TestResidentLocationsAreStoredCoarse(t *testing.T) {
 
 // TestListFiltersAndCursor pages through a filtered list.
 func TestListFiltersAndCursor(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	var groceries []string
 	for i := 0; i < 7; i++ {
@@ -177,6 +180,7 @@ func TestListFiltersAndCursor(t *testing.T) {
 }
 
 func TestActivityOwnership(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	provID := e.create("/api/v1/provisions", validProvision)
 	actID := e.create("/api/v1/activities", validActivity(provID))
@@ -193,6 +197,7 @@ func TestActivityOwnership(t *testing.T) {
 }
 
 func TestHealthAndTaxonomy(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	if r := e.do(http.MethodGet, "/healthz", ""); r.status != http.StatusOK {
 		t.Errorf("/healthz = %d", r.status)

@@ -13,6 +13,7 @@ import (
 // municipalities merged after 2014, and that reading it back gives the
 // same area.
 func TestRecordArea(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	cases := []struct {
 		name, path, body string

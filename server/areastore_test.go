@@ -10,6 +10,7 @@ import (
 // TestEnsureAreas stores the division into an empty store, finds nothing
 // to do the second time, and completes a store that has only part of it.
 func TestEnsureAreas(t *testing.T) {
+	t.Parallel()
 	st := shared.Open(t, shared.DBName(t))
 	areas, _ := testAreas(t)
 	units := areas.Units()

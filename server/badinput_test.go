@@ -380,6 +380,7 @@ var badCases = []badCase{
 // checks that each is refused with a problem naming the field, and that
 // nothing was stored or changed.
 func TestBadInputIsRejectedWithField(t *testing.T) {
+	t.Parallel()
 	b := newBadEnv(t)
 	fx := b.fx
 
@@ -706,6 +707,7 @@ var indexRE = regexp.MustCompile(`\[[0-9]+\]`)
 // TestBadInputIsRejectedWithField complete: every string field of every
 // record type must appear in one of the bodies it walks.
 func TestBadInputBodiesCoverEveryStringField(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	fx := newBadFixtures(e)
 	types := map[string]reflect.Type{
@@ -738,6 +740,8 @@ func TestBadInputBodiesCoverEveryStringField(t *testing.T) {
 // would take the server minutes and gigabytes to expand, and checks that
 // each is refused in seconds.
 func TestCostlyRecurrenceIsRefusedQuickly(t *testing.T) {
+	// Not parallel: it times requests, which tests running beside it
+	// would slow down.
 	e := newTestEnv(t)
 	prov := e.create("/api/v1/provisions", validProvision)
 	list := func(n int, repeat bool) string {

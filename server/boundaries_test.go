@@ -9,6 +9,7 @@ import (
 // TestBoundaries reads the public geography the portal draws its base map
 // from, without an account.
 func TestBoundaries(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	anon := []string{"Authorization", ""}
 

@@ -50,6 +50,7 @@ func eventUIDs(t *testing.T, cal *goical.Calendar) []string {
 }
 
 func TestCalendarFeedsOfActivitiesAndProvisions(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	org := e.as(asOrganiser)
 	prov := org.create("/api/v1/provisions", validProvision)
@@ -111,6 +112,7 @@ func issueFeed(t *testing.T, e *testEnv) string {
 }
 
 func TestCalendarTokenRotationAndRevocation(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	res := e.as(asResident)
 	vol := res.create("/api/v1/volunteers", validVolunteer)
@@ -205,6 +207,7 @@ func TestCalendarTokenRotationAndRevocation(t *testing.T) {
 // TestCalendarFeedOfAnActivityReferral: the organiser's feed shows the
 // referred occurrence, once, at the activity's place.
 func TestCalendarFeedOfAnActivityReferral(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	org := e.as(asOrganiser)
 	prov := org.create("/api/v1/provisions", validProvision)

@@ -22,6 +22,7 @@ import (
 // belong to a team that exists and covers the municipality's districts,
 // so an admin can put a social worker in it.
 func TestDemoMakesItsTeam(t *testing.T) {
+	t.Parallel()
 	st := shared.Open(t, shared.DBName(t))
 	areas, _ := testAreas(t)
 	ctx := context.Background()
@@ -47,6 +48,7 @@ func TestDemoMakesItsTeam(t *testing.T) {
 // places, that a second load adds nothing, and that the demo accounts
 // from the log sign in and see the demo.
 func TestDemoIsALivingYear(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	areas, _ := testAreas(t)
 	ctx := context.Background()

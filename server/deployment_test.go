@@ -9,6 +9,7 @@ import (
 // TestBasemapSettings checks that a configured tile server reaches the
 // portal and is the one other origin the CSP lets images come from.
 func TestBasemapSettings(t *testing.T) {
+	t.Parallel()
 	plain := newTestEnv(t)
 	r := plain.do(http.MethodGet, "/api/v1/config", "", "Authorization", "")
 	var cfg PortalConfig
@@ -38,6 +39,7 @@ func TestBasemapSettings(t *testing.T) {
 // reverse proxy: trusted, each forwarded client has its own count; not
 // trusted, the header is ignored and all share the proxy's.
 func TestTrustedProxies(t *testing.T) {
+	t.Parallel()
 	wrong := `{"email":"nobody@example.org","password":"not a password"}`
 	attempts := func(e *testEnv, from string, n int) int {
 		e.t.Helper()

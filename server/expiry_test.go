@@ -52,6 +52,7 @@ func (e referralEnv) declined() string {
 // accepted ends, started goes on. Withdrawn: started ends too. Every
 // change, the request's own included, is in the audit trail.
 func TestClosingEndsOpenReferrals(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		closure      string
 		startedState string
@@ -60,6 +61,7 @@ func TestClosingEndsOpenReferrals(t *testing.T) {
 		{care.ClosureWithdrawn, care.RefEnded},
 	} {
 		t.Run(tc.closure, func(t *testing.T) {
+			t.Parallel()
 			e := newReferralEnv(t, 3)
 			want := map[string]string{
 				e.referAt():                      care.RefExpired,
@@ -116,6 +118,7 @@ func TestClosingEndsOpenReferrals(t *testing.T) {
 // TestRequestStatusChangesAreAudited walks a request from open to closed
 // and back (step-down) and reads each status change in the audit trail.
 func TestRequestStatusChangesAreAudited(t *testing.T) {
+	t.Parallel()
 	e := newReferralEnv(t, 1)
 	if r := e.do(http.MethodPost, "/api/v1/requests/"+e.reqID+"/matches", ""); r.status != http.StatusCreated {
 		t.Fatalf("search = %d %s", r.status, r.body)
@@ -153,6 +156,7 @@ func TestRequestStatusChangesAreAudited(t *testing.T) {
 // TestWaitlistedCannotJumpTheLine: the second in line cannot be accepted
 // directly; the first can, when a place is free.
 func TestWaitlistedCannotJumpTheLine(t *testing.T) {
+	t.Parallel()
 	e := newReferralEnv(t, 1)
 	holder := e.referAt("accepted")
 	line := e.waitlist(2)
@@ -176,6 +180,7 @@ func TestWaitlistedCannotJumpTheLine(t *testing.T) {
 // expiry; a waitlisted referral expires when its occurrence began; a
 // maintenance round changes nothing else.
 func TestMaintenanceExpires(t *testing.T) {
+	t.Parallel()
 	e := newReferralEnv(t, 1)
 	old := e.referAt()
 	e.advance(13 * 24 * time.Hour)
@@ -218,6 +223,7 @@ func TestMaintenanceExpires(t *testing.T) {
 // TestStepDownFollowUps: ending specialist care sets follow-ups at 4 and
 // 12 weeks on the worker's list, which can be marked done once.
 func TestStepDownFollowUps(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	reqID := e.create("/api/v1/requests", validRequest)
 	spID := e.create("/api/v1/requests/"+reqID+"/specialist-referrals", `{"needs":["groceries"],"safety_override":{"reason":"Acuut onveilig"}}`)

@@ -50,6 +50,7 @@ func (e referralEnv) openFollowUps(before time.Time) []FollowUpItem {
 // and start+84d; the list filters by due_before (strictly before) and
 // leaves out done ones; done twice is 409, an unknown n 404.
 func TestFollowUpsAfterStart(t *testing.T) {
+	t.Parallel()
 	e := newReferralEnv(t, 2)
 	id := e.refer(`{"need":"groceries","option_id":"` + e.volID + `"}`)
 	mustProblem(t, e.do(http.MethodPost, "/api/v1/referrals/"+id+"/follow-ups/1/done", `{}`), http.StatusNotFound, "")
@@ -120,6 +121,7 @@ func TestFollowUpsAfterStart(t *testing.T) {
 // follow-up give one 200 and 19 409s, although a version-checked replace
 // alone is not atomic on the embedded store.
 func TestFollowUpDoneOnceUnderConcurrency(t *testing.T) {
+	t.Parallel()
 	e := newReferralEnv(t, 2)
 	id := e.refer(`{"need":"groceries","option_id":"` + e.volID + `"}`)
 	e.mustMove(id, `{"to":"accepted"}`)
@@ -151,6 +153,7 @@ func TestFollowUpDoneOnceUnderConcurrency(t *testing.T) {
 // TestNoShows: recorded on accepted and started referrals and listed on
 // the referral; refused with 409 on a proposed one; bad input names the field.
 func TestNoShows(t *testing.T) {
+	t.Parallel()
 	e := newReferralEnv(t, 2)
 	id := e.refer(`{"need":"groceries","option_id":"` + e.volID + `"}`)
 	path := "/api/v1/referrals/" + id + "/no-shows"

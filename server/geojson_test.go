@@ -11,6 +11,7 @@ import (
 // GeoJSON and imports an initiative's service area from GeoJSON, also the
 // exported circle back (round trip).
 func TestPublicMapAndServiceAreaImport(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	org := e.as(asOrganiser)
 	iniID := org.create("/api/v1/initiatives", validInitiative)
@@ -97,6 +98,7 @@ func TestPublicMapAndServiceAreaImport(t *testing.T) {
 
 // TestOwnerMe lists only one's own options with ?owner=me.
 func TestOwnerMe(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	org := e.as(asOrganiser)
 	mine := org.create("/api/v1/provisions", validProvision)

@@ -8,6 +8,7 @@ import (
 // TestHouseholdPlan puts two members' requests in one household, refers
 // their needs locally and to specialist care, and reads the one plan.
 func TestHouseholdPlan(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	vol := e.create("/api/v1/volunteers", validVolunteer)
 	prov := e.create("/api/v1/provisions", validProvision)

@@ -51,6 +51,7 @@ func validate(t *testing.T, s *jsonschema.Schema, what string, raw []byte) {
 // schemas, the paging envelope, the filters, and that no volunteer,
 // request or contact person appears.
 func TestHSDSAPI(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	org := e.as(asOrganiser)
 	org.create("/api/v1/initiatives", validInitiative)
@@ -220,6 +221,7 @@ func TestHSDSAPI(t *testing.T) {
 // TestHSDSSchemasAreThere guards against a test that validates nothing:
 // the copied schemas must exist and reject a service without a name.
 func TestHSDSSchemasAreThere(t *testing.T) {
+	t.Parallel()
 	if _, err := os.Stat("../hsds/testdata/schema/service.json"); err != nil {
 		t.Fatal(err)
 	}

@@ -32,6 +32,7 @@ func importHSDS(t *testing.T, e *testEnv, query, body string) ImportReport {
 // nothing, a dry run of a change writes nothing, and the change itself
 // updates the same provision.
 func TestHSDSRoundTrip(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	full := editJSON(t, validProvision, "organisation", `"Stichting Buurtwerk"`, "description", `"Koffie, soep en een luisterend oor."`,
 		"contact", `{"name":"Piet","email":"info@dekolk.nl","phone":"020 123 4567","website":"https://dekolk.nl"}`,
@@ -93,6 +94,7 @@ func TestHSDSRoundTrip(t *testing.T) {
 // with faults: nothing is refused as a whole, every faulty row is
 // reported with its reason and skipped.
 func TestHSDSImportReportsRows(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	files, err := filepath.Glob("../hsds/testdata/examples/*.json")
 	if err != nil || len(files) < 5 {
@@ -148,6 +150,7 @@ func TestHSDSImportReportsRows(t *testing.T) {
 // separate process would: with progress, idempotent, and a change-log
 // entry per provision so that running servers pick them up.
 func TestImportHSDSCommand(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	provID := e.as(asOrganiser).create("/api/v1/provisions", validProvision)
 	export := e.do(http.MethodGet, "/hsds/GM0363/services/"+hsds.ID("service", "provision:"+provID), "", "Authorization", "")
@@ -186,6 +189,7 @@ func TestImportHSDSCommand(t *testing.T) {
 // TestHSDSImportZip uploads a tabular HSDS directory as a zip, its files
 // in one folder as archivers make it, with 2.0 table names.
 func TestHSDSImportZip(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)

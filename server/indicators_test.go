@@ -70,6 +70,7 @@ func workload(t *testing.T, e *testEnv) {
 // current write by write show what the workflow did, and agree exactly
 // with a full recomputation from the store.
 func TestIndicatorsFollowTheWorkflow(t *testing.T) {
+	t.Parallel()
 	e, idx := indicatorEnv(t)
 	workload(t, e)
 	co := e.as(asCoordinator)
@@ -126,6 +127,7 @@ func TestIndicatorsFollowTheWorkflow(t *testing.T) {
 }
 
 func TestIndicatorsExports(t *testing.T) {
+	t.Parallel()
 	e, _ := indicatorEnv(t)
 	workload(t, e)
 	co := e.as(asCoordinator)
@@ -194,6 +196,7 @@ func TestIndicatorsExports(t *testing.T) {
 }
 
 func TestIndicatorsRefuseBadQueries(t *testing.T) {
+	t.Parallel()
 	e, _ := indicatorEnv(t)
 	co := e.as(asCoordinator)
 	for _, c := range []struct{ query, field string }{
@@ -228,6 +231,7 @@ func TestIndicatorsRefuseBadQueries(t *testing.T) {
 // process would, and checks that the first process's indicators learn
 // every write from the change log alone.
 func TestIndicatorsFollowOtherProcesses(t *testing.T) {
+	t.Parallel()
 	e, idx := indicatorEnv(t)
 	areas, bounds := testAreas(t)
 	eng, err := matching.New(fromcare.HelpTypes(), func() time.Time { return testNow })
@@ -267,6 +271,7 @@ func TestIndicatorsFollowOtherProcesses(t *testing.T) {
 // indicators in the background answers 503 with Retry-After until the
 // load is in place, never numbers from a half-read store.
 func TestIndicatorsAnswer503WhileLoading(t *testing.T) {
+	t.Parallel()
 	idx := monitor.NewIndex()
 	e := newTestEnvWith(t, func(d *Deps) { d.Indicators, d.IndicatorsLoadedElsewhere = idx, true })
 	co := e.as(asCoordinator)

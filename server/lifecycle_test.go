@@ -83,6 +83,7 @@ func (e clockedEnv) moved(id, to string, at time.Time) {
 // referral-driven steps go through referralMoved, the hook the referral
 // routes call.
 func TestRequestLifecycleSteps(t *testing.T) {
+	t.Parallel()
 	e := newClockedEnv(t)
 	id := e.create("/api/v1/requests", validRequest)
 	if got := e.request(id); len(got.Steps) != 1 || got.Steps[0].State != "open" || !got.Steps[0].At.Equal(got.CreatedAt) {
@@ -146,6 +147,7 @@ func TestRequestLifecycleSteps(t *testing.T) {
 }
 
 func TestCloseRequestBadInput(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	id := e.create("/api/v1/requests", validRequest)
 	closeURL := "/api/v1/requests/" + id + "/close"
@@ -178,6 +180,7 @@ func TestCloseRequestBadInput(t *testing.T) {
 // TestTimeliness checks the derived time to first contact against the
 // default target and a municipality's own.
 func TestTimeliness(t *testing.T) {
+	t.Parallel()
 	e := newClockedEnv(t)
 	id := e.create("/api/v1/requests", validRequest)
 	quiet := e.create("/api/v1/requests", validRequest)
@@ -255,6 +258,7 @@ func TestTimeliness(t *testing.T) {
 // TestTimelinessOf covers the derivation on its own, where the clock can
 // pass the target.
 func TestTimelinessOf(t *testing.T) {
+	t.Parallel()
 	created := testNow
 	day := 24 * time.Hour
 	at := func(d time.Duration) *time.Time { x := created.Add(d); return &x }

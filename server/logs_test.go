@@ -34,6 +34,7 @@ func (l *lockedBuffer) String() string {
 // and the failures along the way with the log at debug level, and checks
 // that no address, name, alias, note, password or reset link reaches it.
 func TestNoPersonalDataInLogs(t *testing.T) {
+	t.Parallel()
 	var logs lockedBuffer
 	e := newTestEnvWith(t, func(d *Deps) {
 		d.Log = slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))

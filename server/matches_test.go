@@ -14,6 +14,7 @@ import (
 // options written through the API are found at once, the search is
 // recorded on the request, and a gap is explained.
 func TestMatchesForAStoredRequest(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	volID := e.create("/api/v1/volunteers", validVolunteer)
 	provID := e.create("/api/v1/provisions", validProvision)
@@ -90,6 +91,7 @@ func TestMatchesForAStoredRequest(t *testing.T) {
 }
 
 func TestNearby(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	provID := e.create("/api/v1/provisions", validProvision)
 	volID := e.create("/api/v1/volunteers", validVolunteer)
@@ -124,6 +126,7 @@ func TestNearby(t *testing.T) {
 // TestLadderLevelsAgree keeps the engine's level numbers in step with the
 // ladder served in the taxonomy.
 func TestLadderLevelsAgree(t *testing.T) {
+	t.Parallel()
 	ladder := care.Codes().Ladder
 	if ladder[matching.LevelInformal].Code != "informal" || ladder[matching.LevelCollective].Code != "collective" {
 		t.Errorf("engine levels %d and %d are %q and %q in the taxonomy", matching.LevelInformal, matching.LevelCollective,
@@ -135,6 +138,7 @@ func TestLadderLevelsAgree(t *testing.T) {
 }
 
 func TestListRequestsByStatus(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	searched := e.create("/api/v1/requests", validRequest)
 	e.create("/api/v1/requests", validRequest)

@@ -212,6 +212,7 @@ var matrixRoutes = map[string]matrixRoute{
 // residents and organisers it also checks that no response holds case
 // contents.
 func TestAuthorizationMatrix(t *testing.T) {
+	t.Parallel()
 	shared, sharedFix := newMatrixFixture(t)
 	var missing []string
 	declared := map[string]bool{}
@@ -241,6 +242,11 @@ func TestAuthorizationMatrix(t *testing.T) {
 	for _, route := range routes {
 		mr := matrixRoutes[route]
 		t.Run(strings.ReplaceAll(route, "/", "_"), func(t *testing.T) {
+			if mr.fresh {
+				// Its own fixtures: it can run beside the others, once
+				// those on the shared fixture are done.
+				t.Parallel()
+			}
 			want := strings.Fields(mr.want)
 			if len(want) != len(matrixColumns) {
 				t.Fatalf("want has %d cells; need %d (%v)", len(want), len(matrixColumns), matrixColumns)

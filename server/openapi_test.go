@@ -12,6 +12,7 @@ import (
 // missing from /api/openapi.json, or the document lists a route that does
 // not exist.
 func TestOpenAPICoversEveryRoute(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	r := e.do(http.MethodGet, "/api/openapi.json", "")
 	if r.status != http.StatusOK {

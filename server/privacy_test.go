@@ -18,6 +18,7 @@ import (
 // and erase their account, after which their offer is gone, the referral
 // to it ended and kept only as an anonymous trace, and their token dead.
 func TestExportAccessLogAndErase(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	res := e.as(asResident)
 	volID := res.create("/api/v1/volunteers", validVolunteer)
@@ -126,6 +127,7 @@ func TestExportAccessLogAndErase(t *testing.T) {
 // searching at the border sees the collective options there but no
 // volunteer.
 func TestSearchesShowVolunteersOnlyAtHome(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	res := e.as(asResident)
 	volID := res.create("/api/v1/volunteers", validVolunteer)
@@ -160,6 +162,7 @@ func TestSearchesShowVolunteersOnlyAtHome(t *testing.T) {
 // also when several creates race, while a worker registers as many as the
 // people at the kitchen tables.
 func TestOneOfferPerResident(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	res := e.as(asResident)
 	const n = 10
@@ -198,6 +201,7 @@ func TestOneOfferPerResident(t *testing.T) {
 // someone who is not a resident of the municipality, and erasing the
 // account unlinks the request.
 func TestResidentSeesAccessToTheirRequest(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	mine := editJSON(t, validRequest, "resident_account", `"`+e.ids[asResident]+`"`)
 	reqID := e.create("/api/v1/requests", mine)

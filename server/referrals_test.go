@@ -17,7 +17,12 @@ type referralEnv struct {
 }
 
 func newReferralEnv(t *testing.T, capacity int) referralEnv {
-	e := newTestEnv(t)
+	return newTestEnv(t).withReferral(capacity)
+}
+
+// withReferral adds a request and a volunteer with capacity places to e.
+func (e *testEnv) withReferral(capacity int) referralEnv {
+	e.t.Helper()
 	vol := strings.Replace(validVolunteer, `"capacity":2`, fmt.Sprintf(`"capacity":%d`, capacity), 1)
 	return referralEnv{testEnv: e, reqID: e.create("/api/v1/requests", validRequest), volID: e.create("/api/v1/volunteers", vol)}
 }
@@ -43,6 +48,7 @@ func referralState(t *testing.T, r response) (state string, place bool) {
 }
 
 func TestReferralLifecycle(t *testing.T) {
+	t.Parallel()
 	e := newReferralEnv(t, 2)
 	id := e.refer(`{"need":"groceries","option_id":"` + e.volID + `","note":"Dinsdagochtend graag"}`)
 	var req struct{ Status string }
@@ -91,6 +97,7 @@ func TestReferralLifecycle(t *testing.T) {
 // TestEveryReferralTransition walks every legal move from each state and
 // checks that every other move is refused with 409 naming the state.
 func TestEveryReferralTransition(t *testing.T) {
+	t.Parallel()
 	e := newReferralEnv(t, 20)
 	paths := map[string][]string{ // moves that reach a state from proposed
 		"proposed":   nil,
@@ -142,6 +149,7 @@ func TestEveryReferralTransition(t *testing.T) {
 }
 
 func TestReferralValidation(t *testing.T) {
+	t.Parallel()
 	e := newReferralEnv(t, 2)
 	provID := e.create("/api/v1/provisions", validProvision)
 	actID := e.create("/api/v1/activities", validActivity(provID))
@@ -168,6 +176,7 @@ func TestReferralValidation(t *testing.T) {
 }
 
 func TestActivityReferralNeedsARealOccurrence(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	provID := e.create("/api/v1/provisions", validProvision)
 	actID := e.create("/api/v1/activities", validActivity(provID))
@@ -184,6 +193,7 @@ func TestActivityReferralNeedsARealOccurrence(t *testing.T) {
 // with 3 places, and 200 to one activity occurrence with 3 spots, all
 // accepted at once through the API: exactly 3 succeed, 197 get a clear 409.
 func TestConcurrentAcceptancesNeverOversell(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	provID := e.create("/api/v1/provisions", validProvision)
 	act := strings.Replace(validActivity(provID), `"spots_per_occurrence":5`, `"spots_per_occurrence":3`, 1)
@@ -248,6 +258,7 @@ func TestConcurrentAcceptancesNeverOversell(t *testing.T) {
 // accepted referral, searches no longer propose them (all_full), and
 // after the referral ends they are proposed again.
 func TestSearchSeesPlacesTaken(t *testing.T) {
+	t.Parallel()
 	e := newReferralEnv(t, 1)
 	id := e.refer(`{"need":"groceries","option_id":"` + e.volID + `"}`)
 	groceries := func() (ids []string, reason string) {
@@ -290,6 +301,7 @@ func TestSearchSeesPlacesTaken(t *testing.T) {
 // accepted and a proposed referral: the first ends, the second expires,
 // and the place is free again.
 func TestDeletingAnOptionEndsItsReferrals(t *testing.T) {
+	t.Parallel()
 	e := newReferralEnv(t, 2)
 	accepted := e.refer(`{"need":"groceries","option_id":"` + e.volID + `"}`)
 	if r := e.moveTo(accepted, `{"to":"accepted"}`); r.status != http.StatusOK {

@@ -15,6 +15,7 @@ import (
 // maintenance job strips it and its referrals, and leaves alone what
 // closed later or is still open.
 func TestRetentionAnonymisesClosedRequests(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	ctx := context.Background()
 	volID := e.create("/api/v1/volunteers", validVolunteer)

@@ -15,6 +15,7 @@ import (
 // the access log of their municipality alone, paged, the unusual-access
 // report and the chain check; and that a worker reaches none of it.
 func TestCoordinatorSeesAggregatesAndAccessLog(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	coord := e.as(asCoordinator)
 	var ids []string

@@ -48,6 +48,7 @@ const signIn = `{"email":"resident@example.org","password":"correct horse batter
 // checks that signing in issues a new one and the planted id never
 // becomes a signed-in session.
 func TestSessionFixation(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	attacker := newBrowser(e)
 	attacker.do(http.MethodGet, "/api/v1/session", "", false)
@@ -82,6 +83,7 @@ func TestSessionFixation(t *testing.T) {
 // TestCSRF checks that a browser session's unsafe requests need the CSRF
 // token from the cookie in the header, and that safe ones do not.
 func TestCSRF(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	b := newBrowser(e)
 	b.do(http.MethodGet, "/api/v1/session", "", false)
@@ -108,6 +110,7 @@ func TestCSRF(t *testing.T) {
 // TestLoginLockout guesses a password five times: the account locks for
 // 15 minutes, even for the right password, and opens again after.
 func TestLoginLockout(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	b := newBrowser(e)
 	b.do(http.MethodGet, "/api/v1/session", "", false)

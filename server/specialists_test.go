@@ -9,6 +9,7 @@ import (
 // TestTheGate covers every case of the gate before specialist care, the
 // override, and the step back down when specialist care ends.
 func TestTheGate(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	reqID := e.create("/api/v1/requests", validRequest)
 	gate := "/api/v1/requests/" + reqID + "/specialist-referrals"
@@ -105,6 +106,7 @@ func TestTheGate(t *testing.T) {
 }
 
 func TestSafetyOverride(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	reqID := e.create("/api/v1/requests", validRequest)
 	gate := "/api/v1/requests/" + reqID + "/specialist-referrals"

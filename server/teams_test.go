@@ -12,6 +12,7 @@ import (
 // checks that accounts can only join a team that exists and that a team
 // with members stays.
 func TestTeams(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	admin := e.as(asAdmin)
 	r := admin.do(http.MethodPut, "/api/v1/teams/noord", `{"name":"Sociaal team Noord","districts":["WK036303","WK036300"]}`)

@@ -9,6 +9,7 @@ import (
 // TestLostStoreIs503 closes the store under a running app: requests that
 // need it answer 503 with Retry-After, not 500.
 func TestLostStoreIs503(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	if err := e.store.Close(context.Background()); err != nil {
 		t.Fatal(err)

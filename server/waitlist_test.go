@@ -83,6 +83,7 @@ func (e referralEnv) lastReason(id string) string {
 // (by the time it joined the line, not by id); the second keeps waiting;
 // both sides of the promoted referral are told.
 func TestPromotionWhenAPlaceFrees(t *testing.T) {
+	t.Parallel()
 	e := newReferralEnv(t, 1)
 	holder := e.refer(`{"need":"groceries","option_id":"` + e.volID + `"}`)
 	second := e.refer(`{"need":"groceries","option_id":"` + e.volID + `"}`) // created first, joins the line second
@@ -168,11 +169,16 @@ func (e referralEnv) holders(ids []string, capacity int) []string {
 // line. The accepted one ends while the owner accepts all five directly
 // at the same moment. Whoever wins, exactly one referral holds the one
 // place, the place record agrees, and when the promotion won it gave the
-// place to the first in line. Repeated to vary the interleaving.
+// place to the first in line. Repeated to vary the interleaving; the
+// rounds run at once in one app, each with a volunteer and a request of
+// its own.
 func TestPromotionUnderConcurrency(t *testing.T) {
+	t.Parallel()
+	app := newTestEnv(t)
 	for round := 0; round < 8; round++ {
 		t.Run(fmt.Sprint("round", round), func(t *testing.T) {
-			e := newReferralEnv(t, 1)
+			t.Parallel()
+			e := app.withT(t).withReferral(1)
 			holder := e.refer(`{"need":"groceries","option_id":"` + e.volID + `"}`)
 			e.mustMove(holder, `{"to":"accepted"}`)
 			line := e.waitlist(5)
@@ -218,6 +224,7 @@ func TestPromotionUnderConcurrency(t *testing.T) {
 // in line; the three end at the same moment. Exactly the first three in
 // line are promoted, each told on both sides; the other seven wait.
 func TestConcurrentFreesPromoteInLineOrder(t *testing.T) {
+	t.Parallel()
 	e := newReferralEnv(t, 3)
 	var held []string
 	for i := 0; i < 3; i++ {

@@ -13,6 +13,7 @@ import (
 // distinct number, the numbers run 1..n without a gap, and a third reader
 // starting from the head sees only later entries.
 func TestChangeLogHasNoGapsUnderConcurrency(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := openTemp(t, t.TempDir())
 	defer s.Close(ctx)

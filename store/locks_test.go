@@ -13,6 +13,7 @@ import (
 // store: one wins, 49 get ErrConflict; only the winner can drop it, after
 // which it can be taken again.
 func TestLockTakenOnce(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := openTemp(t, t.TempDir())
 	defer s.Close(ctx)
@@ -63,6 +64,7 @@ func TestLockTakenOnce(t *testing.T) {
 }
 
 func TestLocksSweep(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := openTemp(t, t.TempDir())
 	defer st.Close(ctx)

@@ -13,6 +13,7 @@ import (
 // against the embedded store over the wire, give exactly 3 places and 197
 // ErrFull refusals; the same for the spots of one activity occurrence.
 func TestPlacesAreNeverOversold(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := openTemp(t, t.TempDir())
 	defer s.Close(ctx)

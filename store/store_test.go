@@ -7,11 +7,15 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/dichtbij/dichtbij/care"
 )
+
+// embeddedStarts serialises openTemp.
+var embeddedStarts sync.Mutex
 
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
@@ -20,6 +24,12 @@ func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)
 // acknowledged (synchronous=NORMAL).
 func openTemp(t *testing.T, dir string) *Store {
 	t.Helper()
+	// FerretDB's New sets a package variable (its version's Package) on
+	// every call: two embedded stores starting at once in one process
+	// race, which the race detector reports. A process of dichtbij starts
+	// one; parallel tests take turns.
+	embeddedStarts.Lock()
+	defer embeddedStarts.Unlock()
 	s, err := Open(context.Background(), Options{Database: "dichtbij", DataDir: dir, Logger: quiet(), Sync: "normal"})
 	if err != nil {
 		t.Fatalf("Open(%s) = %v", dir, err)
@@ -42,6 +52,7 @@ func volunteer(id string) care.Volunteer {
 // start must find the indexes and create nothing (FerretDB drops the
 // connection on a createIndexes that creates nothing).
 func TestIndexesAreIdempotent(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	ctx := context.Background()
 	for round := 1; round <= 2; round++ {
@@ -67,6 +78,7 @@ func TestIndexesAreIdempotent(t *testing.T) {
 // TestUnknownSyncIsRefused: a misspelt Sync does not quietly fall back to
 // either setting.
 func TestUnknownSyncIsRefused(t *testing.T) {
+	t.Parallel()
 	_, err := Open(context.Background(), Options{Database: "dichtbij", DataDir: t.TempDir(), Logger: quiet(), Sync: "off"})
 	if err == nil || !strings.Contains(err.Error(), "sync") {
 		t.Fatalf("Open with Sync off = %v; want an error naming sync", err)
@@ -74,6 +86,7 @@ func TestUnknownSyncIsRefused(t *testing.T) {
 }
 
 func TestCollectionRoundTrip(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := openTemp(t, t.TempDir())
 	defer s.Close(ctx)
@@ -124,6 +137,7 @@ func TestCollectionRoundTrip(t *testing.T) {
 }
 
 func TestPolygonSurvivesStorage(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := openTemp(t, t.TempDir())
 	defer s.Close(ctx)
@@ -152,6 +166,7 @@ func TestPolygonSurvivesStorage(t *testing.T) {
 // TestExternalMongoDB runs the round trip against a real MongoDB when
 // DICHTBIJ_TEST_MONGODB_URI is set (e.g. the docker-compose service).
 func TestExternalMongoDB(t *testing.T) {
+	t.Parallel()
 	uri := os.Getenv("DICHTBIJ_TEST_MONGODB_URI")
 	if uri == "" {
 		t.Skip("DICHTBIJ_TEST_MONGODB_URI not set; runs against a real MongoDB only")

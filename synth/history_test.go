@@ -62,6 +62,7 @@ func loadOnceAreas() *geo.Areas {
 }
 
 func TestHistoryDeterministic(t *testing.T) {
+	t.Parallel()
 	cfg := Config{Seed: 5, Options: 500, Requests: 250, Municipality: "GM0344", Now: historyNow}
 	hc := HistoryConfig{Seed: 9, Now: historyNow, Months: 12, Team: "demo"}
 	d1, h1 := mustHistory(t, cfg, hc)
@@ -80,6 +81,7 @@ func TestHistoryDeterministic(t *testing.T) {
 }
 
 func TestHistoryConfigErrors(t *testing.T) {
+	t.Parallel()
 	d := mustGenerate(t, Config{Seed: 1, Options: 20, Requests: 2, Municipality: "GM0344", Now: historyNow})
 	for _, tt := range []struct {
 		name string
@@ -100,6 +102,7 @@ func TestHistoryConfigErrors(t *testing.T) {
 // TestHistorySmall runs History on datasets too small for some kinds of
 // option, or with no options at all.
 func TestHistorySmall(t *testing.T) {
+	t.Parallel()
 	for _, o := range []int{0, 1, 9, 30} {
 		cfg := Config{Seed: 6, Options: o, Requests: 5, Municipality: "GM0344", Now: historyNow}
 		d, h := mustHistory(t, cfg, demoHistoryConfig())
@@ -116,6 +119,7 @@ func TestHistorySmall(t *testing.T) {
 // and points at records that exist, for the demo and for a small
 // municipality and the whole country.
 func TestHistoryValid(t *testing.T) {
+	t.Parallel()
 	d, h := demoHistory()
 	for _, p := range checkProblems(t, d) {
 		t.Error(p)
@@ -159,6 +163,7 @@ func cmpOr(a, b string) string {
 // TestHistoryChecksCatch shows that historyProblems and lifecycleProblems
 // report broken histories, so that TestHistoryValid can fail.
 func TestHistoryChecksCatch(t *testing.T) {
+	t.Parallel()
 	cfg := Config{Seed: 4, Options: 600, Requests: 300, Municipality: "GM0344", Now: historyNow}
 	hc := HistoryConfig{Seed: 4, Now: historyNow, Months: 12, Team: "demo"}
 	find := func(h HistoryRecords, ok func(care.Referral) bool) int {
@@ -773,6 +778,7 @@ func needsChangedAt(r care.Request, t time.Time) time.Time {
 // supply is thin, some overrides, step-downs and re-entries, and times
 // to first contact of days with a tail.
 func TestHistoryShares(t *testing.T) {
+	t.Parallel()
 	d, h := demoHistory()
 	x := newIndex(d, h)
 	start := historyNow.AddDate(0, -12, 0)
@@ -956,6 +962,7 @@ func TestHistoryShares(t *testing.T) {
 // TestHistoryActivities checks that recurring activities took place over
 // the whole year, after their owners registered.
 func TestHistoryActivities(t *testing.T) {
+	t.Parallel()
 	d, _ := demoHistory()
 	start := historyNow.AddDate(0, -12, 0)
 	recurring, early := 0, 0

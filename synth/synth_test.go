@@ -55,6 +55,7 @@ func mustGenerate(tb testing.TB, cfg Config) Dataset {
 }
 
 func TestGenerateDeterministic(t *testing.T) {
+	t.Parallel()
 	m := testAreas(t)
 	cfg := Config{Seed: 7, Options: 3000, Requests: 500, Now: testNow}
 	a := mustGenerate(t, cfg)
@@ -90,6 +91,7 @@ func TestGenerateDeterministic(t *testing.T) {
 }
 
 func TestGenerateCounts(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		options, requests          int
 		wantVol, wantIni, wantProv int
@@ -127,6 +129,7 @@ func inRange(t *testing.T, what string, got, lo, hi float64) {
 }
 
 func TestGenerateValues(t *testing.T) {
+	t.Parallel()
 	d := mustGenerate(t, Config{Seed: 3, Options: 20000, Requests: 5000})
 	postcodeRE := regexp.MustCompile(`^[1-9][0-9]{3} [A-Z]{2}$`)
 
@@ -380,6 +383,7 @@ func checkProblems(tb testing.TB, d Dataset) []string {
 }
 
 func TestGenerateValid(t *testing.T) {
+	t.Parallel()
 	for _, cfg := range []Config{
 		{Seed: 11, Options: 5000, Requests: 1000},
 		{Seed: 12, Options: 1000, Requests: 200, Municipality: "GM0363"},
@@ -416,6 +420,7 @@ func TestGenerateValid(t *testing.T) {
 // TestCheckProblemsCatches shows checkProblems reports broken records, so
 // that TestGenerateValid can fail.
 func TestCheckProblemsCatches(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		spoil func(d *Dataset)
@@ -481,6 +486,7 @@ func nearCities(tb testing.TB, ps []orb.Point, maxM float64) float64 {
 }
 
 func TestGenerateShape(t *testing.T) {
+	t.Parallel()
 	munis := testMunicipalities(t)
 	d := mustGenerate(t, Config{Seed: 5, Options: 20000, Requests: 5000})
 	ps := optionPoints(d)
@@ -584,6 +590,7 @@ func areas(d Dataset) []care.Area {
 }
 
 func TestGenerateMunicipality(t *testing.T) {
+	t.Parallel()
 	munis := testMunicipalities(t)
 	// predecessors are the 2014 municipalities whose districts cover a
 	// 2024 one: Weesp joined Amsterdam in 2022, Giessenlanden and
@@ -661,6 +668,7 @@ func within(ps []orb.Point, c orb.Point, maxM float64) float64 {
 // TestGenerateEveryMunicipality checks that rejection sampling finds room
 // in every municipality, the Wadden islands and the smallest included.
 func TestGenerateEveryMunicipality(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("generates data for all 342 municipalities")
 	}
@@ -682,6 +690,7 @@ func TestGenerateEveryMunicipality(t *testing.T) {
 }
 
 func TestActivityOwners(t *testing.T) {
+	t.Parallel()
 	d := mustGenerate(t, Config{Seed: 2, Options: 10000})
 	prov := map[string]care.Provision{}
 	for _, p := range d.Provisions {
@@ -722,6 +731,7 @@ func TestActivityOwners(t *testing.T) {
 }
 
 func TestIDs(t *testing.T) {
+	t.Parallel()
 	d := mustGenerate(t, Config{Seed: 4, Options: 5000, Requests: 3000})
 	hexRE := regexp.MustCompile(`^[0-9a-f]{24}$`)
 	seen := map[string]bool{}
@@ -770,6 +780,7 @@ func TestIDs(t *testing.T) {
 }
 
 func TestGenerateConfigErrors(t *testing.T) {
+	t.Parallel()
 	as := testAreas(t)
 	tests := []struct {
 		name  string

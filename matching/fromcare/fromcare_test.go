@@ -9,6 +9,7 @@ import (
 )
 
 func TestWeekFromSlots(t *testing.T) {
+	t.Parallel()
 	w := Week([]care.WeeklySlot{{Day: "tue", Start: "09:00", End: "12:00"}, {Day: "sun", Start: "23:00", End: "24:00"}, {Day: "xyz", Start: "09:00", End: "10:00"}})
 	if got := w.Minutes(); got != 4*60 {
 		t.Errorf("minutes = %d; want 240 (the bad day skipped)", got)
@@ -19,6 +20,7 @@ func TestWeekFromSlots(t *testing.T) {
 }
 
 func TestConversions(t *testing.T) {
+	t.Parallel()
 	off := false
 	v := Volunteer(care.Volunteer{Meta: care.Meta{ID: "v"}, VolunteerFields: care.VolunteerFields{DisplayName: "Anna", Status: "paused",
 		HomeLocation: &care.Location{Lat: 52, Lon: 5}, MaxTravelM: 1500, Capacity: 2, HelpTypes: []string{"garden"}}})
