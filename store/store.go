@@ -147,6 +147,9 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 
 func ptr[T any](v T) *T { return &v }
 
+// ferretNew serialises ferretdb.New (see startEmbedded).
+var ferretNew sync.Mutex
+
 // startEmbedded runs FerretDB with its SQLite backend on a free loopback
 // port and returns its URI and a function that stops it.
 func startEmbedded(dir, sync string, log *slog.Logger) (string, func(), error) {
@@ -174,6 +177,9 @@ func startEmbedded(dir, sync string, log *slog.Logger) (string, func(), error) {
 	q.Add("_pragma", "journal_mode(wal)")
 	q.Add("_pragma", "synchronous("+sync+")")
 	sqliteURL := (&url.URL{Scheme: "file", Opaque: filepath.ToSlash(abs) + "/", RawQuery: q.Encode()}).String()
+	// ferretdb.New sets a package variable of FerretDB's on every call;
+	// two stores starting at once in one process race on it.
+	ferretNew.Lock()
 	f, err := ferretdb.New(&ferretdb.Config{
 		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
 		Handler:   "sqlite",
@@ -182,6 +188,7 @@ func startEmbedded(dir, sync string, log *slog.Logger) (string, func(), error) {
 		// whole message; only its errors are worth the operator's time.
 		Logger: slog.New(&levelFilter{log.Handler(), slog.LevelError}).With("component", "ferretdb"),
 	})
+	ferretNew.Unlock()
 	if err != nil {
 		return "", nil, fmt.Errorf("store: start embedded FerretDB: %w", err)
 	}
