@@ -39,6 +39,11 @@ func quietLogger() *slog.Logger { return storetest.Quiet() }
 // LoadAreas per test would cost about 0.2 s each.
 var loadAreas = sync.OnceValues(geo.LoadAreas)
 
+// loadPostcodes parses the embedded postcodes once per test process, for
+// every test app: NewApp would parse them again for each (about a third
+// of building an app when its OpenAPI document is not counted).
+var loadPostcodes = sync.OnceValues(geo.LoadPostcodes)
+
 // testAreas returns the shared, read-only Areas and the "nl" bounds over
 // them, as Run builds them.
 func testAreas(tb testing.TB) (*geo.Areas, geo.Bounds) {
@@ -193,8 +198,12 @@ func newTestEnvWith(t testing.TB, edit func(*Deps)) *testEnv {
 	clock := func() time.Time {
 		return testNow.Add(time.Duration(ticks.Add(1))*time.Millisecond + time.Duration(skew.Load()))
 	}
+	postcodes, err := loadPostcodes()
+	if err != nil {
+		t.Fatal(err)
+	}
 	d := Deps{Store: st, Checker: care.NewChecker(bounds, areas), Engine: eng, Bounds: bounds, Log: log, BodyLimit: 64 << 10,
-		Now: clock, PasswordParams: testParams, BaseURL: "http://dichtbij.test"}
+		Now: clock, PasswordParams: testParams, BaseURL: "http://dichtbij.test", Postcodes: postcodes}
 	if edit != nil {
 		edit(&d)
 	}
