@@ -11,6 +11,14 @@ import (
 	"github.com/dichtbij/dichtbij/store"
 )
 
+// TestMain removes what Binary built: the test below starts a server
+// without Run, which would.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	removeBinaries()
+	os.Exit(code)
+}
+
 // TestServerGivesEachTestItsDatabase starts a server (in a process of its
 // own under -race), writes a record into one test's database, finds it
 // there and not in another's, and checks that Stop removes the files.
