@@ -83,6 +83,9 @@ type Deps struct {
 	// indicator routes answer 503. Otherwise NewApp loads an index that
 	// was not loaded yet before it returns.
 	IndicatorsLoadedElsewhere bool
+	// APIDoc is the OpenAPI document of an app built before in this
+	// process (App.APIDoc); nil renders it.
+	APIDoc *APIDoc
 
 	// cases guards support requests; NewApp sets it.
 	cases *cases
@@ -190,7 +193,6 @@ func NewApp(d Deps) (*App, error) {
 	d.accounts = accounts
 	an := &authn{accounts: accounts, tokens: tokens, sessions: sessions, baseURL: d.BaseURL, log: d.Log}
 
-	doc := newAPIDoc()
 	rt := &routeTable{}
 	rt.add(route{method: http.MethodGet, path: "/healthz", perm: permPublic, handler: func(c *fiber.Ctx) error { return c.JSON(health{Status: "ok"}) },
 		tag: "health", summary: "The process is alive", resp: health{}})
@@ -252,13 +254,12 @@ func NewApp(d Deps) (*App, error) {
 	mountHSDS(rt, &hsdsAPI{st: d.Store, areas: d.Checker.Areas(), postcodes: d.Postcodes, baseURL: d.BaseURL})
 	mountPublicMap(rt, &publicMap{st: d.Store, areas: d.Checker.Areas()})
 	mountImports(rt, &importer{st: d.Store, checker: d.Checker, engine: engineSync, now: d.Now})
-	var spec []byte
+	var doc *APIDoc
 	rt.add(route{method: http.MethodGet, path: "/api/openapi.json", perm: permPublic, handler: func(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
-		return c.Send(spec)
+		return c.Send(doc.spec)
 	}, tag: "meta", summary: "This OpenAPI document"})
-	rt.describe(doc)
-	spec, err := doc.json()
+	doc, err := apiDocFor(d.APIDoc, rt)
 	if err != nil {
 		return nil, err
 	}
@@ -309,7 +310,7 @@ func NewApp(d Deps) (*App, error) {
 			return err
 		}})
 	}
-	return &App{App: app, jobs: jobs, log: d.Log, routes: rt.routes}, nil
+	return &App{App: app, jobs: jobs, log: d.Log, routes: rt.routes, doc: doc}, nil
 }
 
 // PortalConfig is the deployment's settings the portal reads.

@@ -239,7 +239,7 @@ func TestIndicatorsFollowOtherProcesses(t *testing.T) {
 		t.Fatal(err)
 	}
 	other, err := NewApp(Deps{Store: shared.Open(t, e.store.Database()), Checker: care.NewChecker(bounds, areas), Engine: eng, Bounds: bounds,
-		Log: slog.New(slog.DiscardHandler), BodyLimit: 64 << 10, Now: func() time.Time { return testNow.Add(time.Hour) }, PasswordParams: testParams})
+		Log: slog.New(slog.DiscardHandler), BodyLimit: 64 << 10, Now: func() time.Time { return testNow.Add(time.Hour) }, PasswordParams: testParams, APIDoc: e.app.APIDoc()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,7 +28,7 @@ func newClockedEnv(t *testing.T) clockedEnv {
 	var ticks atomic.Int64
 	clock := func() time.Time { return testNow.Add(time.Duration(ticks.Add(1)) * time.Millisecond) }
 	d := Deps{Store: e.store, Checker: care.NewChecker(bounds, areas), Engine: e.engine, Bounds: bounds,
-		Log: slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn})), BodyLimit: 64 << 10, Now: clock}
+		Log: slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn})), BodyLimit: 64 << 10, Now: clock, APIDoc: e.app.APIDoc()}
 	app, err := NewApp(d)
 	if err != nil {
 		t.Fatal(err)

@@ -44,6 +44,11 @@ var loadAreas = sync.OnceValues(geo.LoadAreas)
 // of building an app when its OpenAPI document is not counted).
 var loadPostcodes = sync.OnceValues(geo.LoadPostcodes)
 
+// renderedDoc is the OpenAPI document of the first test app, for all
+// the others: rendering it is about three quarters of building an app
+// under -race, and the package builds well over a hundred.
+var renderedDoc atomic.Pointer[APIDoc]
+
 // testAreas returns the shared, read-only Areas and the "nl" bounds over
 // them, as Run builds them.
 func testAreas(tb testing.TB) (*geo.Areas, geo.Bounds) {
@@ -203,7 +208,7 @@ func newTestEnvWith(t testing.TB, edit func(*Deps)) *testEnv {
 		t.Fatal(err)
 	}
 	d := Deps{Store: st, Checker: care.NewChecker(bounds, areas), Engine: eng, Bounds: bounds, Log: log, BodyLimit: 64 << 10,
-		Now: clock, PasswordParams: testParams, BaseURL: "http://dichtbij.test", Postcodes: postcodes}
+		Now: clock, PasswordParams: testParams, BaseURL: "http://dichtbij.test", Postcodes: postcodes, APIDoc: renderedDoc.Load()}
 	if edit != nil {
 		edit(&d)
 	}
@@ -211,6 +216,7 @@ func newTestEnvWith(t testing.TB, edit func(*Deps)) *testEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
+	renderedDoc.CompareAndSwap(nil, app.APIDoc())
 	e := &testEnv{t: t, app: app, store: st, engine: eng, skew: &skew}
 	e.signInAccounts(clock)
 	return e

@@ -18,7 +18,12 @@ type App struct {
 	log  *slog.Logger
 	// routes is every route the app serves, as the route table declared it.
 	routes []route
+	doc    *APIDoc
 }
+
+// APIDoc is the app's OpenAPI document, for Deps.APIDoc of the next app
+// this process builds.
+func (a *App) APIDoc() *APIDoc { return a.doc }
 
 // job is one maintenance task; it must be safe to run in several
 // processes over one store at once.

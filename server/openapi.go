@@ -1,8 +1,10 @@
 package server
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 
 	"github.com/swaggest/openapi-go"
 	"github.com/swaggest/openapi-go/openapi3"
@@ -97,4 +99,37 @@ func (d *apiDoc) json() ([]byte, error) {
 		return nil, fmt.Errorf("server: openapi: %w", err)
 	}
 	return b, nil
+}
+
+// APIDoc is a rendered OpenAPI document with the routes it describes.
+// Rendering reflects over every request and response type, which is most
+// of what building an app costs; the document depends only on the code,
+// so a process that builds many apps (the tests) renders it once and
+// hands it to the next through Deps.APIDoc.
+type APIDoc struct {
+	spec   []byte
+	routes []string
+}
+
+// apiDocFor is prev when it describes exactly t's routes, or t's
+// document rendered anew when prev is nil. A prev for other routes is an
+// error: serving it would document routes the app does not have.
+func apiDocFor(prev *APIDoc, t *routeTable) (*APIDoc, error) {
+	keys := make([]string, len(t.routes))
+	for i, r := range t.routes {
+		keys[i] = r.key()
+	}
+	if prev != nil {
+		if !slices.Equal(prev.routes, keys) {
+			return nil, errors.New("server: Deps.APIDoc describes other routes than this app serves")
+		}
+		return prev, nil
+	}
+	doc := newAPIDoc()
+	t.describe(doc)
+	spec, err := doc.json()
+	if err != nil {
+		return nil, err
+	}
+	return &APIDoc{spec: spec, routes: keys}, nil
 }

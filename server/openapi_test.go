@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/gofiber/fiber/v2"
 )
 
 // TestOpenAPICoversEveryRoute fails when a route registered with Fiber is
@@ -13,7 +15,8 @@ import (
 // not exist.
 func TestOpenAPICoversEveryRoute(t *testing.T) {
 	t.Parallel()
-	e := newTestEnv(t)
+	// Rendered anew, not the document the other test apps share.
+	e := newTestEnvWith(t, func(d *Deps) { d.APIDoc = nil })
 	r := e.do(http.MethodGet, "/api/openapi.json", "")
 	if r.status != http.StatusOK {
 		t.Fatalf("GET /api/openapi.json = %d", r.status)
@@ -54,5 +57,29 @@ func TestOpenAPICoversEveryRoute(t *testing.T) {
 	}
 	if len(registered) < 30 {
 		t.Errorf("only %d routes registered; want all resource routes", len(registered))
+	}
+}
+
+// TestAPIDocIsOnlyReusedForTheSameRoutes: a document handed over through
+// Deps.APIDoc is served only by an app with exactly its routes.
+func TestAPIDocIsOnlyReusedForTheSameRoutes(t *testing.T) {
+	t.Parallel()
+	ok := func(*fiber.Ctx) error { return nil }
+	two := &routeTable{}
+	two.add(route{method: http.MethodGet, path: "/a", perm: permPublic, handler: ok, tag: "t", summary: "a"},
+		route{method: http.MethodGet, path: "/b", perm: permPublic, handler: ok, tag: "t", summary: "b"})
+	doc, err := apiDocFor(nil, two)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(doc.spec), `"/b"`) {
+		t.Fatalf("rendered document lacks /b: %s", doc.spec)
+	}
+	if again, err := apiDocFor(doc, two); err != nil || again != doc {
+		t.Errorf("apiDocFor(doc, same routes) = %p, %v; want the same document", again, err)
+	}
+	one := &routeTable{routes: two.routes[:1]}
+	if _, err := apiDocFor(doc, one); err == nil {
+		t.Error("apiDocFor(doc of /a and /b, routes /a) = nil error; want a refusal")
 	}
 }
