@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
@@ -98,6 +99,12 @@ type Areas struct {
 	// byMunicipality maps a 2024 municipality code to the sorted 2014
 	// district codes whose representative point lies in it.
 	byMunicipality map[string][]string
+	// units is Units' answer, computed at the first call: finding a
+	// point inside each district and the municipality of each lone
+	// neighbourhood costs tens of milliseconds, and every app built over
+	// these Areas asks (hundreds in one test process).
+	units     []Unit
+	unitsOnce sync.Once
 }
 
 // district is one CBS 2014 wijk.
@@ -620,9 +627,14 @@ type Unit struct {
 }
 
 // Units lists every municipality, district and neighbourhood, in that
-// order, each sorted by code. The geometries are shared with a, not
-// copied: the caller must not change them.
+// order, each sorted by code. The slice is the caller's; the geometries
+// are shared with a, not copied: the caller must not change them.
 func (a *Areas) Units() []Unit {
+	a.unitsOnce.Do(func() { a.units = a.listUnits() })
+	return slices.Clone(a.units)
+}
+
+func (a *Areas) listUnits() []Unit {
 	var out []Unit
 	for _, m := range a.mun.All() {
 		g, _ := a.mun.Geometry(m.Code)

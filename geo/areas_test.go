@@ -637,4 +637,9 @@ func TestUnits(t *testing.T) {
 	if u := byCode["GM0344"]; u.Name != "Utrecht" || u.Municipality != "GM0344" {
 		t.Errorf("Utrecht = %+v", u)
 	}
+	// Units is computed once; each caller still gets a slice of its own.
+	units[0].Name = "changed by a caller"
+	if again := a.Units(); len(again) != len(units) || again[0].Name == units[0].Name || again[1].Code != units[1].Code {
+		t.Errorf("Units() after a caller changed its slice: %d units, first %q; want %d, the original name", len(again), again[0].Name, len(units))
+	}
 }
