@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/dichtbij/dichtbij/care"
@@ -48,13 +47,8 @@ func (s *Service) endOpen(ctx context.Context, requestID, closure string, needs 
 		return err
 	}
 	var errs []error
-	for _, ref := range refs {
-		if needs != nil && !slices.Contains(needs, ref.Need) {
-			continue
-		}
-		if to := endTarget(ref.State, closure); to != "" {
-			errs = append(errs, s.moveFrom(ctx, ref.ID, ref.State, to, "the request was closed: "+closure, codeRequestClosed))
-		}
+	for _, m := range closingMoves(refs, closure, needs) {
+		errs = append(errs, s.moveFrom(ctx, m.id, m.from, m.to, m.reason, m.code))
 	}
 	return errors.Join(errs...)
 }
@@ -112,8 +106,7 @@ func (s *Service) moveFrom(ctx context.Context, id, from, to, reason, code strin
 // and end) end.
 func (s *Service) ExpireStale(ctx context.Context) error {
 	now := s.now().UTC()
-	type move struct{ id, from, to, reason, code string }
-	var moves []move
+	var moves []sysMove
 	closed := map[string]string{} // request id -> closure, "" when open
 	err := s.st.Referrals().Each(ctx, func(ref care.Referral) error {
 		if len(care.NextStates(ref.State)) == 0 {
@@ -130,22 +123,8 @@ func (s *Service) ExpireStale(ctx context.Context) error {
 			}
 			closed[ref.RequestID] = closure
 		}
-		if closure != "" {
-			if to := endTarget(ref.State, closure); to != "" {
-				moves = append(moves, move{ref.ID, ref.State, to, "the request was closed: " + closure, codeRequestClosed})
-			}
-			return nil
-		}
-		switch at, _ := ref.EnteredAt(ref.State); ref.State {
-		case care.RefProposed:
-			if now.Sub(at) > s.expiry {
-				moves = append(moves, move{ref.ID, ref.State, care.RefExpired,
-					fmt.Sprintf("no answer within %d days", int(s.expiry.Hours()/24)), codeNoAnswer})
-			}
-		case care.RefWaitlisted:
-			if ref.OccurrenceAt != nil && !ref.OccurrenceAt.After(now) {
-				moves = append(moves, move{ref.ID, ref.State, care.RefExpired, "the occurrence began while the referral waited", codeOccurrenceBegan})
-			}
+		if m, ok := staleMove(ref, closure, now, s.expiry); ok {
+			moves = append(moves, m)
 		}
 		return nil
 	})

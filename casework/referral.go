@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/dichtbij/dichtbij/care"
@@ -35,17 +33,17 @@ type option struct {
 // lookupOption finds an option by id among the four kinds.
 func (s *Service) lookupOption(ctx context.Context, id string) (option, error) {
 	if v, err := s.st.Volunteers().Get(ctx, id); err == nil {
-		return option{meta: v.Meta, kind: KindVolunteer, active: v.Status == "active", helpTypes: v.HelpTypes, capacity: v.Capacity}, nil
+		return volunteerOption(v), nil
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return option{}, err
 	}
 	if i, err := s.st.Initiatives().Get(ctx, id); err == nil {
-		return option{meta: i.Meta, kind: KindInitiative, active: i.Active == nil || *i.Active, helpTypes: i.HelpTypes, capacity: i.Capacity}, nil
+		return initiativeOption(i), nil
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return option{}, err
 	}
 	if p, err := s.st.Provisions().Get(ctx, id); err == nil {
-		return option{meta: p.Meta, kind: KindProvision, active: p.Active == nil || *p.Active, helpTypes: p.HelpTypes}, nil
+		return provisionOption(p), nil
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return option{}, err
 	}
@@ -53,47 +51,27 @@ func (s *Service) lookupOption(ctx context.Context, id string) (option, error) {
 	if err != nil {
 		return option{}, err
 	}
-	return option{meta: a.Meta, kind: KindActivity, active: a.Active == nil || *a.Active, helpTypes: a.HelpTypes, capacity: a.SpotsPerOccurrence, schedule: a.Schedule}, nil
+	return activityOption(a), nil
 }
 
 // Refer proposes an option for one need of req, which the caller read
 // and may act on. The referral starts as proposed and the request
 // becomes referred.
 func (s *Service) Refer(ctx context.Context, a Actor, req care.Request, f care.ReferralFields) (care.Referral, error) {
-	if !slices.Contains(req.Needs, f.Need) {
-		return care.Referral{}, invalid("need", "is not a need of this request (needs: "+strings.Join(req.Needs, ", ")+")")
+	if err := checkNeed(req, f.Need); err != nil {
+		return care.Referral{}, err
 	}
 	opt, err := s.lookupOption(ctx, f.OptionID)
-	if err == nil && opt.meta.Municipality != req.Municipality {
-		err = store.ErrNotFound // another municipality's option does not exist here
-	}
 	if errors.Is(err, store.ErrNotFound) {
 		return care.Referral{}, invalid("option_id", "names no volunteer, initiative, provision or activity")
 	}
 	if err != nil {
 		return care.Referral{}, err
 	}
-	switch {
-	case !opt.active:
-		return care.Referral{}, invalid("option_id", "names an option that is paused or inactive")
-	case !slices.Contains(opt.helpTypes, f.Need):
-		return care.Referral{}, invalid("option_id", "names an option that does not offer "+f.Need)
-	}
-	if need := care.ConsentFor(opt.kind); !req.HasConsent(need) {
-		return care.Referral{}, &ConsentError{OptionKind: opt.kind, Consent: need}
-	}
 	now := s.stamp()
-	ref := care.Referral{Meta: care.Meta{ID: store.NewID(), Version: 1, CreatedAt: now, UpdatedAt: now,
-		Municipality: req.Municipality, Team: req.Team, Subject: req.Subject, OwnerID: opt.meta.OwnerID}, ReferralFields: f,
-		RequestID: req.ID, OptionKind: opt.kind, State: care.RefProposed, Steps: []care.Step{{State: care.RefProposed, At: now}}}
-	if opt.kind == KindActivity {
-		at, err := OccurrenceOf(opt.schedule, f.Occurrence)
-		if err != nil {
-			return care.Referral{}, err
-		}
-		ref.OccurrenceAt = &at
-	} else if f.Occurrence != "" {
-		return care.Referral{}, invalid("occurrence", "only applies to activities")
+	ref, err := proposal(req, opt, f, store.NewID(), now)
+	if err != nil {
+		return care.Referral{}, err
 	}
 	evs := []care.Event{referralEvent(a, ref, care.EvReferralProposed, "", care.RefProposed, "", now)}
 	coll := s.st.Referrals()
@@ -154,17 +132,12 @@ func Pool(ref care.Referral) string {
 // otherwise a is a social worker of the request's team, who acts on the
 // owner's behalf. It returns the referral as stored.
 func (s *Service) Move(ctx context.Context, a Actor, ref care.Referral, m care.Move, asOwner bool) (care.Referral, error) {
-	if asOwner && (m.To == care.RefWaitlisted || m.To == care.RefExpired) {
-		return ref, ErrWorkerOnly
+	line := func() ([]care.Referral, error) { return s.waitingLine(ctx, ref) }
+	if err := checkMove(ref, m, asOwner, line); err != nil {
+		return ref, err
 	}
 	if !asOwner && ref.OwnerID != "" {
 		a = a.For(ref.OwnerID)
-	}
-	if err := s.checkLine(ctx, ref, m); err != nil {
-		return ref, err
-	}
-	if !care.CanMove(ref.State, m.To) {
-		return ref, &MoveError{Kind: "referral", From: ref.State, To: m.To, Allowed: care.NextStates(ref.State)}
 	}
 	return s.apply(ctx, a, ref, m, "")
 }
@@ -177,17 +150,9 @@ func (s *Service) Move(ctx context.Context, a Actor, ref care.Referral, m care.M
 // if any. The version claim serialises every change of a referral:
 // moves, follow-ups, no-shows and anonymisation alike.
 func (s *Service) apply(ctx context.Context, a Actor, ref care.Referral, m care.Move, code string) (care.Referral, error) {
-	next := ref
 	now := s.stamp()
-	next.State = m.To
-	next.Reason, next.Outcome = firstNonEmpty(m.Reason, ref.Reason), firstNonEmpty(m.Outcome, ref.Outcome)
-	next.Steps = append(slices.Clone(ref.Steps), care.Step{State: m.To, At: now})
-	next.Version++
-	next.UpdatedAt = now
-	evs := []care.Event{moveEvent(a, next, care.ReferralEvent(m.To), ref.State, m, code, now)}
-	if code == codePromoted {
-		evs = append(evs, moveEvent(a, next, care.EvReferralPromoted, ref.State, m, code, now))
-	}
+	next := moved(ref, m, now)
+	evs := movedEvents(a, ref, next, m, code, now)
 	coll := s.st.Referrals()
 	c, err := s.claim(ctx, coll.Name(), ref.ID, next.Version, now, evs)
 	if err != nil {
@@ -209,7 +174,7 @@ func (s *Service) apply(ctx context.Context, a Actor, ref care.Referral, m care.
 		if err != nil {
 			return undo(err)
 		}
-		if opt.capacity > 0 {
+		if claimsPlace(m.To, opt.capacity) {
 			n, err := s.st.Places().Claim(ctx, Pool(ref), opt.capacity, ref.ID, now)
 			if errors.Is(err, store.ErrFull) {
 				return undo(&FullError{Capacity: opt.capacity})
@@ -221,15 +186,7 @@ func (s *Service) apply(ctx context.Context, a Actor, ref care.Referral, m care.
 			next.Place = claimed
 		}
 	}
-	freed := ref.Place
-	if care.HoldsPlace(m.To) {
-		freed = nil
-	} else {
-		next.Place = nil
-	}
-	if m.To == care.RefStarted {
-		next.FollowUps = care.FollowUpsFrom(now)
-	}
+	freed := freedPlace(ref, m.To)
 	if err := coll.Replace(ctx, ref.Version, next); err != nil {
 		return undo(err)
 	}

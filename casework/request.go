@@ -44,13 +44,8 @@ func (s *Service) updateRequest(ctx context.Context, a Actor, id string, change 
 			return cur, err
 		}
 		at := s.stamp()
-		next.Version = cur.Version + 1
-		next.UpdatedAt = at
-		if next.Status != cur.Status {
-			if !care.CanMoveRequest(cur.Status, next.Status) {
-				return cur, requestMoveError(cur, next.Status)
-			}
-			next.Steps = append(next.Steps, care.Step{State: next.Status, At: at})
+		if err := stepped(cur, &next, at); err != nil {
+			return cur, err
 		}
 		// The claim of the next version in the outbox lets one change of
 		// that version through on the embedded store, where the version
@@ -125,13 +120,7 @@ func sameTime(a, b *time.Time) bool {
 // waitlisted) or end (accepted); started ones end too when it was
 // withdrawn, and go on when it was resolved locally.
 func (s *Service) Close(ctx context.Context, a Actor, id string, x care.Close) (care.Request, error) {
-	req, err := s.updateRequest(ctx, a, id, func(r *care.Request) error {
-		if r.Status == care.ReqClosed {
-			return requestMoveError(*r, care.ReqClosed)
-		}
-		r.Status, r.Closure, r.ClosureNote = care.ReqClosed, x.Closure, x.Note
-		return nil
-	})
+	req, err := s.updateRequest(ctx, a, id, closing(x))
 	if err != nil {
 		return req, err
 	}
@@ -145,13 +134,7 @@ func (s *Service) Close(ctx context.Context, a Actor, id string, x care.Close) (
 // RecordSearch points request id at its latest zero-line search, stored
 // first by the caller; the first search moves it from open to searched.
 func (s *Service) RecordSearch(ctx context.Context, a Actor, id string, search care.SearchRef) error {
-	_, err := s.updateRequest(ctx, a, id, func(r *care.Request) error {
-		r.LastSearch = &search
-		if r.Status == care.ReqOpen {
-			r.Status = care.ReqSearched
-		}
-		return nil
-	})
+	_, err := s.updateRequest(ctx, a, id, searched(search))
 	if err != nil {
 		return fmt.Errorf("casework: record search on request %s: %w", id, err)
 	}
@@ -199,36 +182,6 @@ func (s *Service) UnlinkResident(ctx context.Context, a Actor, id string) error 
 // idempotent and safe to call concurrently. The referral methods call it
 // after each move; others call it to replay a referral's history.
 func (s *Service) ReferralMoved(ctx context.Context, a Actor, requestID, to string, at time.Time) error {
-	at = at.UTC().Truncate(time.Millisecond)
-	earliest := func(t **time.Time) bool {
-		if *t == nil || at.Before(**t) {
-			*t = &at
-			return true
-		}
-		return false
-	}
-	_, err := s.updateRequest(ctx, a, requestID, func(r *care.Request) error {
-		changed := false
-		switch to {
-		case care.RefProposed:
-			if r.Status == care.ReqOpen || r.Status == care.ReqSearched {
-				r.Status, changed = care.ReqReferred, true
-			}
-		case care.RefAccepted:
-			changed = earliest(&r.FirstContactAt)
-		case care.RefStarted:
-			changed = earliest(&r.MatchedAt)
-			if r.FirstContactAt == nil {
-				r.FirstContactAt, changed = &at, true
-			}
-			if r.Status == care.ReqOpen || r.Status == care.ReqSearched || r.Status == care.ReqReferred {
-				r.Status, changed = care.ReqInProgress, true
-			}
-		}
-		if !changed {
-			return errNoChange
-		}
-		return nil
-	})
+	_, err := s.updateRequest(ctx, a, requestID, referralMoved(to, at))
 	return err
 }

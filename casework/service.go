@@ -88,9 +88,7 @@ type claim struct {
 // one without events.
 func (s *Service) claim(ctx context.Context, coll, id string, version int64, at time.Time, evs []care.Event) (*claim, error) {
 	e := store.OutboxEntry{ID: store.OutboxID(coll, id, version), Collection: coll, RecordID: id, Version: version, At: at, Events: evs}
-	for i := range e.Events {
-		e.Events[i].ID = e.ID + "/" + e.Events[i].Type
-	}
+	eventIDs(coll, id, version, e.Events)
 	if err := s.st.EventOutbox().Claim(ctx, e); errors.Is(err, store.ErrConflict) {
 		return nil, ErrConcurrentChange
 	} else if err != nil {

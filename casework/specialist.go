@@ -25,65 +25,22 @@ import (
 // household can have a zero-line arrangement for one need and
 // specialist care for another.
 func (s *Service) ReferSpecialist(ctx context.Context, a Actor, req care.Request, f care.SpecialistFields) (care.Specialist, error) {
-	for i, n := range f.Needs {
-		if !slices.Contains(req.Needs, n) {
-			return care.Specialist{}, invalid(fmt.Sprintf("needs[%d]", i), n+" is not a need of this request")
-		}
-	}
-	if req.Status == care.ReqClosed {
-		return care.Specialist{}, requestMoveError(req, care.ReqClosed)
-	}
-	if missing := care.Gate(req, f); len(missing) > 0 {
-		return care.Specialist{}, &GateError{Missing: missing}
-	}
 	earlier, err := s.st.Specialists().OfRequest(ctx, req.ID)
 	if err != nil {
 		return care.Specialist{}, err
 	}
-	for _, e := range earlier {
-		for i, n := range f.Needs {
-			if e.EndedAt == nil && slices.Contains(e.Needs, n) {
-				return care.Specialist{}, invalid(fmt.Sprintf("needs[%d]", i), n+" is in specialist care already (specialist referral "+e.ID+")")
-			}
-		}
-	}
 	now := s.stamp()
-	sp := care.Specialist{Meta: care.Meta{ID: store.NewID(), Version: 1, CreatedAt: now, UpdatedAt: now,
-		Municipality: req.Municipality, Team: req.Team, Subject: req.Subject}, SpecialistFields: f,
-		RequestID: req.ID, SafetyOverride: f.Override != nil}
-	if req.LastSearch != nil {
-		sp.SearchID = req.LastSearch.ID
+	sp, closes, err := specialistReferral(req, earlier, f, store.NewID(), now)
+	if err != nil {
+		return care.Specialist{}, err
 	}
-	ev := event(a, care.EvSpecialistMade, now)
-	ev.Municipality, ev.Team, ev.RequestID, ev.SpecialistID, ev.Needs = sp.Municipality, sp.Team, req.ID, sp.ID, f.Needs
-	if sp.SafetyOverride {
-		ev.Code = "safety_override"
-	}
+	ev := specialistMade(a, sp, now)
 	coll := s.st.Specialists()
 	if err := s.commit(ctx, coll.Name(), sp.ID, sp.Version, []care.Event{ev}, func() error { return coll.Insert(ctx, sp) }); err != nil {
 		return care.Specialist{}, err
 	}
-	inCare := slices.Clone(f.Needs)
-	for _, e := range earlier {
-		if e.EndedAt == nil {
-			inCare = append(inCare, e.Needs...)
-		}
-	}
-	closes := true
-	for _, n := range req.Needs {
-		closes = closes && slices.Contains(inCare, n)
-	}
 	if closes {
-		if _, err := s.updateRequest(ctx, a, req.ID, func(r *care.Request) error {
-			if r.Status == care.ReqClosed {
-				return requestMoveError(*r, care.ReqClosed)
-			}
-			if missing := care.Gate(*r, f); len(missing) > 0 {
-				return &GateError{Missing: missing}
-			}
-			r.Status, r.Closure = care.ReqClosed, care.ClosureSpecialist
-			return nil
-		}); err != nil {
+		if _, err := s.updateRequest(ctx, a, req.ID, specialistClosing(f)); err != nil {
 			if derr := coll.Delete(ctx, sp.ID); derr != nil {
 				return care.Specialist{}, errors.Join(err, derr)
 			}
@@ -102,34 +59,16 @@ func (s *Service) ReferSpecialist(ctx context.Context, a Actor, req care.Request
 // stayed open for its other needs counts the step-down and asks for a
 // new search before the gate (its needs changed, in effect).
 func (s *Service) EndSpecialist(ctx context.Context, a Actor, sp care.Specialist, e care.SpecialistEnd) (care.Specialist, error) {
-	if sp.EndedAt != nil {
-		return sp, &DoneError{What: "this specialist referral ended", At: *sp.EndedAt, Ended: true}
-	}
 	now := s.stamp()
-	next := sp
-	next.EndedAt, next.Outcome = &now, e.Outcome
-	next.FollowUps = care.FollowUpsFrom(now)
-	next.Version++
-	next.UpdatedAt = now
-	ev := event(a, care.EvSpecialistEnded, now)
-	ev.Municipality, ev.Team, ev.RequestID, ev.SpecialistID, ev.Needs = sp.Municipality, sp.Team, sp.RequestID, sp.ID, sp.Needs
+	next, ev, err := specialistEnded(a, sp, e, now)
+	if err != nil {
+		return sp, err
+	}
 	coll := s.st.Specialists()
 	if err := s.commit(ctx, coll.Name(), sp.ID, next.Version, []care.Event{ev}, func() error { return coll.Replace(ctx, sp.Version, next) }); err != nil {
 		return sp, err
 	}
-	if _, err := s.updateRequest(ctx, a, sp.RequestID, func(r *care.Request) error {
-		switch {
-		case r.Status == care.ReqClosed && r.Closure == care.ClosureSpecialist:
-			r.Status, r.Closure, r.ClosureNote = care.ReqOpen, "", ""
-		case r.Status != care.ReqClosed:
-			// A combined arrangement: the other needs kept it open.
-		default:
-			return errNoChange // closed otherwise: nothing to reopen
-		}
-		r.NeedsChangedAt = now
-		r.StepDowns++
-		return nil
-	}); err != nil {
+	if _, err := s.updateRequest(ctx, a, sp.RequestID, steppedDown(now)); err != nil {
 		return next, err
 	}
 	return next, nil
@@ -139,16 +78,10 @@ func (s *Service) EndSpecialist(ctx context.Context, a Actor, sp care.Specialist
 // it) of ended specialist referral sp done with note.
 func (s *Service) SpecialistFollowUpDone(ctx context.Context, a Actor, sp care.Specialist, n, note string) (care.Specialist, error) {
 	now := s.stamp()
-	fs, err := markDone(sp.FollowUps, n, "specialist referral "+sp.ID, note, now)
+	next, ev, err := specialistFollowedUp(a, sp, n, note, now)
 	if err != nil {
 		return sp, err
 	}
-	next := sp
-	next.FollowUps = fs
-	next.Version++
-	next.UpdatedAt = now
-	ev := event(a, care.EvSpecialistFollowUp, now)
-	ev.Municipality, ev.Team, ev.RequestID, ev.SpecialistID, ev.Code = sp.Municipality, sp.Team, sp.RequestID, sp.ID, n
 	coll := s.st.Specialists()
 	if err := s.commit(ctx, coll.Name(), sp.ID, next.Version, []care.Event{ev}, func() error { return coll.Replace(ctx, sp.Version, next) }); err != nil {
 		return sp, err

@@ -75,32 +75,8 @@ func (s *Service) waitingLine(ctx context.Context, ref care.Referral) ([]care.Re
 			line = append(line, w)
 		}
 	}
-	since := func(w care.Referral) time.Time { at, _ := w.EnteredAt(care.RefWaitlisted); return at }
-	slices.SortFunc(line, func(a, b care.Referral) int {
-		return cmp.Or(since(a).Compare(since(b)), cmp.Compare(a.ID, b.ID))
-	})
+	sortLine(line)
 	return line, nil
-}
-
-// checkLine refuses accepting a waitlisted referral that others wait
-// ahead of (a *LineError).
-func (s *Service) checkLine(ctx context.Context, ref care.Referral, m care.Move) error {
-	if ref.State != care.RefWaitlisted || m.To != care.RefAccepted {
-		return nil
-	}
-	line, err := s.waitingLine(ctx, ref)
-	if err != nil {
-		return err
-	}
-	for i, w := range line {
-		if w.ID == ref.ID {
-			if i == 0 {
-				return nil
-			}
-			return &LineError{Ahead: i}
-		}
-	}
-	return nil
 }
 
 // Notifications returns the in-app notifications of a referral, oldest

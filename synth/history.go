@@ -5,6 +5,7 @@ import (
 	"container/heap"
 	"encoding/binary"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -12,8 +13,10 @@ import (
 	"time"
 
 	"github.com/dichtbij/dichtbij/care"
+	"github.com/dichtbij/dichtbij/casework"
 	"github.com/dichtbij/dichtbij/matching"
 	"github.com/dichtbij/dichtbij/matching/fromcare"
+	"github.com/dichtbij/dichtbij/store"
 )
 
 // HistoryConfig says what History makes of a dataset.
@@ -27,8 +30,8 @@ type HistoryConfig struct {
 	// Months is how long the municipality has used dichtbij: the
 	// requests are created over the Months months before Now. 1 to 36.
 	Months int
-	// Team is the social team every request, search, referral and
-	// specialist referral belongs to (Meta.Team); the demo uses "demo".
+	// Team is the social team every request, referral and specialist
+	// referral belongs to (Meta.Team); the demo uses "demo".
 	Team string
 }
 
@@ -42,26 +45,37 @@ type HistoryRecords struct {
 	Referrals []care.Referral
 	// Specialists are the referrals to specialist care.
 	Specialists []care.Specialist
+	// Places are the places the referrals hold at Now, as store.Places
+	// keeps them (by pool and number).
+	Places []store.Place
 }
 
 // History turns a dataset's open requests into the casework of a
-// municipality that has used dichtbij for cfg.Months months, as if the
-// server had recorded it: requests created over that period (the recent
-// ones still open or in progress, older ones mostly closed), each with
-// consents, ZRM scores, zero-line searches, referrals that follow the
-// referral states to their outcome, waiting lists, no-shows, follow-ups,
-// specialist referrals through the gate (or a safety override), step-downs
-// and re-entries.
+// municipality that has used dichtbij for cfg.Months months: requests
+// created over that period (the recent ones still open or in progress,
+// older ones mostly closed), each with consents, ZRM scores, zero-line
+// searches, referrals that follow the referral states to their outcome,
+// waiting lists, no-shows, follow-ups, specialist referrals through the
+// gate (or a safety override), step-downs and re-entries.
 //
-// It plays the period through in time order: each search runs the real
-// matching engine over the options that existed then, with the places
-// taken at that moment, so gaps fall where the dataset has no option of a
-// help type within reach (scarce help types, outer neighbourhoods) and
-// options fill up. A referral goes to an option the search found, claims
-// a place when accepted (never more than its capacity), and frees it when
-// it ends, promoting the first on the waiting list. Records carry Meta as
-// the server writes it (Municipality of the request, Team cfg.Team, IDs
-// that sort by creation time).
+// History decides who does what and when; casework decides what that
+// does. It plays the period through in time order against a
+// casework.Book, the domain's rules over records in memory: every
+// search, referral, answer, start, no-show, close, specialist referral,
+// step-down and follow-up is a call of the Book at its simulated time,
+// and the maintenance sweep (ExpireStale) runs every six hours, so unanswered
+// proposals and waits for a begun occurrence expire as they would on a
+// server. What the Book refuses (a full option, the waiting line, a gate
+// without a fresh search, a missing consent) the simulated worker meets
+// as a worker would and chooses again. So every state in the records is
+// one the workflow allows; History holds no copy of its rules.
+//
+// Each search runs the real matching engine over the options that
+// existed then, with the places taken at that moment (from the Book),
+// so gaps fall where the dataset has no option of a help type within
+// reach (scarce help types, outer neighbourhoods) and options fill up.
+// Records carry Meta as the server writes it (Municipality of the
+// request, Team cfg.Team, IDs that sort by creation time).
 //
 // History changes ds in place:
 //   - requests: new creation times and IDs, Municipality (from the Area)
@@ -71,7 +85,8 @@ type HistoryRecords struct {
 //     platform over the period (10 %, 25 % and 50 % of them before it
 //     starts, the rest more and more often as the year goes on), so
 //     supply grows and early searches find gaps more often; their
-//     CreatedAt, UpdatedAt and IDs change to match, in the same order;
+//     CreatedAt, UpdatedAt and IDs change to match, in the same order,
+//     and Municipality is the one they lie in;
 //   - activities: their owners' new IDs, and recurring schedules moved
 //     back by whole weeks so that they took place over the period (after
 //     their owner registered), with creation times and IDs to match;
@@ -93,15 +108,31 @@ func History(ds *Dataset, cfg HistoryConfig) (HistoryRecords, error) {
 		return HistoryRecords{}, err
 	}
 	s.retimeActivities(ds, s.retimeOptions(ds))
+	// Every option belongs to the municipality it lies in; the Book
+	// refers only within the request's municipality.
+	for i := range ds.Volunteers {
+		ds.Volunteers[i].Municipality = ds.Volunteers[i].Area.MunicipalityCode
+	}
+	for i := range ds.Initiatives {
+		ds.Initiatives[i].Municipality = ds.Initiatives[i].Area.MunicipalityCode
+	}
+	for i := range ds.Provisions {
+		ds.Provisions[i].Municipality = ds.Provisions[i].Area.MunicipalityCode
+	}
+	for i := range ds.Activities {
+		ds.Activities[i].Municipality = ds.Activities[i].Area.MunicipalityCode
+	}
+	s.book.AddOptions(ds.Volunteers, ds.Initiatives, ds.Provisions, ds.Activities)
 	if err := s.loadOptions(ds); err != nil {
 		return HistoryRecords{}, err
 	}
 	s.prepareRequests(ds)
+	s.scheduleSweeps()
 	s.run()
 	if s.err != nil {
 		return HistoryRecords{}, s.err
 	}
-	return s.finish(), nil
+	return s.finish(ds), nil
 }
 
 // ID tags of the records History adds, after the dataset's own (synth.go).
@@ -110,6 +141,11 @@ const (
 	tagReferral
 	tagSpecialist
 )
+
+// sweepEvery is how often the simulated server runs its maintenance
+// sweep: the real one runs every minute, but expiries are counted in
+// days, and a sweep goes over every open referral.
+const sweepEvery = 6 * time.Hour
 
 // sim plays a municipality's casework through in time order.
 type sim struct {
@@ -121,6 +157,11 @@ type sim struct {
 	loc     *time.Location
 	err     error
 
+	// book applies the domain's rules; inbox holds the events of its
+	// last call, which the simulated people react to.
+	book  *casework.Book
+	inbox []care.Event
+
 	// The matching engine holds the options that exist at clock, with
 	// the places taken then.
 	eng     *matching.Engine
@@ -128,24 +169,21 @@ type sim struct {
 	opts    []*hopt // by creation time
 	nextOpt int     // opts[:nextOpt] are in the engine
 	byID    map[string]*hopt
-	pools   map[string]*pool
 
 	queue events
 	seq   int
 	at    time.Time // the time of the event being played
 
-	reqs     []*hreq
-	refs     []*href
-	searches []care.Search
-	specs    []*hspec
-	counter  map[byte]uint64
+	reqs    []*hreq
+	byReq   map[string]*hreq
+	refs    map[string]*href
+	counter map[byte]uint64
 }
 
 // hopt is an option as the simulation sees it.
 type hopt struct {
 	id, kind string
 	created  time.Time
-	capacity int // 0: no limit (provisions)
 	o        matching.Option
 	// occ are an activity's occurrences over the period and the eight
 	// weeks after it; dur its duration.
@@ -154,24 +192,16 @@ type hopt struct {
 	inEngine bool
 }
 
-// pool is the places of one option (one occurrence for activities).
-type pool struct {
-	opt      *hopt
-	occ      int64 // Unix start of the occurrence, activities only
-	holders  []*href
-	line     []*href // waiting, in line order
-	capacity int
-}
-
-// hreq is a request with what the simulation keeps of it.
+// hreq is what the simulated worker keeps in mind of a request; the
+// request itself is the Book's.
 type hreq struct {
-	r   *care.Request
+	id  string
 	rnd *rand.Rand
 	// episode counts (re)openings: events of an earlier episode are void.
 	episode   int
 	scheduled int // events of this episode still to come that may refer or close
 	refs      []*href
-	specs     []*hspec
+	specs     []string
 	// cands are the last search's candidates per need; coverage its
 	// outcome per need.
 	searches int // searches in this episode
@@ -185,21 +215,17 @@ type hreq struct {
 	reentry bool // a second specialist referral is planned
 }
 
-// href is a referral with its place.
+// href is a referral as the worker remembers it.
 type href struct {
-	ref     care.Referral
+	id      string
 	q       *hreq
 	opt     *hopt
 	episode int
-	pool    *pool
-	number  int
 }
 
-// hspec is a specialist referral.
-type hspec struct {
-	sp care.Specialist
-	q  *hreq
-}
+// worker is the social worker of every request; owners answer for
+// their options (asOwner).
+var socialWorker = casework.Actor{Role: "social_worker"}
 
 func newSim(ds *Dataset, cfg HistoryConfig) (*sim, error) {
 	loc, err := time.LoadLocation(timezone)
@@ -213,7 +239,17 @@ func newSim(ds *Dataset, cfg HistoryConfig) (*sim, error) {
 	}
 	seed := mix(uint64(cfg.Seed) ^ 0x686973746f7279) // "history": other streams than Generate's
 	s := &sim{cfg: cfg, now: now, start: start, seed: seed, seedTag: uint16(seed >> 48), loc: loc,
-		byID: map[string]*hopt{}, pools: map[string]*pool{}, counter: map[byte]uint64{}}
+		byID: map[string]*hopt{}, byReq: map[string]*hreq{}, refs: map[string]*href{}, counter: map[byte]uint64{}}
+	tags := map[string]byte{"searches": tagSearch, "referrals": tagReferral, "specialist_referrals": tagSpecialist}
+	s.book = casework.NewBook(casework.BookConfig{
+		NewID: func(coll string, at time.Time) string {
+			tag := tags[coll]
+			n := s.counter[tag]
+			s.counter[tag]++
+			return s.objectID(at, tag, n)
+		},
+		OnEvent: func(ev care.Event) { s.inbox = append(s.inbox, ev) },
+	})
 	s.eng, err = matching.New(fromcare.HelpTypes(), func() time.Time { return s.clock })
 	if err != nil {
 		return nil, fmt.Errorf("synth: %w", err)
@@ -238,16 +274,6 @@ func (s *sim) objectID(t time.Time, tag byte, n uint64) string {
 	binary.BigEndian.PutUint64(cnt[:], n)
 	copy(b[7:], cnt[3:])
 	return hex.EncodeToString(b[:])
-}
-
-// meta returns the metadata of a new record of kind tag for q, created
-// now (s.at); the IDs of a kind count up in creation order.
-func (s *sim) meta(tag byte, q *hreq, at time.Time) care.Meta {
-	n := s.counter[tag]
-	s.counter[tag]++
-	at = at.UTC().Truncate(time.Millisecond)
-	return care.Meta{ID: s.objectID(at, tag, n), Version: 1, CreatedAt: at, UpdatedAt: at,
-		Municipality: q.r.Municipality, Team: s.cfg.Team}
 }
 
 // dur returns a uniform duration in [lo, hi], in whole seconds.
@@ -393,23 +419,23 @@ func (s *sim) retimeActivities(ds *Dataset, ownerIDs map[string]string) {
 
 // loadOptions prepares every option for the engine, by creation time.
 func (s *sim) loadOptions(ds *Dataset) error {
-	add := func(kind string, o matching.Option, created time.Time, capacity int) *hopt {
-		h := &hopt{id: o.ID, kind: kind, created: created, capacity: capacity, o: o}
+	add := func(kind string, o matching.Option, created time.Time) *hopt {
+		h := &hopt{id: o.ID, kind: kind, created: created, o: o}
 		s.opts = append(s.opts, h)
 		s.byID[o.ID] = h
 		return h
 	}
 	for _, v := range ds.Volunteers {
-		add("volunteer", fromcare.Volunteer(v), v.CreatedAt, v.Capacity)
+		add("volunteer", fromcare.Volunteer(v), v.CreatedAt)
 	}
 	for _, in := range ds.Initiatives {
-		add("initiative", fromcare.Initiative(in), in.CreatedAt, in.Capacity)
+		add("initiative", fromcare.Initiative(in), in.CreatedAt)
 	}
 	wheelchair := map[string]bool{}
 	for _, p := range ds.Provisions {
 		o := fromcare.Provision(p)
 		wheelchair[p.ID] = o.WheelchairAccess
-		add("provision", o, p.CreatedAt, 0)
+		add("provision", o, p.CreatedAt)
 	}
 	from, to := s.start.AddDate(0, 0, -7), s.now.Add(fromcare.OccurrenceWindow)
 	for _, a := range ds.Activities {
@@ -422,7 +448,7 @@ func (s *sim) loadOptions(ds *Dataset) error {
 			return fmt.Errorf("synth: History: activity %s: %w", a.ID, err)
 		}
 		o.Occurrences = occ
-		h := add("activity", o, a.CreatedAt, a.SpotsPerOccurrence)
+		h := add("activity", o, a.CreatedAt)
 		h.occ, h.dur = occ, time.Duration(a.Schedule.DurationMinutes)*time.Minute
 	}
 	slices.SortStableFunc(s.opts, func(a, b *hopt) int { return a.created.Compare(b.created) })
@@ -516,10 +542,16 @@ func (s *sim) prepareRequests(ds *Dataset) {
 		for k, d := range domains {
 			rq.LifeDomains[k] = care.DomainScore{Domain: d, IntakeScore: ptr(historyIntake.pick(rr))}
 		}
-		q := &hreq{r: rq, rnd: rr}
+		q := &hreq{id: rq.ID, rnd: rr}
 		q.resetEpisode()
 		s.reqs = append(s.reqs, q)
-		s.schedule(at, func() { s.created(q) })
+		s.byReq[q.id] = q
+		req := *rq
+		s.schedule(at, func() {
+			if s.call(s.book.OpenRequest(socialWorker, req)) {
+				s.created(q)
+			}
+		})
 	}
 }
 
@@ -532,26 +564,122 @@ func (q *hreq) resetEpisode() {
 	}
 }
 
-// touch records a write of the request at t.
-func (s *sim) touch(q *hreq, t time.Time) {
-	q.r.Version++
-	q.r.UpdatedAt = t.UTC().Truncate(time.Millisecond)
-}
-
-// setStatus moves the request to status st at t, as the server does.
-func (s *sim) setStatus(q *hreq, st string, t time.Time) {
-	if !care.CanMoveRequest(q.r.Status, st) {
-		s.fail("request %s cannot move from %s to %s", q.r.ID, q.r.Status, st)
-		return
-	}
-	q.r.Status = st
-	q.r.Steps = append(q.r.Steps, care.Step{State: st, At: t.UTC().Truncate(time.Millisecond)})
-}
-
 func (s *sim) fail(format string, args ...any) {
 	if s.err == nil {
 		s.err = fmt.Errorf("synth: History: "+format, args...)
 	}
+}
+
+// --- the Book ---
+
+// req is request q as the Book holds it now.
+func (s *sim) req(q *hreq) care.Request {
+	r, _ := s.book.Request(q.id)
+	return r
+}
+
+// ref is referral x as the Book holds it now.
+func (s *sim) ref(x *href) care.Referral {
+	r, _ := s.book.Referral(x.id)
+	return r
+}
+
+// call takes the outcome of a Book call the worker expected to pass: a
+// refusal means the simulation asked for something the workflow forbids,
+// and stops the history with the error. It then lets the people react
+// to the call's events.
+func (s *sim) call(err error) bool {
+	if err != nil {
+		s.fail("at %v: %w", s.at, err)
+		s.inbox = nil
+		return false
+	}
+	s.react()
+	return true
+}
+
+// react hands the events of the Book's last calls to those who react to
+// them, as a subscriber would.
+func (s *sim) react() {
+	for len(s.inbox) > 0 && s.err == nil {
+		ev := s.inbox[0]
+		s.inbox = s.inbox[1:]
+		s.on(ev)
+	}
+	s.inbox = s.inbox[:0]
+}
+
+// on reacts to one event: places taken or freed tell the matching
+// engine, an acceptance (also a promotion from the line) plans the help,
+// a wait plans the worker's patience, and a referral that came to an end
+// lets the worker go on with the request.
+func (s *sim) on(ev care.Event) {
+	x := s.refs[ev.ReferralID]
+	if x == nil || ev.Type == care.EvReferralPromoted || ev.From == ev.To {
+		return
+	}
+	if care.HoldsPlace(ev.From) != care.HoldsPlace(ev.To) {
+		s.placesChanged(s.ref(x))
+	}
+	switch ev.To {
+	case care.RefAccepted:
+		s.planStart(x)
+	case care.RefWaitlisted:
+		s.planWaitExpiry(x)
+	case care.RefDeclined, care.RefExpired, care.RefEnded, care.RefCompleted:
+		s.cameToEnd(x, ev.From, ev.To)
+	}
+}
+
+// move makes a move of referral x if it is still in state from; the
+// owner answers for their option (asOwner), the worker waits and
+// expires.
+func (s *sim) move(x *href, from string, m care.Move) error {
+	if x == nil {
+		return nil
+	}
+	ref := s.ref(x)
+	if ref.State != from {
+		return nil
+	}
+	asOwner := m.To != care.RefWaitlisted && m.To != care.RefExpired
+	a := socialWorker
+	if asOwner {
+		a = casework.Actor{ID: ref.OwnerID}
+	}
+	_, err := s.book.Move(a, x.id, m, asOwner, s.at)
+	return err
+}
+
+// placesChanged tells the engine how many places of ref's pool are
+// taken, as the Book holds them.
+func (s *sim) placesChanged(ref care.Referral) {
+	h := s.byID[ref.OptionID]
+	if h == nil || h.kind == casework.KindProvision {
+		return
+	}
+	taken := s.book.Taken(casework.Pool(ref))
+	if ref.OccurrenceAt != nil {
+		if h.o.SpotsTaken == nil {
+			h.o.SpotsTaken = map[int64]int{}
+		}
+		h.o.SpotsTaken[ref.OccurrenceAt.Unix()] = taken
+	} else {
+		h.o.Used = taken
+	}
+	s.upsert(h)
+}
+
+// scheduleSweeps runs the maintenance sweep every sweepEvery over the
+// period.
+func (s *sim) scheduleSweeps() {
+	var sweep func()
+	sweep = func() {
+		if s.call(s.book.ExpireStale(s.at)) {
+			s.schedule(s.at.Add(sweepEvery), sweep)
+		}
+	}
+	s.schedule(s.start.Add(sweepEvery), sweep)
 }
 
 // --- the event queue ---
@@ -599,7 +727,7 @@ func (s *sim) later(q *hreq, t time.Time, fn func()) {
 			return
 		}
 		q.scheduled--
-		if q.r.Status == care.ReqClosed {
+		if s.req(q).Status == care.ReqClosed {
 			return
 		}
 		fn()
@@ -624,11 +752,12 @@ func (s *sim) run() {
 // referral when the resident is not safe.
 func (s *sim) created(q *hreq) {
 	r := q.rnd
-	if (q.r.Urgency == "crisis" && chance(r, 0.3)) || (q.r.Urgency == "high" && chance(r, 0.02)) {
+	req := s.req(q)
+	if (req.Urgency == "crisis" && chance(r, 0.3)) || (req.Urgency == "high" && chance(r, 0.02)) {
 		ep := q.episode
 		s.schedule(s.at.Add(dur(r, 30*time.Minute, 3*day)), func() {
-			if q.episode == ep && q.r.Status != care.ReqClosed {
-				s.toSpecialist(q, q.r.Needs, true)
+			if q.episode == ep && s.req(q).Status != care.ReqClosed {
+				s.toSpecialist(q, s.req(q).Needs, true)
 			}
 		})
 	}
@@ -641,28 +770,27 @@ func (s *sim) created(q *hreq) {
 func (s *sim) search(q *hreq) {
 	t := s.at
 	s.syncEngine(t)
-	res := s.eng.Match(fromcare.Request(*q.r), matching.DefaultLimit)
-	sr := care.Search{Meta: s.meta(tagSearch, q, t), RequestID: q.r.ID}
+	req := s.req(q)
+	res := s.eng.Match(fromcare.Request(req), matching.DefaultLimit)
+	var needs []care.SearchNeed
 	q.cands, q.coverage = map[string][]matching.Candidate{}, map[string]care.SearchNeed{}
 	for _, n := range res.Needs {
 		sn := care.SearchNeed{Need: n.Need, OptionIDs: []string{}, Covered: n.Coverage.Covered, Reason: n.Coverage.Reason, Detail: n.Coverage.Detail}
 		for _, o := range n.Options {
 			sn.OptionIDs = append(sn.OptionIDs, o.OptionID)
 		}
-		sr.Needs = append(sr.Needs, sn)
+		needs = append(needs, sn)
 		q.cands[n.Need] = n.Options
 		q.coverage[n.Need] = sn
 	}
-	s.searches = append(s.searches, sr)
-	q.searches++
-	q.r.LastSearch = &care.SearchRef{ID: sr.ID, At: sr.CreatedAt}
-	if q.r.Status == care.ReqOpen {
-		s.setStatus(q, care.ReqSearched, t)
+	_, err := s.book.Search(socialWorker, q.id, needs, t)
+	if !s.call(err) {
+		return
 	}
-	s.touch(q, t)
+	q.searches++
 	r := q.rnd
-	for _, need := range q.r.Needs {
-		if q.helping(need) || !q.coverage[need].Covered {
+	for _, need := range req.Needs {
+		if s.helping(q, need) || s.inCare(q, need) || !q.coverage[need].Covered {
 			continue
 		}
 		if chance(r, 0.02) {
@@ -675,11 +803,21 @@ func (s *sim) search(q *hreq) {
 	s.settle(q)
 }
 
-// helping reports whether a need has a referral going: proposed,
-// waiting, accepted or started.
-func (q *hreq) helping(need string) bool {
-	for _, h := range q.refs {
-		if h.ref.Need == need && len(care.NextStates(h.ref.State)) > 0 {
+// helping reports whether a need has a referral going: one the
+// lifecycle still lets move.
+func (s *sim) helping(q *hreq, need string) bool {
+	for _, x := range q.refs {
+		if ref := s.ref(x); ref.Need == need && len(care.NextStates(ref.State)) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// inCare reports whether need is in specialist care that did not end.
+func (s *sim) inCare(q *hreq, need string) bool {
+	for _, id := range q.specs {
+		if sp, _ := s.book.Specialist(id); sp.EndedAt == nil && slices.Contains(sp.Needs, need) {
 			return true
 		}
 	}
@@ -688,12 +826,12 @@ func (q *hreq) helping(need string) bool {
 
 // pending reports whether anything of the request is still under way:
 // events to come, or referrals that have not started or ended.
-func (q *hreq) pending() bool {
+func (s *sim) pending(q *hreq) bool {
 	if q.scheduled > 0 {
 		return true
 	}
-	for _, h := range q.refs {
-		switch h.ref.State {
+	for _, x := range q.refs {
+		switch s.ref(x).State {
 		case care.RefProposed, care.RefWaitlisted, care.RefAccepted:
 			return true
 		}
@@ -701,19 +839,15 @@ func (q *hreq) pending() bool {
 	return false
 }
 
-// pick chooses the option a worker refers a need to from the last
+// pick chooses the option a worker tries for a need from the last
 // search: mostly the first, sometimes one further down, never one tried
-// before or one the resident's consents do not allow.
+// before.
 func (s *sim) pick(q *hreq, need string) *hopt {
 	var ok []*hopt
 	for _, c := range q.cands[need] {
-		h := s.byID[c.OptionID]
-		// The server refers only to options of the request's own
-		// municipality, with the consent their kind needs.
-		if h == nil || q.tried[need][h.id] || h.o.Municipality != q.r.Municipality || !q.r.HasConsent(care.ConsentFor(h.kind)) {
-			continue
+		if h := s.byID[c.OptionID]; h != nil && !q.tried[need][h.id] {
+			ok = append(ok, h)
 		}
-		ok = append(ok, h)
 	}
 	if len(ok) == 0 {
 		return nil
@@ -725,179 +859,153 @@ func (s *sim) pick(q *hreq, need string) *hopt {
 	return ok[i]
 }
 
-// planReferral refers need to an option from the last search at t. When
-// none is left, the need fails: with the gate code code after earlier
-// tries, else because the resident's consents rule out what was found,
-// or because only options across the border were found.
+// planReferral has the worker refer need at t to an option of the last
+// search.
 func (s *sim) planReferral(q *hreq, need, code string, t time.Time) {
-	h := s.pick(q, need)
-	if h == nil {
-		if q.attempts[need] == 0 {
-			code = "no_option_within_reach"
-			for _, c := range q.cands[need] {
-				switch o := s.byID[c.OptionID]; {
-				case o == nil || o.o.Municipality != q.r.Municipality:
-				case q.tried[need][o.id]:
-					code = "all_declined" // in an earlier episode
-				default:
-					code = "resident_refuses" // no consent for what was found
-				}
-			}
-		}
-		q.failed[need] = code
-		return
-	}
-	if q.tried[need] == nil {
-		q.tried[need] = map[string]bool{}
-	}
-	q.tried[need][h.id] = true
 	q.attempts[need]++
-	s.later(q, t, func() { s.propose(q, need, h) })
+	s.later(q, t, func() { s.refer(q, need, code) })
 }
 
-// propose creates the referral and plans the owner's answer.
-func (s *sim) propose(q *hreq, need string, h *hopt) {
+// refer proposes an option for need, trying the search's options in the
+// worker's order until casework takes one: it refuses an option of
+// another municipality or one the resident's consents do not allow, as
+// it would refuse the worker. When none is left the need fails: with
+// the gate code code after earlier tries, else because the resident's
+// consents ruled out what was found, or because only options tried in
+// an earlier episode or across the border were found.
+func (s *sim) refer(q *hreq, need, code string) {
 	t, r := s.at, q.rnd
-	var occ time.Time
-	if h.kind == "activity" {
-		// An occurrence that leaves the owner a day to answer.
-		i, _ := slices.BinarySearchFunc(h.occ, t.Add(20*time.Hour), func(a, b time.Time) int { return a.Compare(b) })
-		if i == len(h.occ) || h.occ[i].After(t.Add(35*day)) {
-			q.failed[need] = cmp.Or(q.failed[need], "all_full")
-			s.settle(q)
+	refused, triedBefore := false, false
+	for _, c := range q.cands[need] {
+		triedBefore = triedBefore || q.tried[need][c.OptionID]
+	}
+	for {
+		h := s.pick(q, need)
+		if h == nil {
+			break
+		}
+		if q.tried[need] == nil {
+			q.tried[need] = map[string]bool{}
+		}
+		q.tried[need][h.id] = true
+		f := care.ReferralFields{Need: need, OptionID: h.id, Note: noteFor(r, h.kind)}
+		var occ time.Time
+		if h.kind == casework.KindActivity {
+			// An occurrence that leaves the owner a day to answer.
+			i, _ := slices.BinarySearchFunc(h.occ, t.Add(20*time.Hour), func(a, b time.Time) int { return a.Compare(b) })
+			if i == len(h.occ) || h.occ[i].After(t.Add(35*day)) {
+				q.failed[need] = cmp.Or(q.failed[need], "all_full")
+				s.settle(q)
+				return
+			}
+			occ = h.occ[i]
+			f.Occurrence = occ.In(s.loc).Format(care.LocalTimeLayout)
+		}
+		ref, err := s.book.Refer(socialWorker, q.id, f, t)
+		var consent *casework.ConsentError
+		var field *casework.FieldError
+		switch {
+		case err == nil:
+		case errors.As(err, &consent):
+			refused = true
+			continue
+		case errors.As(err, &field) && field.Field == "option_id":
+			continue
+		default:
+			s.call(err)
 			return
 		}
-		occ = h.occ[i]
+		x := &href{id: ref.ID, q: q, opt: h, episode: q.episode}
+		q.refs = append(q.refs, x)
+		s.refs[ref.ID] = x
+		if !s.call(nil) {
+			return
+		}
+		s.planAnswer(x, occ)
+		return
 	}
-	ref := care.Referral{Meta: s.meta(tagReferral, q, t), ReferralFields: care.ReferralFields{Need: need, OptionID: h.id, Note: noteFor(r, h.kind)},
-		RequestID: q.r.ID, OptionKind: h.kind, State: care.RefProposed, Steps: []care.Step{{State: care.RefProposed, At: t}}}
-	if h.kind == "activity" {
-		ref.Occurrence = occ.In(s.loc).Format(care.LocalTimeLayout)
-		ref.OccurrenceAt = ptr(occ.UTC())
+	if q.attempts[need] <= 1 {
+		switch {
+		case refused:
+			code = "resident_refuses" // no consent for what was found
+		case triedBefore:
+			code = "all_declined" // in an earlier episode
+		default:
+			code = "no_option_within_reach"
+		}
 	}
-	x := &href{ref: ref, q: q, opt: h, episode: q.episode}
-	x.pool = s.poolOf(x)
-	q.refs = append(q.refs, x)
-	s.refs = append(s.refs, x)
-	if q.r.Status == care.ReqOpen || q.r.Status == care.ReqSearched {
-		s.setStatus(q, care.ReqReferred, t)
-		s.touch(q, t)
-	}
-	// The owner's answer: mostly yes within days, sometimes no, now and
-	// then none at all (the proposal expires after 14 days).
+	q.failed[need] = code
+	s.settle(q)
+}
+
+// planAnswer plans the owner's answer to a new proposal: mostly yes
+// within days, sometimes no, now and then none at all (the maintenance
+// sweep lets it expire).
+func (s *sim) planAnswer(x *href, occ time.Time) {
+	t, r := s.at, x.q.rnd
 	answer := days(r, 2.0, 0.85, 0.05, 13.5)
-	if h.kind == "activity" {
+	if !occ.IsZero() {
 		window := occ.Sub(t) - 2*time.Hour
 		answer = min(answer, time.Duration(float64(window)*(0.2+0.7*r.Float64()))).Truncate(time.Second)
 	}
-	switch x := r.Float64(); {
-	case x < 0.77:
-		s.schedule(t.Add(answer), func() { s.accept(q.refByID(ref.ID), false) })
-	case x < 0.92:
-		s.schedule(t.Add(answer), func() { s.move(q.refByID(ref.ID), care.RefProposed, care.RefDeclined, oneOf(r, declineReasons), "") })
-	default:
-		s.schedule(t.Add(14*day+dur(r, 0, time.Hour)), func() {
-			s.move(q.refByID(ref.ID), care.RefProposed, care.RefExpired, "no answer within 14 days", "")
+	switch v := r.Float64(); {
+	case v < 0.77:
+		s.schedule(t.Add(answer), func() { s.accept(x) })
+	case v < 0.92:
+		reason := oneOf(r, declineReasons)
+		s.schedule(t.Add(answer), func() {
+			s.call(s.move(x, care.RefProposed, care.Move{To: care.RefDeclined, Reason: reason}))
 		})
 	}
 }
 
-func (q *hreq) refByID(id string) *href {
-	for _, h := range q.refs {
-		if h.ref.ID == id {
-			return h
-		}
+// accept has the owner say yes; when every place is taken the worker
+// puts the referral on the waiting list instead.
+func (s *sim) accept(x *href) {
+	err := s.move(x, care.RefProposed, care.Move{To: care.RefAccepted})
+	if errors.As(err, new(*casework.FullError)) {
+		err = s.move(x, care.RefProposed, care.Move{To: care.RefWaitlisted})
 	}
-	return nil
+	s.call(err)
 }
 
-// poolOf returns the places a referral competes for, as the server
-// names them; nil for provisions, which have no limit.
-func (s *sim) poolOf(x *href) *pool {
-	if x.opt.capacity == 0 {
-		return nil
-	}
-	name := x.opt.kind + ":" + x.opt.id
-	var occ int64
-	if x.ref.OccurrenceAt != nil {
-		occ = x.ref.OccurrenceAt.Unix()
-		name += fmt.Sprintf("@%d", occ)
-	}
-	p := s.pools[name]
-	if p == nil {
-		p = &pool{opt: x.opt, occ: occ, capacity: x.opt.capacity, holders: make([]*href, x.opt.capacity)}
-		s.pools[name] = p
-	}
-	return p
-}
-
-// poolName names the places a referral holds, as the server does:
-// "<kind>:<option id>", with "@<unix start>" of the occurrence for
-// activities.
-func poolName(ref care.Referral) string {
-	p := ref.OptionKind + ":" + ref.OptionID
-	if ref.OccurrenceAt != nil {
-		p += fmt.Sprintf("@%d", ref.OccurrenceAt.Unix())
-	}
-	return p
-}
-
-// step moves a referral to state to at t with a reason or outcome.
-func (s *sim) step(x *href, to, reason, outcome string, t time.Time) {
-	if !care.CanMove(x.ref.State, to) {
-		s.fail("referral %s cannot move from %s to %s", x.ref.ID, x.ref.State, to)
+// planWaitExpiry plans the worker's patience with a wait for a volunteer
+// or an initiative: after some weeks they look elsewhere. A wait for an
+// activity's occurrence expires by the maintenance sweep when it begins.
+func (s *sim) planWaitExpiry(x *href) {
+	if s.ref(x).OccurrenceAt != nil {
 		return
 	}
-	x.ref.State = to
-	x.ref.Reason, x.ref.Outcome = cmp.Or(reason, x.ref.Reason), cmp.Or(outcome, x.ref.Outcome)
-	x.ref.Steps = append(x.ref.Steps, care.Step{State: to, At: t.UTC().Truncate(time.Millisecond)})
+	s.schedule(s.at.Add(dur(x.q.rnd, 21*day, 42*day)), func() {
+		s.call(s.move(x, care.RefWaitlisted, care.Move{To: care.RefExpired, Reason: "Wachtlijst te lang; andere oplossing gezocht"}))
+	})
 }
 
-// move makes a move that ends a referral (declined, expired, ended,
-// completed) if it is still in state from, frees its place and lets the
-// request go on.
-func (s *sim) move(x *href, from, to, reason, outcome string) {
-	if x == nil || x.ref.State != from {
-		return
-	}
-	s.finishRef(x, to, reason, outcome, s.at)
-}
-
-func (s *sim) finishRef(x *href, to, reason, outcome string, t time.Time) {
-	from := x.ref.State
-	s.step(x, to, reason, outcome, t)
-	if from == care.RefWaitlisted && x.pool != nil {
-		x.pool.line = slices.DeleteFunc(x.pool.line, func(y *href) bool { return y == x })
-	}
-	if care.HoldsPlace(from) {
-		s.release(x, t)
-	}
+// cameToEnd lets the worker go on after a referral ended: settle when it
+// was help that ran its course, try again when it came to nothing.
+func (s *sim) cameToEnd(x *href, from, to string) {
 	q := x.q
-	if q.r.Status == care.ReqClosed || x.episode != q.episode {
+	if s.req(q).Status == care.ReqClosed || x.episode != q.episode {
 		return
 	}
-	switch to {
-	case care.RefCompleted:
+	if to == care.RefCompleted || from == care.RefStarted {
 		s.settle(q)
-	case care.RefDeclined, care.RefExpired, care.RefEnded:
-		if from == care.RefStarted {
-			s.settle(q)
-			return
-		}
-		s.retry(q, x)
+		return
 	}
+	s.retry(q, x)
 }
 
 // retry lets the worker try the need again after a referral came to
 // nothing: the next option of the search, or a new search when it is
 // old; after three tries (or sometimes at once) the need is given up.
 func (s *sim) retry(q *hreq, x *href) {
-	need, r := x.ref.Need, q.rnd
+	ref, r := s.ref(x), q.rnd
+	need := ref.Need
 	code := "all_declined"
-	if _, waited := x.ref.EnteredAt(care.RefWaitlisted); waited {
+	if _, waited := ref.EnteredAt(care.RefWaitlisted); waited {
 		code = "all_full"
 	}
-	if q.helping(need) {
+	if s.helping(q, need) || s.inCare(q, need) {
 		s.settle(q)
 		return
 	}
@@ -907,11 +1015,11 @@ func (s *sim) retry(q *hreq, x *href) {
 		return
 	}
 	s.later(q, s.at.Add(dur(r, time.Hour, 4*day)), func() {
-		if q.helping(need) {
+		if s.helping(q, need) {
 			s.settle(q)
 			return
 		}
-		if s.at.Sub(q.r.LastSearch.At) > 21*day {
+		if last := s.req(q).LastSearch; last == nil || s.at.Sub(last.At) > 21*day {
 			s.search(q)
 			return
 		}
@@ -920,85 +1028,36 @@ func (s *sim) retry(q *hreq, x *href) {
 	})
 }
 
-// accept answers a proposal with yes, or takes a referral off the waiting
-// list (promoted): it claims a place, or waits when the option is full.
-func (s *sim) accept(x *href, promoted bool) {
-	if x == nil || (x.ref.State != care.RefProposed && x.ref.State != care.RefWaitlisted) {
-		return
-	}
-	t, q, r := s.at, x.q, x.q.rnd
-	if p := x.pool; p != nil {
-		n := slices.Index(p.holders, nil)
-		if n < 0 {
-			if x.ref.State == care.RefProposed {
-				s.step(x, care.RefWaitlisted, "", "", t)
-				p.line = append(p.line, x)
-				s.planWaitExpiry(x)
-			}
-			return
-		}
-		p.holders[n] = x
-		x.number = n + 1
-		x.ref.Place = &care.PlaceRef{Pool: poolName(x.ref), Number: n + 1}
-		s.placesChanged(p)
-	}
-	reason := ""
-	if promoted {
-		reason = "promoted from the waiting list"
-	}
-	s.step(x, care.RefAccepted, reason, "", t)
-	if q.r.FirstContactAt == nil || t.Before(*q.r.FirstContactAt) {
-		q.r.FirstContactAt = ptr(t.UTC().Truncate(time.Millisecond))
-		s.touch(q, t)
-	}
-	s.planStart(x, r)
-}
-
-// planWaitExpiry ends a wait: at the occurrence for an activity (the
-// maintenance job), after some weeks by the worker otherwise.
-func (s *sim) planWaitExpiry(x *href) {
-	r := x.q.rnd
-	at, reason := s.at.Add(dur(r, 21*day, 42*day)), "Wachtlijst te lang; andere oplossing gezocht"
-	if x.ref.OccurrenceAt != nil {
-		at, reason = x.ref.OccurrenceAt.Add(dur(r, time.Second, time.Minute)), "the occurrence began while the referral waited"
-	}
-	id := x.ref.ID
-	s.schedule(at, func() { s.move(x.q.refByID(id), care.RefWaitlisted, care.RefExpired, reason, "") })
-}
-
 // planStart plans what follows an acceptance: the help starts, the
 // resident does not turn up, or it comes to nothing.
-func (s *sim) planStart(x *href, r *rand.Rand) {
-	t := s.at
-	id := x.ref.ID
-	get := func() *href {
-		y := x.q.refByID(id)
-		if y == nil || y.ref.State != care.RefAccepted {
-			return nil
-		}
-		return y
+func (s *sim) planStart(x *href) {
+	t, r := s.at, x.q.rnd
+	accepted := func() bool { return s.ref(x).State == care.RefAccepted }
+	end := func(reason string) {
+		s.call(s.move(x, care.RefAccepted, care.Move{To: care.RefEnded, Reason: reason}))
 	}
-	if x.ref.OccurrenceAt != nil {
-		occ := *x.ref.OccurrenceAt
+	noShow := func(at time.Time) bool {
+		_, err := s.book.NoShow(socialWorker, x.id, at, oneOf(r, noShowNotes), s.at)
+		return s.call(err)
+	}
+	if occAt := s.ref(x).OccurrenceAt; occAt != nil {
+		occ := *occAt
 		switch v := r.Float64(); {
 		case v < 0.85:
 			s.schedule(occ.Add(dur(r, 10*time.Minute, day)), func() {
-				if y := get(); y != nil {
-					s.startHelp(y)
+				if accepted() {
+					s.startHelp(x)
 				}
 			})
 		case v < 0.93:
 			s.schedule(occ.Add(dur(r, 2*time.Hour, 2*day)), func() {
-				if y := get(); y != nil {
-					s.noShow(y, occ, oneOf(r, noShowNotes))
-					s.finishRef(y, care.RefEnded, "Niet verschenen bij de activiteit", "", s.at.Add(time.Minute))
+				if accepted() && noShow(occ) {
+					s.schedule(s.at.Add(time.Minute), func() { end("Niet verschenen bij de activiteit") })
 				}
 			})
 		default:
 			s.schedule(t.Add(time.Minute+time.Duration(float64(occ.Sub(t)-time.Hour)*r.Float64())), func() {
-				if y := get(); y != nil {
-					s.finishRef(y, care.RefEnded, oneOf(r, endBeforeReasons), "", s.at)
-				}
+				end(oneOf(r, endBeforeReasons))
 			})
 		}
 		return
@@ -1007,159 +1066,93 @@ func (s *sim) planStart(x *href, r *rand.Rand) {
 	switch v := r.Float64(); {
 	case v < 0.86:
 		s.schedule(planned, func() {
-			if y := get(); y != nil {
-				s.startHelp(y)
+			if accepted() {
+				s.startHelp(x)
 			}
 		})
 	case v < 0.92:
 		s.schedule(planned.Add(dur(r, 2*time.Hour, 30*time.Hour)), func() {
-			y := get()
-			if y == nil {
+			if !accepted() || !noShow(planned) {
 				return
 			}
-			s.noShow(y, planned, oneOf(r, noShowNotes))
 			if chance(r, 0.65) {
 				s.schedule(planned.Add(dur(r, 5*day, 9*day)), func() {
-					if y := get(); y != nil {
-						s.startHelp(y)
+					if accepted() {
+						s.startHelp(x)
 					}
 				})
 				return
 			}
-			s.schedule(s.at.Add(dur(r, day, 5*day)), func() {
-				if y := get(); y != nil {
-					s.finishRef(y, care.RefEnded, "Bewoner meerdere keren niet thuis bij de afspraak", "", s.at)
-				}
-			})
+			s.schedule(s.at.Add(dur(r, day, 5*day)), func() { end("Bewoner meerdere keren niet thuis bij de afspraak") })
 		})
 	default:
-		s.schedule(planned, func() {
-			if y := get(); y != nil {
-				s.finishRef(y, care.RefEnded, oneOf(r, endBeforeReasons), "", s.at)
-			}
-		})
+		s.schedule(planned, func() { end(oneOf(r, endBeforeReasons)) })
 	}
 }
 
-// noShow records that the resident was not there at at.
-func (s *sim) noShow(x *href, at time.Time, note string) {
-	x.ref.NoShows = append(x.ref.NoShows, care.NoShow{At: at.UTC().Truncate(time.Millisecond), Note: note, RecordedAt: s.at})
-}
-
-// startHelp starts the help: follow-ups are set, the request is in progress
-// and its review planned, and the end of the help is planned.
+// startHelp starts the help, plans its end and the worker's follow-ups,
+// and has the worker look at the request again around the first one.
 func (s *sim) startHelp(x *href) {
 	t, q, r := s.at, x.q, x.q.rnd
-	s.step(x, care.RefStarted, "", "", t)
-	x.ref.FollowUps = care.FollowUpsFrom(t.Truncate(time.Millisecond))
-	changed := false
-	if q.r.MatchedAt == nil || t.Before(*q.r.MatchedAt) {
-		q.r.MatchedAt, changed = ptr(t.UTC().Truncate(time.Millisecond)), true
-	}
-	if q.r.FirstContactAt == nil {
-		q.r.FirstContactAt, changed = ptr(t.UTC().Truncate(time.Millisecond)), true
-	}
-	if st := q.r.Status; st == care.ReqOpen || st == care.ReqSearched || st == care.ReqReferred {
-		s.setStatus(q, care.ReqInProgress, t)
-		changed = true
-	}
-	if changed {
-		s.touch(q, t)
+	if !s.call(s.move(x, care.RefAccepted, care.Move{To: care.RefStarted})) {
+		return
 	}
 	var length time.Duration
 	switch x.opt.kind {
-	case "activity":
+	case casework.KindActivity:
 		length = x.opt.dur + dur(r, time.Hour, 3*day)
-	case "volunteer":
+	case casework.KindVolunteer:
 		length = dur(r, 4*7*day, 24*7*day)
-	case "initiative":
+	case casework.KindInitiative:
 		length = dur(r, 4*7*day, 16*7*day)
 	default:
 		length = dur(r, 2*7*day, 12*7*day)
 	}
-	id := x.ref.ID
-	get := func() *href {
-		y := q.refByID(id)
-		if y == nil || y.ref.State != care.RefStarted {
-			return nil
-		}
-		return y
-	}
-	if x.opt.kind != "activity" && chance(r, 0.04) {
+	started := func() bool { return s.ref(x).State == care.RefStarted }
+	if x.opt.kind != casework.KindActivity && chance(r, 0.04) {
 		at := t.Add(dur(r, 7*day, min(35*day, length-day)))
 		s.schedule(at.Add(dur(r, time.Hour, 8*time.Hour)), func() {
-			if y := get(); y != nil {
-				s.noShow(y, at, oneOf(r, noShowNotes))
+			if started() {
+				_, err := s.book.NoShow(socialWorker, x.id, at, oneOf(r, noShowNotes), s.at)
+				s.call(err)
 			}
 		})
 	}
 	completed := chance(r, 0.84)
-	if x.opt.kind == "activity" {
+	if x.opt.kind == casework.KindActivity {
 		completed = chance(r, 0.92)
 	}
 	s.schedule(t.Add(length), func() {
-		if y := get(); y != nil {
-			if completed {
-				s.finishRef(y, care.RefCompleted, "", oneOf(r, outcomesFor(y.opt.kind)), s.at)
-			} else {
-				s.finishRef(y, care.RefEnded, oneOf(r, endAfterStartReasons), "", s.at)
-			}
+		m := care.Move{To: care.RefEnded, Reason: oneOf(r, endAfterStartReasons)}
+		if completed {
+			m = care.Move{To: care.RefCompleted, Outcome: oneOf(r, outcomesFor(x.opt.kind))}
 		}
+		s.call(s.move(x, care.RefStarted, m))
+	})
+	s.planFollowUps(r, s.ref(x).FollowUps, func(n, note string) error {
+		_, err := s.book.FollowUpDone(socialWorker, x.id, n, note, s.at)
+		return err
 	})
 	// The worker looks again around the first follow-up.
 	s.later(q, t.Add(dur(r, 26*day, 45*day)), func() { s.settle(q) })
 }
 
-// release frees a referral's place and hands it to the first in line.
-func (s *sim) release(x *href, t time.Time) {
-	p := x.pool
-	if p == nil || x.number == 0 {
-		return
-	}
-	p.holders[x.number-1] = nil
-	x.ref.Place = nil
-	s.placesChanged(p)
-	for len(p.line) > 0 && slices.Index(p.holders, nil) >= 0 {
-		w := p.line[0]
-		p.line = p.line[1:]
-		if p.occ != 0 && !time.Unix(p.occ, 0).After(t.Add(time.Hour)) {
-			// Too late for this occurrence; the wait expires when it begins.
-			p.line = append([]*href{w}, p.line...)
-			return
+// planFollowUps has the worker do most follow-ups within days of their
+// due time, if that is before Now.
+func (s *sim) planFollowUps(r *rand.Rand, fs []care.FollowUp, done func(n, note string) error) {
+	for i, fu := range fs {
+		if fu.Due.After(s.now) || !chance(r, 0.85) {
+			continue
 		}
-		if w.ref.State == care.RefWaitlisted {
-			at := s.at
-			s.at = t.Add(time.Second)
-			s.accept(w, true)
-			s.at = at
-		}
+		n, note := fmt.Sprint(i+1), oneOf(r, followUpNotes)
+		s.schedule(fu.Due.Add(dur(r, time.Hour, 6*day)), func() { s.call(done(n, note)) })
 	}
-}
-
-// placesChanged tells the engine how many places of p's option are taken.
-func (s *sim) placesChanged(p *pool) {
-	taken := 0
-	for _, h := range p.holders {
-		if h != nil {
-			taken++
-		}
-	}
-	h := p.opt
-	if p.occ != 0 {
-		if h.o.SpotsTaken == nil {
-			h.o.SpotsTaken = map[int64]int{}
-		}
-		h.o.SpotsTaken[p.occ] = taken
-	} else {
-		h.o.Used = taken
-	}
-	s.upsert(h)
 }
 
 // settle closes the request once nothing is under way: after a short
 // while, the worker decides.
 func (s *sim) settle(q *hreq) {
-	if q.r.Status == care.ReqClosed || q.pending() || q.reentry {
+	if s.req(q).Status == care.ReqClosed || s.pending(q) || q.reentry {
 		return
 	}
 	s.later(q, s.at.Add(dur(q.rnd, time.Hour, 7*day)), func() { s.decide(q) })
@@ -1170,31 +1163,36 @@ func (s *sim) settle(q *hreq) {
 // needs the neighbourhood could not meet), otherwise a new search later,
 // specialist care, withdrawal or the resident's own network.
 func (s *sim) decide(q *hreq) {
-	if q.pending() || q.reentry {
+	if s.pending(q) || q.reentry {
 		return
 	}
 	r := q.rnd
-	var unhelped []string
-	for _, need := range q.r.Needs {
-		if !q.helped(need) {
+	needs := s.req(q).Needs
+	var unhelped, open []string
+	for _, need := range needs {
+		if s.inCare(q, need) {
+			continue
+		}
+		open = append(open, need)
+		if !s.helped(q, need) {
 			unhelped = append(unhelped, need)
 		}
 	}
-	helped := len(unhelped) < len(q.r.Needs)
+	helped := len(unhelped) < len(needs)
 	switch x := r.Float64(); {
 	case helped && len(unhelped) > 0 && x < 0.2:
 		s.toSpecialist(q, unhelped, false)
 	case helped && x < 0.9:
 		s.close(q, care.ClosureResolvedLocally, oneOf(r, resolvedNotes))
-	case helped && x < 0.95:
-		s.toSpecialist(q, q.r.Needs, false)
+	case helped && x < 0.95 && len(open) > 0:
+		s.toSpecialist(q, open, false)
 	case helped:
 		s.close(q, care.ClosureWithdrawn, oneOf(r, withdrawnNotes))
 	case q.searches < 3 && x < 0.35:
 		// Nothing now; the supply grows, so the worker looks again.
 		s.later(q, s.at.Add(dur(r, 14*day, 35*day)), func() { s.search(q) })
-	case x < 0.70:
-		s.toSpecialist(q, q.r.Needs, false)
+	case x < 0.70 && len(open) > 0:
+		s.toSpecialist(q, open, false)
 	case x < 0.85:
 		s.close(q, care.ClosureWithdrawn, oneOf(r, withdrawnNotes))
 	default:
@@ -1204,47 +1202,29 @@ func (s *sim) decide(q *hreq) {
 
 // helped reports whether help for need started in this episode, or
 // still goes on from an earlier one.
-func (q *hreq) helped(need string) bool {
-	for _, h := range q.refs {
-		if h.ref.Need != need {
+func (s *sim) helped(q *hreq, need string) bool {
+	for _, x := range q.refs {
+		ref := s.ref(x)
+		if ref.Need != need {
 			continue
 		}
-		if _, ok := h.ref.EnteredAt(care.RefStarted); ok && (h.episode == q.episode || h.ref.State == care.RefStarted) {
+		if _, ok := ref.EnteredAt(care.RefStarted); ok && (x.episode == q.episode || ref.State == care.RefStarted) {
 			return true
 		}
 	}
 	return false
 }
 
-// close closes the request now, and its referrals as the server does:
-// those that did not start expire or end, started ones go on unless the
-// request was withdrawn.
+// close has the worker close the request now; casework ends what its
+// referrals hold.
 func (s *sim) close(q *hreq, closure, note string) {
-	t := s.at
-	s.setStatus(q, care.ReqClosed, t)
-	q.r.Closure, q.r.ClosureNote = closure, note
-	s.touch(q, t)
-	end := t.Add(time.Second)
-	for _, x := range q.refs {
-		to := ""
-		switch x.ref.State {
-		case care.RefProposed, care.RefWaitlisted:
-			to = care.RefExpired
-		case care.RefAccepted:
-			to = care.RefEnded
-		case care.RefStarted:
-			if closure == care.ClosureWithdrawn {
-				to = care.RefEnded
-			}
-		}
-		if to != "" {
-			s.finishRef(x, to, "the request was closed: "+closure, "", end)
-		}
-	}
+	_, err := s.book.Close(socialWorker, q.id, care.Close{Closure: closure, Note: note}, s.at)
+	s.call(err)
 }
 
 // toSpecialist refers the request to specialist care for needs: through
-// the gate, with a reason per need, or by a safety override.
+// the gate, with a reason per need, or by a safety override. A gate that
+// asks for a new search first has the worker run one.
 func (s *sim) toSpecialist(q *hreq, needs []string, override bool) {
 	t, r := s.at, q.rnd
 	f := care.SpecialistFields{Needs: slices.Clone(needs), Reasons: []care.GateReason{}, Provider: oneOf(r, providers)}
@@ -1256,29 +1236,29 @@ func (s *sim) toSpecialist(q *hreq, needs []string, override bool) {
 			f.Reasons = append(f.Reasons, care.GateReason{Need: need, Code: code, Text: fmt.Sprintf(gateTexts[code], needLabel(need))})
 		}
 	}
-	if missing := care.Gate(*q.r, f); len(missing) > 0 {
-		s.fail("request %s: the gate refuses specialist care: %v", q.r.ID, missing)
+	sp, err := s.book.ReferSpecialist(socialWorker, q.id, f, t)
+	q.reentry = false
+	if errors.As(err, new(*casework.GateError)) {
+		s.inbox = nil
+		s.later(q, t.Add(days(r, 2, 0.6, 0.2, 10)), func() { s.search(q) })
 		return
 	}
-	sp := care.Specialist{Meta: s.meta(tagSpecialist, q, t), SpecialistFields: f, RequestID: q.r.ID, SafetyOverride: override}
-	if q.r.LastSearch != nil {
-		sp.SearchID = q.r.LastSearch.ID
+	if !s.call(err) {
+		return
 	}
-	h := &hspec{sp: sp, q: q}
-	s.specs = append(s.specs, h)
-	q.specs = append(q.specs, h)
-	q.reentry = false
-	s.close(q, care.ClosureSpecialist, "")
+	q.specs = append(q.specs, sp.ID)
 	// Step-down: specialist care ends and the resident comes back to
 	// the neighbourhood.
 	if chance(r, 0.4) {
 		ep := q.episode
 		s.schedule(t.Add(dur(r, 6*7*day, 26*7*day)), func() {
 			if q.episode == ep {
-				s.stepDown(h)
+				s.stepDown(q, sp.ID)
 			}
 		})
 	}
+	// A combined arrangement: the other needs keep the request open.
+	s.settle(q)
 }
 
 // gateCode is why the neighbourhood did not suffice for need.
@@ -1295,34 +1275,39 @@ func (q *hreq) gateCode(need string) string {
 	return "too_complex"
 }
 
-// stepDown ends specialist care: the request reopens with its needs
-// marked as changed, gets follow-ups, and a new search; now and then the
-// resident needs specialist care again within months (re-entry).
-func (s *sim) stepDown(h *hspec) {
-	t, q, r := s.at, h.q, h.q.rnd
-	if q.r.Status != care.ReqClosed || q.r.Closure != care.ClosureSpecialist {
+// stepDown ends specialist care: a request it closed reopens for a new
+// search, and the worker runs one; now and then the resident needs
+// specialist care again within months (re-entry).
+func (s *sim) stepDown(q *hreq, id string) {
+	t, r := s.at, q.rnd
+	sp, err := s.book.EndSpecialist(socialWorker, id, care.SpecialistEnd{Outcome: oneOf(r, stepDownOutcomes)}, t)
+	if !s.call(err) {
 		return
 	}
-	h.sp.EndedAt = ptr(t)
-	h.sp.Outcome = oneOf(r, stepDownOutcomes)
-	h.sp.FollowUps = care.FollowUpsFrom(t)
-	h.sp.Version++
-	h.sp.UpdatedAt = t
-	s.setStatus(q, care.ReqOpen, t)
-	q.r.Closure, q.r.ClosureNote, q.r.NeedsChangedAt = "", "", t
-	q.r.StepDowns++
-	s.touch(q, t)
+	s.planFollowUps(r, sp.FollowUps, func(n, note string) error {
+		_, err := s.book.SpecialistFollowUpDone(socialWorker, id, n, note, s.at)
+		return err
+	})
+	if s.req(q).Status == care.ReqClosed {
+		return // closed otherwise meanwhile: nothing reopens
+	}
 	q.episode++
 	q.resetEpisode()
 	if chance(r, 0.22) {
 		q.reentry = true
 		ep := q.episode
 		s.schedule(t.Add(dur(r, 4*7*day, 22*7*day)), func() {
-			if q.episode != ep || q.r.Status == care.ReqClosed {
+			if q.episode != ep || s.req(q).Status == care.ReqClosed || !q.reentry {
 				return
 			}
-			if q.r.LastSearch != nil && !q.r.LastSearch.At.Before(q.r.NeedsChangedAt) {
-				s.toSpecialist(q, q.r.Needs, false)
+			var needs []string
+			for _, n := range s.req(q).Needs {
+				if !s.inCare(q, n) {
+					needs = append(needs, n)
+				}
+			}
+			if len(needs) > 0 {
+				s.toSpecialist(q, needs, false)
 				return
 			}
 			q.reentry = false
@@ -1334,74 +1319,30 @@ func (s *sim) stepDown(h *hspec) {
 
 // --- the end ---
 
-// finish writes what happened after the events: closure scores, done
-// follow-ups, versions; and returns the records.
-func (s *sim) finish() HistoryRecords {
+// finish records the ZRM scores at closure of the requests closed now (a
+// worker's edit when closing), writes the requests back into ds and
+// returns the other records.
+func (s *sim) finish(ds *Dataset) HistoryRecords {
 	for _, q := range s.reqs {
-		r := q.rnd
-		if q.r.Status != care.ReqClosed {
+		req := s.req(q)
+		if req.Status != care.ReqClosed || s.err != nil {
 			continue
 		}
-		change := closureChange[q.r.Closure]
-		for k := range q.r.LifeDomains {
-			d := &q.r.LifeDomains[k]
-			if d.IntakeScore == nil {
-				continue
+		change := closureChange[req.Closure]
+		_, err := s.book.EditRequest(socialWorker, q.id, req.UpdatedAt, func(f *care.RequestFields) {
+			f.LifeDomains = slices.Clone(f.LifeDomains)
+			for k := range f.LifeDomains {
+				d := &f.LifeDomains[k]
+				if d.IntakeScore != nil {
+					d.ClosureScore = ptr(min(5, max(1, *d.IntakeScore+change.pick(q.rnd))))
+				}
 			}
-			d.ClosureScore = ptr(min(5, max(1, *d.IntakeScore+change.pick(r))))
-		}
-		q.r.Version++ // the scores were recorded when closing
+		})
+		s.call(err)
 	}
-	out := HistoryRecords{Searches: s.searches, Referrals: make([]care.Referral, 0, len(s.refs)), Specialists: make([]care.Specialist, 0, len(s.specs))}
-	for _, x := range s.refs {
-		ref := x.ref
-		r := x.q.rnd
-		ref.Version = int64(len(ref.Steps))
-		last := ref.Steps[len(ref.Steps)-1].At
-		for _, n := range ref.NoShows {
-			ref.Version++
-			last = later(last, n.RecordedAt)
-		}
-		for i := range ref.FollowUps {
-			if at, ok := s.followUpDone(r, ref.FollowUps[i].Due); ok {
-				ref.FollowUps[i].DoneAt, ref.FollowUps[i].Note = &at, oneOf(r, followUpNotes)
-				ref.Version++
-				last = later(last, at)
-			}
-		}
-		ref.UpdatedAt = last
-		out.Referrals = append(out.Referrals, ref)
-	}
-	for _, h := range s.specs {
-		sp := h.sp
-		r := h.q.rnd
-		for i := range sp.FollowUps {
-			if at, ok := s.followUpDone(r, sp.FollowUps[i].Due); ok {
-				sp.FollowUps[i].DoneAt, sp.FollowUps[i].Note = &at, oneOf(r, followUpNotes)
-				sp.Version++
-				sp.UpdatedAt = later(sp.UpdatedAt, at)
-			}
-		}
-		out.Specialists = append(out.Specialists, sp)
-	}
-	return out
-}
-
-// followUpDone returns when a follow-up due at due was done, if it was
-// by now: mostly within days.
-func (s *sim) followUpDone(r *rand.Rand, due time.Time) (time.Time, bool) {
-	if due.After(s.now) || !chance(r, 0.85) {
-		return time.Time{}, false
-	}
-	at := due.Add(dur(r, time.Hour, 6*day)).Truncate(time.Millisecond)
-	return at, !at.After(s.now)
-}
-
-func later(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
-	}
-	return a
+	recs := s.book.Records()
+	copy(ds.Requests, recs.Requests)
+	return HistoryRecords{Searches: recs.Searches, Referrals: recs.Referrals, Specialists: recs.Specialists, Places: recs.Places}
 }
 
 // closureChange is how a ZRM score moves from intake to closure.
