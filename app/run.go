@@ -14,6 +14,7 @@ import (
 
 	"github.com/dichtbij/dichtbij/auth"
 	"github.com/dichtbij/dichtbij/care"
+	"github.com/dichtbij/dichtbij/casework"
 	"github.com/dichtbij/dichtbij/config"
 	"github.com/dichtbij/dichtbij/demo"
 	"github.com/dichtbij/dichtbij/follow"
@@ -76,7 +77,10 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		return fmt.Errorf("dichtbij: %w", err)
 	}
 	indicators := monitor.NewIndex()
-	engineSync := follow.New(eng, st, log, time.Now).WithIndicators(indicators)
+	// The engine and the indicators follow casework's events on the bus
+	// the server's casework publishes on.
+	bus := casework.NewBus(st, log, time.Now)
+	engineSync := follow.New(eng, st, log, time.Now).WithIndicators(indicators).Subscribe(bus)
 	if err := engineSync.Load(ctx); err != nil {
 		return err
 	}
@@ -94,7 +98,7 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	followCtx, stopFollow := context.WithCancel(ctx)
 	defer stopFollow()
 	go engineSync.Follow(followCtx, cfg.PollInterval, 6*time.Hour)
-	d := server.Deps{Store: st, Checker: care.NewChecker(bounds, areas), Engine: eng, Indicators: indicators, IndicatorsLoadedElsewhere: true, Bounds: bounds, Log: log, BodyLimit: cfg.BodyLimit,
+	d := server.Deps{Store: st, Checker: care.NewChecker(bounds, areas), Engine: eng, Indicators: indicators, IndicatorsLoadedElsewhere: true, Bus: bus, Follow: engineSync, Bounds: bounds, Log: log, BodyLimit: cfg.BodyLimit,
 		ProposalExpiry: cfg.ProposalExpiry, CookieSecure: cfg.CookieSecure, BaseURL: cfg.BaseURL,
 		CORSOrigins: cfg.CORSOrigins, Retention: cfg.Retention, LoginLimit: cfg.LoginLimit, TrustedProxies: cfg.TrustedProxies,
 		TileURL: cfg.TileURL, TileAttribution: cfg.TileAttribution}

@@ -18,6 +18,10 @@ const (
 	EvRequestStepDown  = "request.stepped_down" // specialist care ended for one of its needs
 	EvRequestUnlinked  = "request.unlinked"     // the resident's account was erased
 	EvRequestAnonymous = "request.anonymised"
+	// EvRequestUpdated is a change of the request's lifecycle that none
+	// of the types above names (a status step such as in_progress), so
+	// that followers of the request's state see every change.
+	EvRequestUpdated = "request.updated"
 
 	EvReferralProposed   = "referral.proposed"
 	EvReferralAccepted   = "referral.accepted"

@@ -57,6 +57,11 @@ type subscriber struct {
 	// store on first use; stored tells how far the store knows.
 	pos, stored int64
 	loaded      bool
+	// volatile subscribers keep state in memory (the matching engine,
+	// the indicators): their position is never stored, it is set by Seek
+	// after each load of that state, and nothing is delivered to them
+	// before the first Seek.
+	volatile bool
 }
 
 // cursorEvery bounds how many events may pass before a cursor is
@@ -87,6 +92,36 @@ func (b *Bus) Subscribe(name string, h Handler, types ...string) {
 	}
 	b.subs = append(b.subs, s)
 }
+
+// Follow adds a subscriber that keeps state in this process's memory,
+// built from the store by a load: its position lives in memory only.
+// The load notes Head before it reads the store and calls Seek with it
+// once its state is in place; delivery then resumes after that event,
+// so every change the load may have missed comes again (handlers are
+// idempotent) and none comes that the load did not precede. Other
+// processes' changes reach it through the shared log: Deliver hands
+// them over.
+func (b *Bus) Follow(name string, h Handler, types ...string) {
+	b.Subscribe(name, h, types...)
+	b.deliverMu.Lock()
+	b.subs[len(b.subs)-1].volatile = true
+	b.deliverMu.Unlock()
+}
+
+// Seek sets the position of the follower name: the next delivery
+// starts after event seq.
+func (b *Bus) Seek(name string, seq int64) {
+	b.deliverMu.Lock()
+	defer b.deliverMu.Unlock()
+	for _, s := range b.subs {
+		if s.name == name && s.volatile {
+			s.pos, s.loaded = seq, true
+		}
+	}
+}
+
+// Head is the sequence number of the log's last event, 0 when empty.
+func (b *Bus) Head(ctx context.Context) (int64, error) { return b.st.Events().Head(ctx) }
 
 func (b *Bus) at(point, subscriber string, ev care.Event) {
 	if b.crash != nil {
@@ -216,6 +251,9 @@ func (b *Bus) deliver(ctx context.Context, store bool) error {
 
 func (b *Bus) deliverTo(ctx context.Context, s *subscriber, force bool) error {
 	const batch = 200
+	if s.volatile && !s.loaded {
+		return nil // its state is not loaded yet; the load will Seek
+	}
 	if !s.loaded {
 		seq, err := b.st.Cursor(ctx, s.name)
 		if err != nil {
@@ -242,7 +280,7 @@ func (b *Bus) deliverTo(ctx context.Context, s *subscriber, force bool) error {
 		if handled {
 			b.at("handled", s.name, last)
 		}
-		if s.pos > s.stored && (force || s.pos-s.stored >= cursorEvery) {
+		if !s.volatile && s.pos > s.stored && (force || s.pos-s.stored >= cursorEvery) {
 			if err := b.st.SetCursor(ctx, s.name, s.pos); err != nil {
 				return err
 			}

@@ -190,17 +190,19 @@ func (s *Service) apply(ctx context.Context, a Actor, ref care.Referral, m care.
 	if err := coll.Replace(ctx, ref.Version, next); err != nil {
 		return undo(err)
 	}
-	c.publish(ctx)
 	// The place is freed after the referral no longer claims it: a failure
-	// in between leaves a place unused, never one given twice.
-	if claimed != nil {
-		s.placesChanged(ctx, ref)
+	// in between leaves a place unused, never one given twice. The events
+	// go out after that, so that their followers (the engine's places)
+	// count the place as free.
+	var released error
+	if freed != nil {
+		_, released = s.st.Places().Release(ctx, freed.Pool, freed.Number, ref.ID)
+	}
+	c.publish(ctx)
+	if released != nil {
+		return next, released
 	}
 	if freed != nil {
-		if _, err := s.st.Places().Release(ctx, freed.Pool, freed.Number, ref.ID); err != nil {
-			return next, err
-		}
-		s.placesChanged(ctx, ref)
 		if err := s.promote(ctx, ref); err != nil {
 			// The move happened; the line waits for the next freed place.
 			s.log.Error("promotion from the waiting list failed", "referral", ref.ID, "pool", freed.Pool, "err", err)
@@ -217,12 +219,6 @@ func moveEvent(a Actor, ref care.Referral, typ, from string, m care.Move, code s
 	ev := referralEvent(a, ref, typ, from, m.To, code, at)
 	ev.Reason, ev.Outcome = m.Reason, m.Outcome
 	return ev
-}
-
-func (s *Service) placesChanged(ctx context.Context, ref care.Referral) {
-	if s.places != nil {
-		s.places.PlacesChanged(ctx, ref.OptionKind, ref.OptionID)
-	}
 }
 
 // save stores next, one version on from ref, which was read before,

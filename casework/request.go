@@ -105,6 +105,9 @@ func requestEvents(a Actor, cur, next care.Request, at time.Time) []care.Event {
 	if cur.AnonymisedAt == nil && next.AnonymisedAt != nil {
 		add(care.EvRequestAnonymous, "retention")
 	}
+	if len(evs) == 0 {
+		add(care.EvRequestUpdated, "")
+	}
 	return evs
 }
 

@@ -14,19 +14,11 @@ import (
 // answer before the maintenance sweep lets it expire.
 const DefaultProposalExpiry = 14 * 24 * time.Hour
 
-// PlacesObserver is told when the taken places of an option change, so
-// that searches show the places left (the matching engine).
-type PlacesObserver interface {
-	PlacesChanged(ctx context.Context, optionKind, optionID string)
-}
-
 // Deps are what a Service is built from.
 type Deps struct {
 	Store *store.Store
 	Bus   *Bus
-	// Places may be nil.
-	Places PlacesObserver
-	Log    *slog.Logger
+	Log   *slog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// ProposalExpiry is how long a proposal waits; 0 means the default.
@@ -40,7 +32,6 @@ type Deps struct {
 type Service struct {
 	st     *store.Store
 	bus    *Bus
-	places PlacesObserver
 	log    *slog.Logger
 	now    func() time.Time
 	expiry time.Duration
@@ -57,7 +48,7 @@ func New(d Deps) *Service {
 	if d.Bus == nil {
 		d.Bus = NewBus(d.Store, d.Log, d.Now)
 	}
-	s := &Service{st: d.Store, bus: d.Bus, places: d.Places, log: d.Log, now: d.Now, expiry: d.ProposalExpiry}
+	s := &Service{st: d.Store, bus: d.Bus, log: d.Log, now: d.Now, expiry: d.ProposalExpiry}
 	d.Bus.Subscribe("audit", s.audit, auditTypes...)
 	d.Bus.Subscribe("notifications", s.notify, care.EvReferralPromoted)
 	return s

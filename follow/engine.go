@@ -1,8 +1,11 @@
 // Package follow keeps the in-memory derived state, the matching engine
 // and the indicators' facts, in step with the store: it loads everything
-// at start, applies each write made through this process at once, and
-// follows the change log for writes made by other processes on the same
-// store. The HTTP side tells it of writes; start-up runs its loops.
+// at start, then follows what changes. Casework (requests, referrals,
+// specialist referrals and the places they hold) reaches it as casework
+// events from the bus, this process's at once and other processes'
+// through the shared event log; the options, which are not casework,
+// are told by the HTTP side (Written) and reach other processes through
+// the store's change log. Start-up runs its loops.
 package follow
 
 import (
@@ -10,9 +13,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/dichtbij/dichtbij/care"
+	"github.com/dichtbij/dichtbij/casework"
 	"github.com/dichtbij/dichtbij/matching"
 	"github.com/dichtbij/dichtbij/matching/fromcare"
 	"github.com/dichtbij/dichtbij/monitor"
@@ -30,6 +35,88 @@ type Sync struct {
 	// indicators, when set, is told of every write too, and follows the
 	// change log and reloads along with the engine.
 	indicators *Indicators
+	// events is the casework bus, once Subscribe was called.
+	events Events
+	// loading is held by Load; an event's update skips while it is (see
+	// Indicators.changed, which does the same).
+	loading sync.Mutex
+}
+
+// Events is the casework event bus as the syncs follow it (see
+// casework.Bus.Follow).
+type Events interface {
+	Follow(name string, h casework.Handler, types ...string)
+	Seek(name string, seq int64)
+	Head(ctx context.Context) (int64, error)
+	Deliver(ctx context.Context) error
+}
+
+// Follower names on the bus.
+const (
+	engineFollower     = "matching-engine"
+	indicatorsFollower = "indicators"
+)
+
+// Subscribe makes the engine (and the indicators) followers of the
+// casework events on bus: a referral's move updates its option's places,
+// any change re-files the records it names. Call it before Load, which
+// sets where the followers resume.
+func (s *Sync) Subscribe(bus Events) *Sync {
+	s.events = bus
+	bus.Follow(engineFollower, s.placesMoved)
+	if s.indicators != nil {
+		s.indicators.events = bus
+		bus.Follow(indicatorsFollower, s.indicators.changed)
+	}
+	return s
+}
+
+// FromHead makes the followers resume after the event log's last event:
+// for an engine and indicators that hold the store's state without a
+// Load (a new store, a test).
+func (s *Sync) FromHead(ctx context.Context) error {
+	if s.events == nil {
+		return nil
+	}
+	seq, err := head(ctx, s.events)
+	if err != nil {
+		return err
+	}
+	s.events.Seek(engineFollower, seq)
+	if s.indicators != nil {
+		s.events.Seek(indicatorsFollower, seq)
+	}
+	return nil
+}
+
+// placesMoved re-reads the option a referral event names, with its
+// taken places: the one thing of casework the engine holds.
+func (s *Sync) placesMoved(ctx context.Context, ev care.Event) error {
+	if ev.OptionID == "" || !s.loading.TryLock() {
+		return nil
+	}
+	defer s.loading.Unlock()
+	return s.apply(ctx, CollectionOf(ev.OptionKind), ev.OptionID)
+}
+
+// CollectionOf names the collection of an option kind as casework
+// names it; "" for another kind.
+func CollectionOf(kind string) string {
+	return map[string]string{casework.KindVolunteer: Volunteers, casework.KindInitiative: Initiatives,
+		casework.KindProvision: Provisions, casework.KindActivity: Activities}[kind]
+}
+
+// head is the bus's last event, noted before a load reads the store; 0
+// without a bus.
+func head(ctx context.Context, bus Events) (int64, error) {
+	if bus == nil {
+		return 0, nil
+	}
+	seq, err := bus.Head(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("follow: event log head: %w", err)
+	}
+	return seq, nil
 }
 
 // New returns the sync of engine eng over st.
@@ -67,6 +154,24 @@ func (s *Sync) Load(ctx context.Context) error {
 	if _, err := s.changes.Head(ctx); err != nil {
 		return err
 	}
+	seen, err := head(ctx, s.events)
+	if err != nil {
+		return err
+	}
+	s.loading.Lock()
+	err = s.load(ctx)
+	s.loading.Unlock()
+	if err != nil {
+		return err
+	}
+	if s.events != nil {
+		s.events.Seek(engineFollower, seen)
+	}
+	s.log.Info("matching engine loaded", "options", s.eng.Len(), "took", time.Since(start).String())
+	return nil
+}
+
+func (s *Sync) load(ctx context.Context) error {
 	taken, err := s.st.Places().Counts(ctx, "")
 	if err != nil {
 		return err
@@ -101,14 +206,11 @@ func (s *Sync) Load(ctx context.Context) error {
 	}); err != nil {
 		return err
 	}
-	removed := 0
 	for _, id := range s.eng.IDs() {
 		if !seen[id] {
 			s.eng.Remove(id)
-			removed++
 		}
 	}
-	s.log.Info("matching engine loaded", "options", len(seen), "removed", removed, "took", time.Since(start).String())
 	return nil
 }
 
@@ -204,25 +306,11 @@ func (s *Sync) Written(ctx context.Context, coll, id string, deleted bool) {
 	}
 }
 
-// Recorded is Written for the records the engine does not hold
-// (requests, referrals, specialist referrals), as the store's write hook
-// hands them over: the indicators take the record as written instead of
-// reading it again.
-func (s *Sync) Recorded(ctx context.Context, coll, id string, rec any) {
-	if _, err := s.changes.Append(ctx, coll, id, rec == nil, s.now()); err != nil {
-		s.log.Error("change log append", "collection", coll, "id", id, "err", err)
-	}
-	if s.indicators != nil {
-		if err := s.indicators.recorded(ctx, coll, id, rec); err != nil {
-			s.log.Error("indicators update", "collection", coll, "id", id, "err", err)
-		}
-	}
-}
-
 // Follow applies other processes' writes until ctx ends: it polls the
-// change log every interval, and at once when the server's change streams
-// announce an entry (MongoDB); FerretDB has no change streams, so there it
-// only polls. Every reload period it reloads everything, which also
+// change log and delivers the event log's new events every interval,
+// and at once when the server's change streams announce a change-log
+// entry (MongoDB); FerretDB has no change streams, so there it only
+// polls. Every reload period it reloads everything, which also
 // renews activities' upcoming occurrences.
 func (s *Sync) Follow(ctx context.Context, interval, reload time.Duration) {
 	wake := make(chan struct{}, 1)
@@ -252,6 +340,11 @@ func (s *Sync) Follow(ctx context.Context, interval, reload time.Duration) {
 		}
 		if err := s.CatchUp(ctx); err != nil && ctx.Err() == nil {
 			s.log.Warn("following change log", "err", err)
+		}
+		if s.events != nil {
+			if err := s.events.Deliver(ctx); err != nil && ctx.Err() == nil {
+				s.log.Warn("following the event log", "err", err)
+			}
 		}
 		if s.indicators != nil {
 			if err := s.indicators.CatchUp(ctx); err != nil && ctx.Err() == nil {

@@ -13,25 +13,24 @@ import (
 	"github.com/dichtbij/dichtbij/store"
 )
 
-// Collections the indicators follow besides the options, as named in the
-// change log.
-
 // Indicators keeps the indicators' facts in step with the store, as
-// Sync does for the matching engine: a full load at start, each
-// write of this process at once (through the store's write hook and
-// Sync.Written), and other processes' writes from the change log.
+// Sync does for the matching engine: a full load at start, then every
+// casework event (this process's and others') and every option written
+// (Sync.Written here, the change log for other processes').
 type Indicators struct {
-	// mu keeps a load and a catch-up from running at once: a catch-up
-	// during a load would take entries from the cursor and apply them to
-	// the index about to be replaced.
+	// mu keeps a load, a catch-up and an event's update from running at
+	// once: either would read a record and file it in the index a load
+	// is about to replace, or file a stale read after it.
 	mu  sync.Mutex
 	idx *monitor.Index
 	st  *store.Store
 	// changes is this sync's own cursor in the change log: after a
 	// reload it re-applies everything written since the reload began.
 	changes *store.ChangeLog
-	log     *slog.Logger
-	now     func() time.Time
+	// events is the casework bus, when the Sync subscribed it.
+	events Events
+	log    *slog.Logger
+	now    func() time.Time
 }
 
 // NewIndicators returns a sync of the indicators alone (for tools and
@@ -41,13 +40,54 @@ func NewIndicators(idx *monitor.Index, st *store.Store, log *slog.Logger, now fu
 }
 
 // Load reads every record the indicators use into a fresh index and puts
-// it in place of the old one, then applies what was written meanwhile.
+// it in place of the old one, then applies what was written meanwhile:
+// the change log's options at once, the casework events from the
+// event log's head as it was when the load began (Seek).
 func (m *Indicators) Load(ctx context.Context) error {
+	seen, err := m.load(ctx)
+	if err != nil {
+		return err
+	}
+	if m.events != nil {
+		// After the lock is gone: a delivery waits for nothing here.
+		m.events.Seek(indicatorsFollower, seen)
+	}
+	return nil
+}
+
+// changed re-files the records a casework event names. While a load
+// runs it does nothing: the load's Seek hands the event over again if
+// the load began before it, and the load read its change otherwise.
+// Waiting instead would hold up the delivery, and with it the write
+// that delivers, for as long as the load takes.
+func (m *Indicators) changed(ctx context.Context, ev care.Event) error {
+	if !m.mu.TryLock() {
+		return nil
+	}
+	defer m.mu.Unlock()
+	for _, r := range [...]struct{ coll, id string }{{Requests, ev.RequestID}, {Referrals, ev.ReferralID}, {Specialists, ev.SpecialistID}} {
+		if r.id == "" {
+			continue
+		}
+		if err := m.apply(ctx, r.coll, r.id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// load fills a fresh index and returns the event log's head as it was
+// before reading.
+func (m *Indicators) load(ctx context.Context) (int64, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	start := time.Now()
 	if _, err := m.changes.Head(ctx); err != nil {
-		return err
+		return 0, err
+	}
+	seen, err := head(ctx, m.events)
+	if err != nil {
+		return 0, err
 	}
 	fresh := monitor.NewIndex()
 	var reqs []care.Request
@@ -59,7 +99,7 @@ func (m *Indicators) Load(ctx context.Context) error {
 		}
 		return nil
 	}); err != nil {
-		return fmt.Errorf("follow: indicators: %w", err)
+		return 0, fmt.Errorf("follow: indicators: %w", err)
 	}
 	if err := m.st.Searches().Each(ctx, func(s care.Search) error {
 		if _, ok := searches[s.ID]; ok {
@@ -67,7 +107,7 @@ func (m *Indicators) Load(ctx context.Context) error {
 		}
 		return nil
 	}); err != nil {
-		return fmt.Errorf("follow: indicators: %w", err)
+		return 0, fmt.Errorf("follow: indicators: %w", err)
 	}
 	for _, r := range reqs {
 		var s *care.Search
@@ -77,7 +117,7 @@ func (m *Indicators) Load(ctx context.Context) error {
 		fresh.PutRequest(monitor.FromRequest(r, s))
 	}
 	now := m.now()
-	err := errors.Join(
+	err = errors.Join(
 		m.st.Referrals().Each(ctx, func(r care.Referral) error { fresh.PutReferral(monitor.FromReferral(r)); return nil }),
 		m.st.Specialists().Each(ctx, func(s care.Specialist) error { fresh.PutSpecialist(monitor.FromSpecialist(s)); return nil }),
 		m.st.Volunteers().Each(ctx, func(v care.Volunteer) error { fresh.PutOption(monitor.FromVolunteer(v)); return nil }),
@@ -86,11 +126,11 @@ func (m *Indicators) Load(ctx context.Context) error {
 		m.st.Activities().Each(ctx, func(a care.Activity) error { fresh.PutOption(monitor.FromActivity(a, now)); return nil }),
 	)
 	if err != nil {
-		return fmt.Errorf("follow: indicators: %w", err)
+		return 0, fmt.Errorf("follow: indicators: %w", err)
 	}
 	m.idx.ReplaceWith(fresh)
 	m.log.Info("indicators loaded", "requests", len(reqs), "took", time.Since(start).String())
-	return m.catchUpLocked(ctx)
+	return seen, m.catchUpLocked(ctx)
 }
 
 // apply re-reads one record and files its fact, or drops the fact when
@@ -184,16 +224,6 @@ func (m *Indicators) put(ctx context.Context, rec any) error {
 	return nil
 }
 
-// recorded files a record this process just wrote, or drops its fact
-// when rec is nil (deleted).
-func (m *Indicators) recorded(ctx context.Context, coll, id string, rec any) error {
-	if rec == nil {
-		m.idx.Delete(factSet(coll), id)
-		return nil
-	}
-	return m.put(ctx, rec)
-}
-
 // CatchUp applies every change-log entry this sync has not seen.
 func (m *Indicators) CatchUp(ctx context.Context) error {
 	m.mu.Lock()
@@ -206,11 +236,4 @@ func (m *Indicators) catchUpLocked(ctx context.Context) error {
 		return fmt.Errorf("follow: indicators: %w", err)
 	}
 	return nil
-}
-
-// Followed reports whether writes to coll reach the indicators only
-// through the store's write hook: options already go through
-// Sync.Written.
-func Followed(coll string) bool {
-	return coll == Requests || coll == Referrals || coll == Specialists
 }

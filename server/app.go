@@ -83,6 +83,12 @@ type Deps struct {
 	// indicator routes answer 503. Otherwise NewApp loads an index that
 	// was not loaded yet before it returns.
 	IndicatorsLoadedElsewhere bool
+	// Bus is the casework event bus and Follow the sync of the engine
+	// and the indicators, subscribed to it, when the caller made and
+	// loaded them (start-up does, before the server answers); nil makes
+	// NewApp build them over Engine and Indicators as they are.
+	Bus    *casework.Bus
+	Follow *follow.Sync
 	// APIDoc is the OpenAPI document of an app built before in this
 	// process (App.APIDoc); nil renders it.
 	APIDoc *APIDoc
@@ -209,7 +215,19 @@ func NewApp(d Deps) (*App, error) {
 	if d.Indicators == nil {
 		d.Indicators = monitor.NewIndex()
 	}
-	engineSync := follow.New(d.Engine, d.Store, d.Log, d.Now).WithIndicators(d.Indicators)
+	bus := d.Bus
+	if bus == nil {
+		bus = casework.NewBus(d.Store, d.Log, d.Now)
+	}
+	engineSync := d.Follow
+	if engineSync == nil {
+		// The engine and the indicators given are taken as the store's
+		// state now: they follow the events from here.
+		engineSync = follow.New(d.Engine, d.Store, d.Log, d.Now).WithIndicators(d.Indicators).Subscribe(bus)
+		if err := engineSync.FromHead(context.Background()); err != nil {
+			return nil, err
+		}
+	}
 	if !d.Indicators.Loaded() && !d.IndicatorsLoadedElsewhere {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		err := engineSync.Indicators().Load(ctx)
@@ -218,17 +236,7 @@ func NewApp(d Deps) (*App, error) {
 			return nil, err
 		}
 	}
-	// Requests, referrals and specialist referrals are written along many
-	// paths (workflow, expiry, retention, erasure); the store tells the
-	// indicators of each.
-	d.Store.SetWriteHook(func(ctx context.Context, coll, id string, rec any) {
-		if follow.Followed(coll) {
-			engineSync.Recorded(ctx, coll, id, rec)
-		}
-	})
-	bus := casework.NewBus(d.Store, d.Log, d.Now)
-	d.casework = casework.New(casework.Deps{Store: d.Store, Bus: bus, Places: placesToEngine{engineSync}, Log: d.Log, Now: d.Now,
-		ProposalExpiry: d.ProposalExpiry})
+	d.casework = casework.New(casework.Deps{Store: d.Store, Bus: bus, Log: d.Log, Now: d.Now, ProposalExpiry: d.ProposalExpiry})
 	refs := newReferrals(d)
 	mountResources(rt, d, engineSync)
 	mountMatching(rt, d)

@@ -229,7 +229,8 @@ func TestIndicatorsRefuseBadQueries(t *testing.T) {
 // TestIndicatorsFollowOtherProcesses runs the workflow through a second
 // app on its own connection to the same database, as another server
 // process would, and checks that the first process's indicators learn
-// every write from the change log alone.
+// every write from the logs alone: casework from the event log (which
+// the maintenance round delivers), the options from the change log.
 func TestIndicatorsFollowOtherProcesses(t *testing.T) {
 	t.Parallel()
 	e, idx := indicatorEnv(t)
@@ -253,6 +254,12 @@ func TestIndicatorsFollowOtherProcesses(t *testing.T) {
 	}
 	follower := follow.NewIndicators(idx, e.store, slog.New(slog.DiscardHandler), func() time.Time { return testNow })
 	if err := follower.CatchUp(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := idx.Compute(q).Total.Demand.Requests; got != 0 {
+		t.Fatalf("the change log alone told the first process of %d requests; want 0 (casework reaches it as events)", got)
+	}
+	if err := e.app.Maintain(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	fresh := monitor.NewIndex()

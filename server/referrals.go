@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -14,7 +13,6 @@ import (
 	"github.com/dichtbij/dichtbij/auth"
 	"github.com/dichtbij/dichtbij/care"
 	"github.com/dichtbij/dichtbij/casework"
-	"github.com/dichtbij/dichtbij/follow"
 	"github.com/dichtbij/dichtbij/store"
 )
 
@@ -29,20 +27,6 @@ type referrals struct {
 	cw      *casework.Service
 	// cases guards the requests behind the referrals.
 	cases *cases
-}
-
-// placesToEngine tells the matching engine (here and, through the change
-// log, in other processes) that an option's taken places changed.
-type placesToEngine struct{ s *follow.Sync }
-
-func (p placesToEngine) PlacesChanged(ctx context.Context, kind, id string) {
-	p.s.Written(ctx, collOfKind(kind), id, false)
-}
-
-// collOfKind names the collection of an option kind.
-func collOfKind(kind string) string {
-	return map[string]string{casework.KindVolunteer: collVolunteers, casework.KindInitiative: collInitiatives,
-		casework.KindProvision: collProvisions, casework.KindActivity: collActivities}[kind]
 }
 
 type referralParams struct {

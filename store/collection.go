@@ -57,7 +57,6 @@ func (c *Collection[T]) Insert(ctx context.Context, rec T) error {
 		}
 		return fmt.Errorf("store: insert %s %s: %w", c.name, id, err)
 	}
-	c.s.written(ctx, c.name, id, rec)
 	return nil
 }
 
@@ -90,7 +89,6 @@ func (c *Collection[T]) Replace(ctx context.Context, prev int64, rec T) error {
 		return fmt.Errorf("store: replace %s %s: %w", c.name, id, err)
 	}
 	if res.MatchedCount == 1 {
-		c.s.written(ctx, c.name, id, rec)
 		return nil
 	}
 	if _, err := c.Get(ctx, id); err != nil {
@@ -108,7 +106,6 @@ func (c *Collection[T]) Delete(ctx context.Context, id string) error {
 	if res.DeletedCount == 0 {
 		return fmt.Errorf("store: %s %s: %w", c.name, id, ErrNotFound)
 	}
-	c.s.written(ctx, c.name, id, nil)
 	return nil
 }
 

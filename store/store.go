@@ -62,33 +62,6 @@ type Store struct {
 	backend Backend
 	uri     string // as connected, for processes that share the store
 	stop    func() // stops the embedded server; nil for an external one
-
-	hookMu sync.RWMutex
-	hook   WriteHook
-}
-
-// WriteHook is told of every record written through a Collection's
-// Insert, Replace and Delete (not InsertMany, which bulk loads are
-// followed by a reload), after the write succeeded: rec is the record as
-// written, nil when it was deleted.
-type WriteHook func(ctx context.Context, collection, id string, rec any)
-
-// SetWriteHook makes h the one hook told of writes; nil removes it. The
-// server uses it to keep its in-memory indicators current whichever code
-// path wrote a request, referral or specialist referral.
-func (s *Store) SetWriteHook(h WriteHook) {
-	s.hookMu.Lock()
-	defer s.hookMu.Unlock()
-	s.hook = h
-}
-
-func (s *Store) written(ctx context.Context, collection, id string, rec any) {
-	s.hookMu.RLock()
-	h := s.hook
-	s.hookMu.RUnlock()
-	if h != nil {
-		h(ctx, collection, id, rec)
-	}
 }
 
 // Open connects to MongoDB, or starts the embedded store when opts.URI is
