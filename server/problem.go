@@ -11,6 +11,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/dichtbij/dichtbij/calendars"
 	"github.com/dichtbij/dichtbij/care"
 	"github.com/dichtbij/dichtbij/casework"
 	"github.com/dichtbij/dichtbij/opendata"
@@ -145,7 +146,8 @@ func isDomainError(err error) bool {
 		errors.As(err, new(*casework.LineError)) || errors.As(err, new(*casework.ConsentError)) ||
 		errors.As(err, new(*casework.GateError)) || errors.As(err, new(*casework.StateError)) ||
 		errors.As(err, new(*casework.DoneError)) ||
-		errors.As(err, new(*opendata.NotFoundError)) || errors.As(err, new(*opendata.BodyError))
+		errors.As(err, new(*opendata.NotFoundError)) || errors.As(err, new(*opendata.BodyError)) ||
+		errors.As(err, new(*calendars.NotFoundError))
 }
 
 // domainProblem is the problem document of a domain error: the one
@@ -163,6 +165,7 @@ func domainProblem(err error) Problem {
 		done  *casework.DoneError
 		odnf  *opendata.NotFoundError
 		body  *opendata.BodyError
+		feed  *calendars.NotFoundError
 	)
 	doc := func(status int, slug string, fields ...FieldProblem) Problem {
 		return newProblemDoc(status, slug, errorDetail(err), fields)
@@ -206,6 +209,8 @@ func domainProblem(err error) Problem {
 		return newProblemDoc(fiber.StatusConflict, slug, done.Error(), nil)
 	case errors.As(err, &odnf):
 		return newProblemDoc(fiber.StatusNotFound, "not-found", odnf.Error(), nil)
+	case errors.As(err, &feed):
+		return newProblemDoc(fiber.StatusNotFound, "not-found", feed.Error(), nil)
 	case errors.As(err, &body):
 		return newProblemDoc(fiber.StatusBadRequest, "malformed-body", body.Error(), []FieldProblem{fieldProblem(body.Field, body.Reason)})
 	}
