@@ -15,6 +15,7 @@ import (
 	"github.com/dichtbij/dichtbij/care"
 	"github.com/dichtbij/dichtbij/casework"
 	"github.com/dichtbij/dichtbij/opendata"
+	"github.com/dichtbij/dichtbij/options"
 	"github.com/dichtbij/dichtbij/store"
 )
 
@@ -147,7 +148,7 @@ func isDomainError(err error) bool {
 		errors.As(err, new(*casework.GateError)) || errors.As(err, new(*casework.StateError)) ||
 		errors.As(err, new(*casework.DoneError)) ||
 		errors.As(err, new(*opendata.NotFoundError)) || errors.As(err, new(*opendata.BodyError)) ||
-		errors.As(err, new(*calendars.NotFoundError))
+		errors.As(err, new(*calendars.NotFoundError)) || errors.As(err, new(*options.OwningError))
 }
 
 // domainProblem is the problem document of a domain error: the one
@@ -166,6 +167,7 @@ func domainProblem(err error) Problem {
 		odnf  *opendata.NotFoundError
 		body  *opendata.BodyError
 		feed  *calendars.NotFoundError
+		owns  *options.OwningError
 	)
 	doc := func(status int, slug string, fields ...FieldProblem) Problem {
 		return newProblemDoc(status, slug, errorDetail(err), fields)
@@ -211,6 +213,8 @@ func domainProblem(err error) Problem {
 		return newProblemDoc(fiber.StatusNotFound, "not-found", odnf.Error(), nil)
 	case errors.As(err, &feed):
 		return newProblemDoc(fiber.StatusNotFound, "not-found", feed.Error(), nil)
+	case errors.As(err, &owns):
+		return newProblemDoc(fiber.StatusConflict, "has-activities", owns.Error(), nil)
 	case errors.As(err, &body):
 		return newProblemDoc(fiber.StatusBadRequest, "malformed-body", body.Error(), []FieldProblem{fieldProblem(body.Field, body.Reason)})
 	}
