@@ -47,12 +47,7 @@ type Kinds struct {
 // NewKinds ties each option kind to its collection and rules.
 func NewKinds(d Deps) Kinds {
 	s := d.Store
-	// A deleted option's open referrals end, so their requests look
-	// further and the workers see why.
-	withdrawn := func(ctx context.Context, id string) error {
-		return d.Referrals.EndReferralsTo(ctx, id, "the offer was withdrawn")
-	}
-	return Kinds{
+	k := Kinds{
 		Volunteers: &Kind[care.VolunteerFields, *care.VolunteerFields, care.Volunteer]{
 			Policy: VolunteerPolicy(s.Volunteers()), LocField: "home_location",
 			Written: written(d.Engine, follow.Volunteers), Records: s.Volunteers(), Checker: d.Checker, Now: d.Now,
@@ -60,38 +55,42 @@ func NewKinds(d Deps) Kinds {
 				return care.Volunteer{Meta: m, VolunteerFields: f, Area: a, LocationPrecision: care.CoarsePrecision}
 			},
 			Editable:    care.Volunteer.Editable,
-			AfterDelete: withdrawn,
+			AfterDelete: withdrawn(d.Referrals),
 		},
-		Initiatives: &Kind[care.InitiativeFields, *care.InitiativeFields, care.Initiative]{
-			Policy: OptionPolicy(s.Initiatives().Scope), LocField: "service_area",
-			Written: written(d.Engine, follow.Initiatives), Records: s.Initiatives(), Checker: d.Checker, Now: d.Now,
-			Build: func(m care.Meta, f care.InitiativeFields, a care.Area, _ *care.Initiative) care.Initiative {
+		Initiatives: option(d, s.Initiatives(), s.Initiatives().Scope, follow.Initiatives, "service_area", care.Initiative.Editable,
+			func(m care.Meta, f care.InitiativeFields, a care.Area, _ *care.Initiative) care.Initiative {
 				return care.Initiative{Meta: m, InitiativeFields: f, Area: a}
-			},
-			Editable:     care.Initiative.Editable,
-			BeforeDelete: refusedWhileOwning(s.Activities().AnyOfInitiative, "initiative"),
-			AfterDelete:  withdrawn,
-		},
-		Provisions: &Kind[care.ProvisionFields, *care.ProvisionFields, care.Provision]{
-			Policy: OptionPolicy(s.Provisions().Scope), LocField: "location",
-			Written: written(d.Engine, follow.Provisions), Records: s.Provisions(), Checker: d.Checker, Now: d.Now,
-			Build: func(m care.Meta, f care.ProvisionFields, a care.Area, _ *care.Provision) care.Provision {
+			}),
+		Provisions: option(d, s.Provisions(), s.Provisions().Scope, follow.Provisions, "location", care.Provision.Editable,
+			func(m care.Meta, f care.ProvisionFields, a care.Area, _ *care.Provision) care.Provision {
 				return care.Provision{Meta: m, ProvisionFields: f, Area: a}
-			},
-			Editable:     care.Provision.Editable,
-			BeforeDelete: refusedWhileOwning(s.Activities().AnyOfProvision, "provision"),
-			AfterDelete:  withdrawn,
-		},
-		Activities: &Kind[care.ActivityFields, *care.ActivityFields, care.Activity]{
-			Policy: OptionPolicy(s.Activities().Scope), LocField: "place.location",
-			Written: activityWritten(d.Engine, d.Referrals, d.Log), Records: s.Activities(), Checker: d.Checker, Now: d.Now,
-			Build: func(m care.Meta, f care.ActivityFields, a care.Area, _ *care.Activity) care.Activity {
+			}),
+		Activities: option(d, s.Activities(), s.Activities().Scope, follow.Activities, "place.location", care.Activity.Editable,
+			func(m care.Meta, f care.ActivityFields, a care.Area, _ *care.Activity) care.Activity {
 				return care.Activity{Meta: m, ActivityFields: f, Area: a}
-			},
-			Editable:    care.Activity.Editable,
-			Verify:      ownerExists(s.Provisions(), s.Initiatives()),
-			AfterDelete: withdrawn,
-		},
+			}),
+	}
+	k.Initiatives.BeforeDelete = refusedWhileOwning(s.Activities().AnyOfInitiative, "initiative")
+	k.Provisions.BeforeDelete = refusedWhileOwning(s.Activities().AnyOfProvision, "provision")
+	k.Activities.Verify = ownerExists(s.Provisions(), s.Initiatives())
+	k.Activities.Written = activityWritten(d.Engine, d.Referrals, d.Log)
+	return k
+}
+
+// option is the kind of an initiative, provision or activity: public
+// within its municipality (OptionPolicy), told to the engine as written
+// to coll.
+func option[F any, PF FieldsPtr[F], R store.Record](d Deps, records Records[R], scope func(string) []store.Cond, coll, locField string,
+	editable func(R) F, build func(care.Meta, F, care.Area, *R) R) *Kind[F, PF, R] {
+	return &Kind[F, PF, R]{Policy: OptionPolicy(scope), LocField: locField, Written: written(d.Engine, coll), Records: records,
+		Checker: d.Checker, Now: d.Now, Build: build, Editable: editable, AfterDelete: withdrawn(d.Referrals)}
+}
+
+// withdrawn ends a deleted option's open referrals, so their requests
+// look further and the workers see why.
+func withdrawn(refs Referrals) func(context.Context, string) error {
+	return func(ctx context.Context, id string) error {
+		return refs.EndReferralsTo(ctx, id, "the offer was withdrawn")
 	}
 }
 
