@@ -22,7 +22,6 @@ import (
 	"github.com/dichtbij/dichtbij/app"
 	"github.com/dichtbij/dichtbij/config"
 	"github.com/dichtbij/dichtbij/hsds"
-	"github.com/dichtbij/dichtbij/server"
 )
 
 func main() {
@@ -106,7 +105,7 @@ func createAdmin(args []string) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
 	}
-	id, err := server.CreateAdmin(context.Background(), cfg, newLogger("warn"), *email, *name, *municipality, password)
+	id, err := app.CreateAdmin(context.Background(), cfg, newLogger("warn"), *email, *name, *municipality, password)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
@@ -123,7 +122,7 @@ func verifyAccessLog() int {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
 	}
-	rep, err := server.VerifyAccessLog(context.Background(), cfg, newLogger("warn"))
+	rep, err := app.VerifyAccessLog(context.Background(), cfg, newLogger("warn"))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
@@ -174,7 +173,7 @@ func importHSDS(args []string) int {
 			fmt.Fprintln(os.Stderr)
 		}
 	}
-	rep, err := server.ImportHSDS(context.Background(), cfg, newLogger("warn"), *municipality, doc, *dry, *help, progress)
+	rep, err := app.ImportHSDS(context.Background(), cfg, newLogger("warn"), *municipality, doc, *dry, *help, progress)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1

@@ -1,6 +1,7 @@
 // Package hsds maps dichtbij's public records (initiatives, provisions,
 // activities) to the Open Referral Human Services Data Specification 3.0
-// (with service_capacity as 3.1 defines it), and back. It knows nothing of
+// (with service_capacity as 3.1 defines it), and back, and answers the
+// HSDS API's list queries over a catalog (query.go). It knows nothing of
 // HTTP or MongoDB. Personal data — volunteers, support requests, contact
 // persons' names — never enters these types.
 package hsds

@@ -30,6 +30,7 @@ import (
 	"github.com/dichtbij/dichtbij/geo"
 	"github.com/dichtbij/dichtbij/matching"
 	"github.com/dichtbij/dichtbij/monitor"
+	"github.com/dichtbij/dichtbij/opendata"
 	"github.com/dichtbij/dichtbij/store"
 )
 
@@ -259,9 +260,10 @@ func NewApp(d Deps) (*App, error) {
 	mountIndicators(rt, ind)
 	keep := &retention{cw: d.casework, keep: d.Retention, now: d.Now}
 
-	mountHSDS(rt, &hsdsAPI{st: d.Store, areas: d.Checker.Areas(), postcodes: d.Postcodes, baseURL: d.BaseURL})
-	mountPublicMap(rt, &publicMap{st: d.Store, areas: d.Checker.Areas()})
-	mountImports(rt, &importer{st: d.Store, checker: d.Checker, engine: engineSync, now: d.Now})
+	dir := opendata.NewDirectory(d.Store, d.Checker.Areas(), d.BaseURL)
+	mountHSDS(rt, &hsdsAPI{dir: dir, postcodes: d.Postcodes, baseURL: d.BaseURL})
+	mountPublicMap(rt, &publicMap{dir: dir})
+	mountImports(rt, opendata.NewImporter(d.Store, d.Checker, engineSync, d.Now))
 	var doc *APIDoc
 	rt.add(route{method: http.MethodGet, path: "/api/openapi.json", perm: permPublic, handler: func(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)

@@ -2,10 +2,6 @@ package server
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"crypto/subtle"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -14,18 +10,11 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/dichtbij/dichtbij/auth"
+	"github.com/dichtbij/dichtbij/calendars"
 	"github.com/dichtbij/dichtbij/care"
 	"github.com/dichtbij/dichtbij/ical"
 	"github.com/dichtbij/dichtbij/store"
 )
-
-// calendarTokenPrefix starts every feed secret, so that a leaked one is
-// recognisable and a malformed one is refused before any lookup.
-const calendarTokenPrefix = "dbc_"
-
-// feedRefresh is how often subscribers are asked to fetch a feed again.
-const feedRefresh = time.Hour
 
 // CalendarFeed is a new personal feed address, shown once: only the
 // secret's hash is kept.
@@ -43,23 +32,18 @@ type tokenPathParam struct {
 // provisions, and each account's personal feed of the referrals it
 // accepted, behind a secret token in the URL (calendar apps send no
 // cookies and no CSRF header).
-type calendars struct {
-	st       *store.Store
-	accounts *auth.Accounts
-	cases    *cases
-	tokens   store.CalendarTokens
-	baseURL  string
-	now      func() time.Time
+type calendarFeeds struct {
+	feeds *calendars.Feeds
+	cases *cases
 }
 
 func mountCalendars(rt *routeTable, d Deps) {
-	cs := &calendars{st: d.Store, accounts: d.accounts, cases: d.cases, tokens: d.Store.CalendarTokens(),
-		baseURL: strings.TrimSuffix(d.BaseURL, "/"), now: d.Now}
+	cs := &calendarFeeds{feeds: calendars.New(d.Store, d.accounts, d.BaseURL, d.Now), cases: d.cases}
 	tag := "calendars"
-	rt.add(route{method: http.MethodGet, path: "/api/v1/activities/:id/calendar.ics", perm: permPublic, handler: cs.activity, tag: tag,
+	rt.add(route{method: http.MethodGet, path: "/api/v1/activities/:id/calendar.ics", perm: permPublic, handler: public(cs.feeds.Activity), tag: tag,
 		summary: "An active activity as iCalendar (text/calendar): one VEVENT with its schedule's TZID, RRULE and EXDATEs as stored, and a VTIMEZONE",
 		params:  idParam{}, errors: []int{http.StatusNotFound}})
-	rt.add(route{method: http.MethodGet, path: "/api/v1/provisions/:id/calendar.ics", perm: permPublic, handler: cs.provision, tag: tag,
+	rt.add(route{method: http.MethodGet, path: "/api/v1/provisions/:id/calendar.ics", perm: permPublic, handler: public(cs.feeds.Provision), tag: tag,
 		summary: "An active provision's weekly opening hours as iCalendar (text/calendar): one weekly VEVENT per slot, Europe/Amsterdam",
 		params:  idParam{}, errors: []int{http.StatusNotFound}})
 	rt.add(route{method: http.MethodGet, path: "/api/v1/me/calendar-token", perm: permSelf, handler: cs.status, tag: tag,
@@ -86,61 +70,25 @@ func sendFeed(c *fiber.Ctx, f *ical.Feed, cache string) error {
 	return c.SendString(b.String())
 }
 
-func (cs *calendars) feedURL(path string) string { return cs.baseURL + path }
-
-// activity is an active activity's feed.
-func (cs *calendars) activity(c *fiber.Ctx) error {
-	id := c.Params("id")
-	a, err := cs.st.Activities().Get(c.UserContext(), id)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && (a.Active == nil || !*a.Active)) {
-		return newProblem(fiber.StatusNotFound, "not-found", "no active activity "+id)
+// public answers with the public feed get makes of the record in the path.
+func public(get func(context.Context, string) (*ical.Feed, error)) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		f, err := get(c.UserContext(), c.Params("id"))
+		if err != nil {
+			return err
+		}
+		return sendFeed(c, f, "public, max-age=300")
 	}
-	if err != nil {
-		return err
-	}
-	f := ical.NewFeed(a.Name, cs.now(), feedRefresh)
-	if err := f.AddActivity(a, ical.Event{URL: cs.feedURL("/api/v1/activities/" + a.ID + "/calendar.ics")}); err != nil {
-		return fmt.Errorf("server: calendar of activity %s: %w", a.ID, err)
-	}
-	return sendFeed(c, f, "public, max-age=300")
 }
 
-// provision is an active provision's opening hours.
-func (cs *calendars) provision(c *fiber.Ctx) error {
-	id := c.Params("id")
-	p, err := cs.st.Provisions().Get(c.UserContext(), id)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && (p.Active == nil || !*p.Active)) {
-		return newProblem(fiber.StatusNotFound, "not-found", "no active provision "+id)
-	}
-	if err != nil {
-		return err
-	}
-	f := ical.NewFeed(p.Name, cs.now(), feedRefresh)
-	if err := f.AddOpeningHours(p, ical.Event{URL: cs.feedURL("/api/v1/provisions/" + p.ID + "/calendar.ics")}); err != nil {
-		return fmt.Errorf("server: calendar of provision %s: %w", p.ID, err)
-	}
-	return sendFeed(c, f, "public, max-age=300")
-}
-
-func hashFeedSecret(s string) string {
-	sum := sha256.Sum256([]byte(s))
-	return hex.EncodeToString(sum[:])
-}
-
-// issue makes a new feed token for the caller and ends any other: the
-// new token is stored first and then the others are deleted, so a
-// rotation that answered always killed the address before it (see
-// store.CalendarTokens.Rotate).
-func (cs *calendars) issue(c *fiber.Ctx) error {
+func (cs *calendarFeeds) issue(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	me := actorOf(ctx)
-	secret := calendarTokenPrefix + rand.Text()
-	tok := store.CalendarToken{Hash: hashFeedSecret(secret), AccountID: me.ID, CreatedAt: cs.now().UTC()}
-	if err := cs.tokens.Rotate(ctx, tok); err != nil {
-		return fmt.Errorf("server: issue calendar token: %w", err)
+	feed, err := cs.feeds.Issue(ctx, actorOf(ctx).ID)
+	if err != nil {
+		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.Status(fiber.StatusCreated).JSON(CalendarFeed{URL: cs.feedURL("/ical/" + secret), Token: secret, CreatedAt: tok.CreatedAt})
+	return c.Status(fiber.StatusCreated).JSON(CalendarFeed{URL: feed.URL, Token: feed.Secret, CreatedAt: feed.CreatedAt})
 }
 
 // CalendarFeedStatus says whether one has a personal feed address, and
@@ -151,117 +99,52 @@ type CalendarFeedStatus struct {
 }
 
 // status tells the caller whether their feed address exists.
-func (cs *calendars) status(c *fiber.Ctx) error {
+func (cs *calendarFeeds) status(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	tok, err := cs.tokens.OfAccount(ctx, actorOf(ctx).ID)
-	if errors.Is(err, store.ErrNotFound) {
+	since, ok, err := cs.feeds.Since(ctx, actorOf(ctx).ID)
+	if err != nil {
+		return err
+	}
+	if !ok {
 		return c.JSON(CalendarFeedStatus{})
 	}
-	if err != nil {
-		return fmt.Errorf("server: calendar token: %w", err)
-	}
-	return c.JSON(CalendarFeedStatus{Active: true, CreatedAt: &tok.CreatedAt})
+	return c.JSON(CalendarFeedStatus{Active: true, CreatedAt: &since})
 }
 
-// revoke ends the caller's feed token, if any.
-func (cs *calendars) revoke(c *fiber.Ctx) error {
+func (cs *calendarFeeds) revoke(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	if err := cs.tokens.DeleteOfAccount(ctx, actorOf(ctx).ID); err != nil {
-		return fmt.Errorf("server: revoke calendar token: %w", err)
+	if err := cs.feeds.Revoke(ctx, actorOf(ctx).ID); err != nil {
+		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
-}
-
-// owner returns the live account a feed secret belongs to. Any reason to
-// refuse it (malformed, unknown, revoked, account disabled or gone) is the
-// same not-found, so a caller learns nothing from the difference.
-func (cs *calendars) owner(ctx context.Context, secret string) (auth.Account, error) {
-	missing := newProblem(fiber.StatusNotFound, "not-found", "no such calendar feed (it may have been revoked or replaced)")
-	raw, ok := strings.CutPrefix(secret, calendarTokenPrefix)
-	if !ok || len(raw) < 26 || len(raw) > 64 {
-		return auth.Account{}, missing
-	}
-	hash := hashFeedSecret(secret)
-	tok, err := cs.tokens.Get(ctx, hash)
-	if errors.Is(err, store.ErrNotFound) {
-		return auth.Account{}, missing
-	}
-	if err != nil {
-		return auth.Account{}, fmt.Errorf("server: calendar token: %w", err)
-	}
-	// The lookup was by hash; comparing again in constant time costs
-	// nothing and keeps the check independent of the store's index.
-	if subtle.ConstantTimeCompare([]byte(tok.Hash), []byte(hash)) != 1 {
-		return auth.Account{}, missing
-	}
-	acc, err := cs.accounts.Get(ctx, tok.AccountID)
-	if errors.Is(err, auth.ErrNotFound) || (err == nil && acc.Disabled) {
-		return auth.Account{}, missing
-	}
-	if err != nil {
-		return auth.Account{}, fmt.Errorf("server: calendar token: %w", err)
-	}
-	return acc, nil
 }
 
 // personal is the feed of a token's owner: their accepted and started
 // referrals. What it shows of a request (neighbourhood, time windows) is
 // read as the owner and logged in the access log, as GET /my/referrals is.
-func (cs *calendars) personal(c *fiber.Ctx) error {
-	acc, err := cs.owner(c.UserContext(), c.Params("token"))
+func (cs *calendarFeeds) personal(c *fiber.Ctx) error {
+	acc, err := cs.feeds.Owner(c.UserContext(), c.Params("token"))
 	if err != nil {
 		return err
 	}
 	ctx := withActor(c.UserContext(), actor{ID: acc.ID, Role: acc.Role, Team: acc.Team, Municipality: acc.Municipality})
 	c.SetUserContext(ctx)
-	f := ical.NewFeed("dichtbij: mijn verwijzingen", cs.now(), feedRefresh)
-	// Each event links to the portal page where its owner answers it.
-	portal := cs.feedURL("/option-referrals")
-	if acc.Role == auth.RoleResident {
-		portal = cs.feedURL("/referrals")
-	}
-	for _, state := range []string{care.RefAccepted, care.RefStarted} {
-		refs, err := cs.st.Referrals().OwnedInState(ctx, acc.ID, acc.Municipality, state)
+	f, err := cs.feeds.Personal(ctx, acc, func(_ context.Context, ref care.Referral) (ical.Referral, bool, error) {
+		req, err := cs.cases.behind(c, ref)
+		if errors.Is(err, store.ErrNotFound) {
+			return ical.Referral{}, false, nil // erased meanwhile: nothing to show
+		}
 		if err != nil {
-			return err
+			return ical.Referral{}, false, err
 		}
-		for _, ref := range refs {
-			if err := cs.addReferral(c, f, ref, portal); err != nil {
-				return err
-			}
-		}
-	}
-	// Personal: no shared cache keeps it, and it leaves no Referer.
-	return sendFeed(c, f, "private, no-store")
-}
-
-// addReferral adds one referral with what its owner may see of it.
-func (cs *calendars) addReferral(c *fiber.Ctx, f *ical.Feed, ref care.Referral, portal string) error {
-	ctx := c.UserContext()
-	req, err := cs.cases.behind(c, ref)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil // erased meanwhile: nothing to show
-	}
+		// ownerMinimal is the one place that decides what an owner sees.
+		v := ownerMinimal(ref, req, nil)
+		return ical.Referral{ID: v.ID, HelpType: v.Need, Neighbourhood: v.Neighbourhood, State: v.State, Modified: v.UpdatedAt,
+			Windows: v.TimeWindows}, true, nil
+	})
 	if err != nil {
 		return err
 	}
-	// ownerMinimal is the one place that decides what an owner sees.
-	v := ownerMinimal(ref, req, nil)
-	r := ical.Referral{ID: v.ID, HelpType: v.Need, Neighbourhood: v.Neighbourhood, State: v.State, Modified: v.UpdatedAt,
-		Windows: v.TimeWindows, URL: portal}
-	r.Since, _ = ref.EnteredAt(care.RefAccepted)
-	if ref.OptionKind == "activity" {
-		a, err := cs.st.Activities().Get(ctx, ref.OptionID)
-		if errors.Is(err, store.ErrNotFound) || ref.OccurrenceAt == nil {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		r.Activity, r.Occurrence, r.Windows = &a, *ref.OccurrenceAt, nil
-	}
-	if err := f.AddReferral(r); err != nil {
-		return fmt.Errorf("server: calendar of referral %s: %w", ref.ID, err)
-	}
-	return nil
+	// Personal: no shared cache keeps it, and it leaves no Referer.
+	return sendFeed(c, f, "private, no-store")
 }

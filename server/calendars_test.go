@@ -2,6 +2,8 @@ package server
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"net/http"
 	"strings"
@@ -10,6 +12,7 @@ import (
 	goical "github.com/emersion/go-ical"
 
 	"github.com/dichtbij/dichtbij/accesslog"
+	"github.com/dichtbij/dichtbij/calendars"
 	"github.com/dichtbij/dichtbij/store"
 )
 
@@ -105,7 +108,7 @@ func issueFeed(t *testing.T, e *testEnv) string {
 	var got CalendarFeed
 	r.json(t, &got)
 	path, ok := strings.CutPrefix(got.URL, "http://dichtbij.test")
-	if !ok || path != "/ical/"+got.Token || !strings.HasPrefix(got.Token, calendarTokenPrefix) {
+	if !ok || path != "/ical/"+got.Token || !strings.HasPrefix(got.Token, calendars.TokenPrefix) {
 		t.Fatalf("feed %+v; want http://dichtbij.test/ical/<token>", got)
 	}
 	return path
@@ -199,7 +202,8 @@ func TestCalendarTokenRotationAndRevocation(t *testing.T) {
 	if _, err := e.store.CalendarTokens().Get(t.Context(), strings.TrimPrefix(other, "/ical/")); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("a stored token's _id is the secret itself (%v)", err)
 	}
-	if _, err := e.store.CalendarTokens().Get(t.Context(), hashFeedSecret(strings.TrimPrefix(other, "/ical/"))); err != nil {
+	sum := sha256.Sum256([]byte(strings.TrimPrefix(other, "/ical/")))
+	if _, err := e.store.CalendarTokens().Get(t.Context(), hex.EncodeToString(sum[:])); err != nil {
 		t.Errorf("no stored token under the secret's SHA-256 (%v)", err)
 	}
 }

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"encoding/json"
 	"errors"
 	"math"
 	"reflect"
@@ -219,47 +218,6 @@ func FuzzSyntaxProblem(f *testing.F) {
 		path, reason := syntaxProblem(doc)
 		if path == "" || reason == "" {
 			t.Fatalf("syntaxProblem(%q) = %q, %q; want a path and a reason", doc, path, reason)
-		}
-	})
-}
-
-// FuzzServiceAreaFromGeoJSON feeds any bytes to the GeoJSON service-area
-// reader: it must not panic, and it answers either an object holding a
-// polygon or a centre with a radius, or a 4xx problem.
-func FuzzServiceAreaFromGeoJSON(f *testing.F) {
-	for _, s := range []string{
-		`{"type":"Polygon","coordinates":[[[4.88,52.34],[4.90,52.34],[4.90,52.36],[4.88,52.34]]]}`,
-		`{"type":"Feature","geometry":{"type":"Point","coordinates":[4.9,52.37]},"properties":{"radius_m":1500}}`,
-		`{"type":"FeatureCollection","features":[]}`,
-		`{"type":"Feature","geometry":{"type":"MultiPolygon","coordinates":[]},"properties":null}`,
-		`{"type":"Point"}`, `[]`, `null`, ``,
-	} {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(func(t *testing.T, body []byte) {
-		area, err := serviceAreaFromGeoJSON(body)
-		if err != nil {
-			// A problem (400) or a field error (422), never anything
-			// the error handler would turn into a 500.
-			var pe *problemError
-			var ve *care.ValidationError
-			if errors.As(err, &ve) && len(ve.Problems) > 0 {
-				return
-			}
-			if !errors.As(err, &pe) || pe.p.Status < 400 || pe.p.Status >= 500 {
-				t.Fatalf("error %v is not a 4xx problem", err)
-			}
-			return
-		}
-		var got map[string]json.RawMessage
-		if json.Unmarshal(area, &got) != nil {
-			t.Fatalf("area %s is not a JSON object", area)
-		}
-		// The other shape is null: the area is a merge patch.
-		set := func(k string) bool { v, ok := got[k]; return ok && string(v) != "null" }
-		poly, centre := set("polygon"), set("center")
-		if poly == centre {
-			t.Fatalf("area %s holds neither or both of polygon and center", area)
 		}
 	})
 }

@@ -12,7 +12,6 @@ import (
 	"testing"
 
 	"github.com/dichtbij/dichtbij/care"
-	"github.com/dichtbij/dichtbij/config"
 	"github.com/dichtbij/dichtbij/hsds"
 )
 
@@ -143,46 +142,6 @@ func TestHSDSImportReportsRows(t *testing.T) {
 	mustProblem(t, e.do(http.MethodPost, "/api/v1/imports/hsds", string(body)), http.StatusForbidden, "")
 	if n := e.count("/api/v1/provisions"); n != 0 {
 		t.Errorf("%d provisions written by imports that should have written none", n)
-	}
-}
-
-// TestImportHSDSCommand runs the command's import against a store as a
-// separate process would: with progress, idempotent, and a change-log
-// entry per provision so that running servers pick them up.
-func TestImportHSDSCommand(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t)
-	provID := e.as(asOrganiser).create("/api/v1/provisions", validProvision)
-	export := e.do(http.MethodGet, "/hsds/GM0363/services/"+hsds.ID("service", "provision:"+provID), "", "Authorization", "")
-	cfg := config.Config{MongoDBURI: shared.URI, Database: e.store.Database(), Bounds: "nl"}
-	var seen []int
-	doc, err := hsds.ReadJSON(export.body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rep, err := ImportHSDS(context.Background(), cfg, quietLogger(), "GM0363", doc, false, "", func(done, total int) { seen = append(seen, done, total) })
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rep.Created != 1 || len(seen) != 2 || seen[0] != 1 || seen[1] != 1 {
-		t.Fatalf("import = %+v, progress %v", rep, seen)
-	}
-	if rep, err := ImportHSDS(context.Background(), cfg, quietLogger(), "GM0363", doc, false, "", nil); err != nil || rep.Unchanged != 1 {
-		t.Errorf("second import = %+v, %v", rep, err)
-	}
-	changes, err := e.store.Changes().Next(context.Background(), 1000)
-	if err != nil {
-		t.Fatal(err)
-	}
-	found := false
-	for _, c := range changes {
-		found = found || c.RecordID == rep.Rows[0].ID
-	}
-	if !found {
-		t.Error("the imported provision is not in the change log, so running servers would not see it")
-	}
-	if _, err := ImportHSDS(context.Background(), cfg, quietLogger(), "GM9999", doc, false, "", nil); err == nil {
-		t.Error("an unknown municipality was accepted")
 	}
 }
 

@@ -11,8 +11,11 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/dichtbij/dichtbij/calendars"
 	"github.com/dichtbij/dichtbij/care"
 	"github.com/dichtbij/dichtbij/casework"
+	"github.com/dichtbij/dichtbij/opendata"
+	"github.com/dichtbij/dichtbij/options"
 	"github.com/dichtbij/dichtbij/store"
 )
 
@@ -136,17 +139,19 @@ func errorHandler(log *slog.Logger) fiber.ErrorHandler {
 	}
 }
 
-// isDomainError reports whether err is one of casework's typed errors.
+// isDomainError reports whether err is one of the domain's typed errors.
 func isDomainError(err error) bool {
 	return errors.Is(err, casework.ErrConcurrentChange) || errors.Is(err, casework.ErrWorkerOnly) ||
 		errors.As(err, new(*casework.NotFoundError)) || errors.As(err, new(*casework.FieldError)) ||
 		errors.As(err, new(*casework.MoveError)) || errors.As(err, new(*casework.FullError)) ||
 		errors.As(err, new(*casework.LineError)) || errors.As(err, new(*casework.ConsentError)) ||
 		errors.As(err, new(*casework.GateError)) || errors.As(err, new(*casework.StateError)) ||
-		errors.As(err, new(*casework.DoneError))
+		errors.As(err, new(*casework.DoneError)) ||
+		errors.As(err, new(*opendata.NotFoundError)) || errors.As(err, new(*opendata.BodyError)) ||
+		errors.As(err, new(*calendars.NotFoundError)) || errors.As(err, new(*options.OwningError))
 }
 
-// domainProblem is the problem document of a casework error: the one
+// domainProblem is the problem document of a domain error: the one
 // place where the domain's refusals get their status, slug and fields.
 func domainProblem(err error) Problem {
 	var (
@@ -159,6 +164,10 @@ func domainProblem(err error) Problem {
 		gate  *casework.GateError
 		state *casework.StateError
 		done  *casework.DoneError
+		odnf  *opendata.NotFoundError
+		body  *opendata.BodyError
+		feed  *calendars.NotFoundError
+		owns  *options.OwningError
 	)
 	doc := func(status int, slug string, fields ...FieldProblem) Problem {
 		return newProblemDoc(status, slug, errorDetail(err), fields)
@@ -200,6 +209,14 @@ func domainProblem(err error) Problem {
 			slug = "already-ended"
 		}
 		return newProblemDoc(fiber.StatusConflict, slug, done.Error(), nil)
+	case errors.As(err, &odnf):
+		return newProblemDoc(fiber.StatusNotFound, "not-found", odnf.Error(), nil)
+	case errors.As(err, &feed):
+		return newProblemDoc(fiber.StatusNotFound, "not-found", feed.Error(), nil)
+	case errors.As(err, &owns):
+		return newProblemDoc(fiber.StatusConflict, "has-activities", owns.Error(), nil)
+	case errors.As(err, &body):
+		return newProblemDoc(fiber.StatusBadRequest, "malformed-body", body.Error(), []FieldProblem{fieldProblem(body.Field, body.Reason)})
 	}
 	return newProblemDoc(fiber.StatusInternalServerError, "internal", "the server failed; the error was logged", nil)
 }

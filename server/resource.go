@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -10,58 +9,28 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	jsonpatch "github.com/evanphx/json-patch/v5"
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/dichtbij/dichtbij/accesslog"
 	"github.com/dichtbij/dichtbij/care"
+	"github.com/dichtbij/dichtbij/options"
 	"github.com/dichtbij/dichtbij/store"
 )
 
-// records is what a resource needs from its collection.
-type records[R store.Record] interface {
-	Insert(ctx context.Context, rec R) error
-	Get(ctx context.Context, id string) (R, error)
-	Replace(ctx context.Context, prev int64, rec R) error
-	Delete(ctx context.Context, id string) error
-	List(ctx context.Context, q store.Query) ([]R, bool, error)
-}
-
 // fieldsPtr ties a fields type F to its pointer, which implements
 // care.Fields.
-type fieldsPtr[F any] interface {
-	*F
-	care.Fields
-}
+type fieldsPtr[F any] = options.FieldsPtr[F]
 
 // resource serves create, read, replace, patch, delete and list for one
-// record type. F is the client-editable part, R the stored record.
+// record type. F is the client-editable part, R the stored record; kind
+// holds their rules.
 type resource[F any, PF fieldsPtr[F], R store.Record] struct {
-	path    string // plural, e.g. "volunteers"
-	records records[R]
-	checker *care.Checker
-	// build assembles a stored record from its parts.
-	build func(meta care.Meta, f F, area care.Area, prev *R) R
-	// editable extracts the client-editable part of a stored record.
-	editable func(R) F
+	kind *options.Kind[F, PF, R]
+	path string // plural, e.g. "volunteers"
 	// filters are the list endpoint's query parameters.
 	filters []filter
-	// verify checks what needs the store, such as references; optional.
-	verify func(ctx context.Context, f *F) error
-	// beforeDelete refuses a delete that would break references; optional.
-	beforeDelete func(ctx context.Context, id string) error
-	// afterDelete tidies up after a delete, such as the referrals to a
-	// deleted option; optional.
-	afterDelete func(ctx context.Context, id string) error
-	// written is told of every successful write; optional.
-	written func(ctx context.Context, id string, deleted bool)
-	// policy decides who reaches which record.
-	policy policy
-	// locField names the field that places the record, for the 422 when
-	// it lies outside the writer's municipality.
-	locField string
 	// cases, when set, guards the records as support requests: team
 	// access, break the glass, and an access-log entry per record read
 	// or written.
@@ -69,13 +38,6 @@ type resource[F any, PF fieldsPtr[F], R store.Record] struct {
 	// about, when set, logs other accounts' access to the records, which
 	// are their owners' personal data (volunteer offers).
 	about *cases
-	now   func() time.Time
-}
-
-func (r *resource[F, PF, R]) notify(ctx context.Context, id string, deleted bool) {
-	if r.written != nil {
-		r.written(ctx, id, deleted)
-	}
 }
 
 // filter is an equality filter exposed as a query parameter: the store's
@@ -101,9 +63,6 @@ const (
 
 var idPattern = regexp.MustCompile(`^[0-9a-f]{24}$`)
 
-// newID returns a fresh record id: an ObjectID in hex, which sorts by time.
-func newID() string { return store.NewID() }
-
 const (
 	defaultPageSize = 50
 	maxPageSize     = 200
@@ -125,16 +84,10 @@ func (r *resource[F, PF, R]) create(c *fiber.Ctx) error {
 	if err := decodeStrict(c.Body(), &f); err != nil {
 		return err
 	}
-	meta := care.Meta{ID: newID(), Version: 1}
-	r.policy.stamp(actorOf(c.UserContext()), &meta)
-	rec, err := r.validated(c.UserContext(), f, meta, nil)
+	rec, err := r.kind.Create(c.UserContext(), actorOf(c.UserContext()), f, func(rec R) error {
+		return r.trace(c, accesslog.ActionCreate, "", rec.Header())
+	})
 	if err != nil {
-		return err
-	}
-	if err := r.trace(c, accesslog.ActionCreate, "", rec.Header()); err != nil {
-		return err
-	}
-	if err := r.records.Insert(c.UserContext(), rec); err != nil {
 		if errors.Is(err, store.ErrConflict) {
 			// Only a policy that fixes the id (one offer per resident)
 			// can collide: new ids are fresh ObjectIDs.
@@ -144,32 +97,8 @@ func (r *resource[F, PF, R]) create(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	r.notify(c.UserContext(), rec.Header().ID, false)
 	c.Location(fmt.Sprintf("/api/v1/%s/%s", r.path, rec.Header().ID))
 	return r.respond(c.Status(fiber.StatusCreated), rec)
-}
-
-// validated checks f and builds the record to store with meta.
-func (r *resource[F, PF, R]) validated(ctx context.Context, f F, meta care.Meta, prev *R) (R, error) {
-	var zero R
-	area, err := r.checker.Check(PF(&f))
-	if err != nil {
-		return zero, err
-	}
-	if area.MunicipalityCode != meta.Municipality {
-		return zero, outsideMunicipality(r.locField, area, meta.Municipality)
-	}
-	if r.verify != nil {
-		if err := r.verify(ctx, &f); err != nil {
-			return zero, err
-		}
-	}
-	now := r.now().UTC().Truncate(time.Millisecond) // BSON dates hold milliseconds
-	if meta.CreatedAt.IsZero() {
-		meta.CreatedAt = now
-	}
-	meta.UpdatedAt = now
-	return r.build(meta, f, area, prev), nil
 }
 
 func (r *resource[F, PF, R]) respond(c *fiber.Ctx, rec R) error {
@@ -188,7 +117,7 @@ func (r *resource[F, PF, R]) load(c *fiber.Ctx, write bool) (R, error) {
 	if !idPattern.MatchString(id) {
 		return zero, newProblem(fiber.StatusNotFound, "not-found", "no "+r.path+" record with id "+strconv.Quote(id))
 	}
-	rec, err := r.records.Get(c.UserContext(), id)
+	rec, err := r.kind.Records.Get(c.UserContext(), id)
 	if errors.Is(err, store.ErrNotFound) {
 		return zero, notVisible(r.path, id)
 	}
@@ -207,10 +136,10 @@ func (r *resource[F, PF, R]) load(c *fiber.Ctx, write bool) (R, error) {
 		return rec, r.trace(c, action, reason, rec.Header())
 	}
 	a := actorOf(c.UserContext())
-	if !r.policy.see(a, rec.Header()) {
+	if !r.kind.Policy.See(a, rec.Header()) {
 		return zero, notVisible(r.path, id)
 	}
-	if write && !r.policy.edit(a, rec.Header()) {
+	if write && !r.kind.Policy.Edit(a, rec.Header()) {
 		return zero, newProblem(fiber.StatusForbidden, "not-yours", "you may read this "+r.path+" record but not change it: it is its owner's")
 	}
 	if r.about != nil {
@@ -288,7 +217,7 @@ func (r *resource[F, PF, R]) patch(c *fiber.Ctx) error {
 	if err := decodeStrict(c.Body(), &probe); err != nil {
 		return err
 	}
-	orig, err := json.Marshal(r.editable(cur))
+	orig, err := json.Marshal(r.kind.Editable(cur))
 	if err != nil {
 		return fmt.Errorf("server: patch %s: encode current: %w", r.path, err)
 	}
@@ -304,17 +233,10 @@ func (r *resource[F, PF, R]) patch(c *fiber.Ctx) error {
 }
 
 func (r *resource[F, PF, R]) store(c *fiber.Ctx, cur R, f F) error {
-	meta := cur.Header()
-	prev := meta.Version
-	meta.Version++
-	rec, err := r.validated(c.UserContext(), f, meta, &cur)
+	rec, err := r.kind.Replace(c.UserContext(), cur, f)
 	if err != nil {
 		return err
 	}
-	if err := r.records.Replace(c.UserContext(), prev, rec); err != nil {
-		return err
-	}
-	r.notify(c.UserContext(), rec.Header().ID, false)
 	return r.respond(c, rec)
 }
 
@@ -326,20 +248,8 @@ func (r *resource[F, PF, R]) remove(c *fiber.Ctx) error {
 	if err := checkIfMatch(c, cur.Header().Version); err != nil {
 		return err
 	}
-	id := cur.Header().ID
-	if r.beforeDelete != nil {
-		if err := r.beforeDelete(c.UserContext(), id); err != nil {
-			return err
-		}
-	}
-	if err := r.records.Delete(c.UserContext(), id); err != nil {
+	if err := r.kind.Delete(c.UserContext(), cur.Header().ID); err != nil {
 		return err
-	}
-	r.notify(c.UserContext(), id, true)
-	if r.afterDelete != nil {
-		if err := r.afterDelete(c.UserContext(), id); err != nil {
-			return err
-		}
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
@@ -349,8 +259,7 @@ func (r *resource[F, PF, R]) list(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	q.Where = append(q.Where, r.policy.list(actorOf(c.UserContext()))...)
-	items, more, err := r.records.List(c.UserContext(), q)
+	items, more, err := r.kind.List(c.UserContext(), actorOf(c.UserContext()), q)
 	if err != nil {
 		return err
 	}

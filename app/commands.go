@@ -1,4 +1,4 @@
-package server
+package app
 
 import (
 	"context"
@@ -15,6 +15,7 @@ import (
 	"github.com/dichtbij/dichtbij/hsds"
 	"github.com/dichtbij/dichtbij/matching"
 	"github.com/dichtbij/dichtbij/matching/fromcare"
+	"github.com/dichtbij/dichtbij/opendata"
 	"github.com/dichtbij/dichtbij/store"
 )
 
@@ -59,35 +60,34 @@ func VerifyAccessLog(ctx context.Context, cfg config.Config, log *slog.Logger) (
 
 // ImportHSDS imports an HSDS document (hsds.ReadJSON, ReadTabular or
 // ReadZip) into municipality's provisions, as POST /api/v1/imports/hsds
-// does, for files larger than a request body. Running servers on the same store see the new provisions
-// through the change log. progress hears how far it is after each row.
+// does, for files larger than a request body. Running servers on the same
+// store see the new provisions through the change log. progress hears how
+// far it is after each row.
 func ImportHSDS(ctx context.Context, cfg config.Config, log *slog.Logger, municipality string, doc hsds.Document, dryRun bool,
-	defaultHelpType string, progress func(done, total int)) (ImportReport, error) {
+	defaultHelpType string, progress func(done, total int)) (opendata.Report, error) {
 	areas, err := geo.LoadAreas()
 	if err != nil {
-		return ImportReport{}, err
+		return opendata.Report{}, err
 	}
 	if _, ok := areas.Municipalities().Lookup(municipality); !ok {
-		return ImportReport{}, fmt.Errorf("import: no municipality with code %q", municipality)
+		return opendata.Report{}, fmt.Errorf("import: no municipality with code %q", municipality)
 	}
 	if defaultHelpType != "" && !care.IsHelpType(defaultHelpType) {
-		return ImportReport{}, fmt.Errorf("import: %q is not a help type code", defaultHelpType)
+		return opendata.Report{}, fmt.Errorf("import: %q is not a help type code", defaultHelpType)
 	}
 	bounds, err := geo.ParseBounds(cfg.Bounds, areas.Municipalities())
 	if err != nil {
-		return ImportReport{}, fmt.Errorf("import: DICHTBIJ_BOUNDS: %w", err)
+		return opendata.Report{}, fmt.Errorf("import: DICHTBIJ_BOUNDS: %w", err)
 	}
-	rows := hsds.Provisions(doc.Services, hsds.Options{HelpTypes: care.Codes().HelpTypes, DefaultHelpType: defaultHelpType})
-	var rep ImportReport
+	var rep opendata.Report
 	err = withStore(ctx, cfg, log, func(st *store.Store) error {
 		eng, err := matching.New(fromcare.HelpTypes(), time.Now)
 		if err != nil {
 			return err
 		}
-		im := &importer{st: st, checker: care.NewChecker(bounds, areas), engine: follow.New(eng, st, log, time.Now), now: time.Now, progress: progress}
-		rep, err = im.apply(ctx, municipality, rows, dryRun)
+		im := opendata.NewImporter(st, care.NewChecker(bounds, areas), follow.New(eng, st, log, time.Now), time.Now)
+		rep, err = im.Import(ctx, municipality, doc, opendata.ImportOptions{DefaultHelpType: defaultHelpType, DryRun: dryRun, Progress: progress})
 		return err
 	})
-	rep.Notes = append([]string{}, doc.Notes...)
 	return rep, err
 }

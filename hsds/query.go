@@ -1,0 +1,252 @@
+package hsds
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"github.com/dichtbij/dichtbij/geo"
+)
+
+// Query is a list request of the HSDS API, its parameters checked: the
+// filters the HSDS 3.0 API specification defines, and what a list item
+// holds.
+type Query struct {
+	// Search holds lower-case words, each of which a match contains.
+	Search                             []string
+	TermID, TaxonomyID, OrganizationID string
+	// ModifiedAfter, when set, keeps records changed after it.
+	ModifiedAfter time.Time
+	// Full nests the records an item refers to (full=true).
+	Full bool
+	// Near, when set, keeps the services at locations within Proximity
+	// metres of it, nearest first.
+	Near      *orb.Point
+	Proximity float64
+}
+
+// matches reports whether text holds every search word.
+func (q Query) matches(text ...string) bool {
+	all := strings.ToLower(strings.Join(text, " "))
+	for _, w := range q.Search {
+		if !strings.Contains(all, w) {
+			return false
+		}
+	}
+	return true
+}
+
+// modified reports whether the record behind id changed after the
+// query's modified_after.
+func (q Query) modified(c Catalog, id string) bool {
+	return q.ModifiedAfter.IsZero() || !c.Modified[id].Before(q.ModifiedAfter)
+}
+
+// serviceMatches applies the service filters.
+func (q Query) serviceMatches(c Catalog, s Service) bool {
+	if !q.matches(s.Name, s.Description) || (q.OrganizationID != "" && s.OrganizationID != q.OrganizationID) || !q.modified(c, s.ID) {
+		return false
+	}
+	if q.TermID != "" && !slices.ContainsFunc(s.Attributes, func(a Attribute) bool { return a.TaxonomyTermID == q.TermID }) {
+		return false
+	}
+	if q.TaxonomyID != "" && !slices.ContainsFunc(s.Attributes, func(a Attribute) bool {
+		return a.TaxonomyTerm != nil && a.TaxonomyTerm.TaxonomyID == q.TaxonomyID
+	}) {
+		return false
+	}
+	return true
+}
+
+// Flat keeps a service's one-to-one fields, as HSDS lists show them.
+func Flat(s Service) Service {
+	return Service{ID: s.ID, OrganizationID: s.OrganizationID, Name: s.Name, Description: s.Description, URL: s.URL, Email: s.Email,
+		Status: s.Status, FeesDescription: s.FeesDescription, EligibilityDescription: s.EligibilityDescription, MinimumAge: s.MinimumAge,
+		MaximumAge: s.MaximumAge, LastModified: s.LastModified}
+}
+
+// MinimalItem is a list item under minimal=true.
+type MinimalItem struct {
+	ID           string `json:"id"`
+	LastModified string `json:"last_modified,omitempty"`
+}
+
+// Minimal is the minimal=true form of services.
+func Minimal(services []Service) []MinimalItem {
+	out := make([]MinimalItem, len(services))
+	for i, s := range services {
+		out[i] = MinimalItem{ID: s.ID, LastModified: s.LastModified}
+	}
+	return out
+}
+
+// FindServices lists the services q matches: flat, or in full.
+func (c Catalog) FindServices(q Query) []Service {
+	var out []Service
+	for _, s := range c.Services {
+		if q.serviceMatches(c, s) {
+			if q.Full {
+				out = append(out, c.withOrganization(s))
+			} else {
+				out = append(out, Flat(s))
+			}
+		}
+	}
+	return out
+}
+
+// ServiceInFull is the service with id, with its organization and
+// locations.
+func (c Catalog) ServiceInFull(id string) (Service, bool) {
+	s, ok := c.Service(id)
+	if !ok {
+		return Service{}, false
+	}
+	return c.withOrganization(s), true
+}
+
+// withOrganization is a service in full, with its organization.
+func (c Catalog) withOrganization(s Service) Service {
+	if o, ok := c.Organization(s.OrganizationID); ok {
+		s.Organization = &o
+	}
+	// A copy: the catalog's own service keeps its bare links.
+	s.ServiceAtLocations = slices.Clone(s.ServiceAtLocations)
+	for i, sal := range s.ServiceAtLocations {
+		if l, ok := c.Location(sal.LocationID); ok {
+			s.ServiceAtLocations[i].Location = &l
+		}
+	}
+	return s
+}
+
+// FindOrganizations lists the organizations q matches.
+func (c Catalog) FindOrganizations(q Query) []Organization {
+	var out []Organization
+	for _, o := range c.Organizations {
+		if !q.matches(o.Name, o.Description) || !q.modified(c, o.ID) {
+			continue
+		}
+		if q.Full {
+			o = c.fullOrganization(o)
+		}
+		out = append(out, o)
+	}
+	return out
+}
+
+// OrganizationInFull is the organization with id, with its services and
+// locations.
+func (c Catalog) OrganizationInFull(id string) (Organization, bool) {
+	o, ok := c.Organization(id)
+	if !ok {
+		return Organization{}, false
+	}
+	return c.fullOrganization(o), true
+}
+
+// fullOrganization nests an organization's services and locations.
+func (c Catalog) fullOrganization(o Organization) Organization {
+	for _, s := range c.Services {
+		if s.OrganizationID == o.ID {
+			o.Services = append(o.Services, s)
+		}
+	}
+	for _, l := range c.Locations {
+		if l.OrganizationID == o.ID {
+			o.Locations = append(o.Locations, l)
+		}
+	}
+	return o
+}
+
+// FindServiceAtLocations lists the services at locations whose service
+// q matches, nearest first when q is near a point.
+func (c Catalog) FindServiceAtLocations(q Query) []ServiceAtLocation {
+	type near struct {
+		sal  ServiceAtLocation
+		dist float64
+	}
+	var found []near
+	for _, sal := range c.ServiceAtLocations {
+		svc, loc, ok := c.salParts(sal)
+		if !ok || !q.serviceMatches(c, svc) {
+			continue
+		}
+		d := 0.0
+		if q.Near != nil {
+			if loc.Latitude == nil || loc.Longitude == nil {
+				continue
+			}
+			d = geo.Distance(*q.Near, orb.Point{*loc.Longitude, *loc.Latitude})
+			if d > q.Proximity {
+				continue
+			}
+		}
+		if q.Full {
+			s, l := svc, loc
+			sal.Service, sal.Location = &s, &l
+		}
+		found = append(found, near{sal, d})
+	}
+	slices.SortStableFunc(found, func(a, b near) int { return cmp.Compare(a.dist, b.dist) })
+	out := make([]ServiceAtLocation, len(found))
+	for i, f := range found {
+		out[i] = f.sal
+	}
+	return out
+}
+
+// ServiceAtLocationInFull is the service at location with id, with its
+// service and location.
+func (c Catalog) ServiceAtLocationInFull(id string) (ServiceAtLocation, bool) {
+	for _, sal := range c.ServiceAtLocations {
+		if sal.ID == id {
+			if svc, loc, ok := c.salParts(sal); ok {
+				sal.Service, sal.Location = &svc, &loc
+			}
+			return sal, true
+		}
+	}
+	return ServiceAtLocation{}, false
+}
+
+// salParts finds a service-at-location's service and location.
+func (c Catalog) salParts(sal ServiceAtLocation) (Service, Location, bool) {
+	s, sok := c.Service(sal.ServiceID)
+	l, lok := c.Location(sal.LocationID)
+	return Flat(s), l, sok && lok
+}
+
+// FindTaxonomies lists the taxonomies (dichtbij has one) q matches.
+func (c Catalog) FindTaxonomies(q Query) []Taxonomy {
+	var out []Taxonomy
+	if q.matches(c.Taxonomy.Name, c.Taxonomy.Description) {
+		out = append(out, c.Taxonomy)
+	}
+	return out
+}
+
+// FindTerms lists the taxonomy terms q matches.
+func (c Catalog) FindTerms(q Query) []TaxonomyTerm {
+	var out []TaxonomyTerm
+	for _, t := range c.Terms {
+		if q.matches(t.Code, t.Name, t.Description) && (q.TaxonomyID == "" || t.TaxonomyID == q.TaxonomyID) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// Term returns the taxonomy term with id.
+func (c Catalog) Term(id string) (TaxonomyTerm, bool) {
+	for _, t := range c.Terms {
+		if t.ID == id {
+			return t, true
+		}
+	}
+	return TaxonomyTerm{}, false
+}

@@ -1,0 +1,127 @@
+package opendata
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+
+	"github.com/dichtbij/dichtbij/care"
+	"github.com/dichtbij/dichtbij/geo"
+	"github.com/dichtbij/dichtbij/hsds"
+	"github.com/dichtbij/dichtbij/store"
+)
+
+// Directory reads each municipality's public records: initiatives,
+// provisions and activities, never a volunteer or a request.
+type Directory struct {
+	st    *store.Store
+	areas *geo.Areas
+	// calendarURL is an activity's iCalendar feed, for schedules whose
+	// rule HSDS cannot hold.
+	calendarURL func(activityID string) string
+}
+
+// NewDirectory reads from st; baseURL is the portal's public address,
+// for the activities' calendar links.
+func NewDirectory(st *store.Store, areas *geo.Areas, baseURL string) *Directory {
+	return &Directory{st: st, areas: areas, calendarURL: func(id string) string {
+		return baseURL + "/api/v1/activities/" + id + "/calendar.ics"
+	}}
+}
+
+// Known returns a *NotFoundError unless code is a municipality's.
+func (d *Directory) Known(code string) error {
+	if _, ok := d.areas.Municipalities().Lookup(code); !ok {
+		return &NotFoundError{Municipality: code}
+	}
+	return nil
+}
+
+// records reads the municipality's public records.
+func (d *Directory) records(ctx context.Context, code string) (hsds.Directory, error) {
+	if err := d.Known(code); err != nil {
+		return hsds.Directory{}, err
+	}
+	dir := hsds.Directory{HelpTypes: care.Codes().HelpTypes, CalendarURL: d.calendarURL}
+	var err error
+	if dir.Initiatives, err = d.st.Initiatives().OfMunicipality(ctx, code); err != nil {
+		return dir, fmt.Errorf("opendata: initiatives of %s: %w", code, err)
+	}
+	if dir.Provisions, err = d.st.Provisions().OfMunicipality(ctx, code); err != nil {
+		return dir, fmt.Errorf("opendata: provisions of %s: %w", code, err)
+	}
+	if dir.Activities, err = d.st.Activities().OfMunicipality(ctx, code); err != nil {
+		return dir, fmt.Errorf("opendata: activities of %s: %w", code, err)
+	}
+	return dir, nil
+}
+
+// Catalog is the municipality's public records in HSDS form.
+func (d *Directory) Catalog(ctx context.Context, code string) (hsds.Catalog, error) {
+	dir, err := d.records(ctx, code)
+	if err != nil {
+		return hsds.Catalog{}, err
+	}
+	return hsds.Build(dir), nil
+}
+
+// Map is the municipality's public options as GeoJSON: provisions and
+// activities as points, initiatives as their service areas (a radius
+// drawn as a 64-sided polygon).
+func (d *Directory) Map(ctx context.Context, code string) (*geojson.FeatureCollection, error) {
+	dir, err := d.records(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	fc := geojson.NewFeatureCollection()
+	add := func(g orb.Geometry, kind string, meta care.Meta, name string, help []string, active *bool, extra geojson.Properties) {
+		f := geojson.NewFeature(g)
+		f.ID = meta.ID
+		f.Properties = geojson.Properties{"kind": kind, "id": meta.ID, "hsds_service_id": hsds.ID("service", kind+":"+meta.ID), "name": name,
+			"help_types": help, "active": active == nil || *active, "updated_at": meta.UpdatedAt}
+		for k, v := range extra {
+			f.Properties[k] = v
+		}
+		fc.Append(f)
+	}
+	for _, i := range dir.Initiatives {
+		a := i.ServiceArea
+		if a == nil {
+			continue
+		}
+		switch {
+		case a.Polygon != nil:
+			add(polygonOf(a.Polygon), "initiative", i.Meta, i.Organisation, i.HelpTypes, i.Active, nil)
+		case a.Center != nil:
+			add(orb.Polygon{geo.Circle(a.Center.Point(), float64(a.RadiusM), 64)}, "initiative", i.Meta, i.Organisation, i.HelpTypes, i.Active,
+				geojson.Properties{"radius_m": a.RadiusM, "center": []float64{a.Center.Lon, a.Center.Lat}})
+		}
+	}
+	for _, p := range dir.Provisions {
+		if p.Location != nil {
+			add(p.Location.Point(), "provision", p.Meta, p.Name, p.HelpTypes, p.Active, nil)
+		}
+	}
+	for _, a := range dir.Activities {
+		if a.Place != nil && a.Place.Location != nil {
+			add(a.Place.Location.Point(), "activity", a.Meta, a.Name, a.HelpTypes, a.Active, geojson.Properties{"place": a.Place.Name})
+		}
+	}
+	return fc, nil
+}
+
+func polygonOf(p *care.GeoJSONPolygon) orb.Polygon {
+	out := make(orb.Polygon, len(p.Coordinates))
+	for i, ring := range p.Coordinates {
+		r := make(orb.Ring, len(ring))
+		for j, pos := range ring {
+			if len(pos) == 2 {
+				r[j] = orb.Point{pos[0], pos[1]}
+			}
+		}
+		out[i] = r
+	}
+	return out
+}
