@@ -8,7 +8,7 @@
 // records: an activity's provision or initiative must exist, an owner of
 // activities is not deleted, a written option is told to the matching
 // engine and a changed activity releases the referrals to occurrences it
-// lost (hooks.go).
+// lost (kinds.go).
 //
 // A support request's plain edit follows the same Kind (server's request
 // resource builds it); the request's lifecycle is casework's. Methods
