@@ -247,7 +247,7 @@ func NewApp(d Deps) (*App, error) {
 	ind := newIndicators(d)
 	mountAggregates(rt, &aggregator{idx: d.Indicators, areas: ind.areas, now: d.Now})
 	mountIndicators(rt, ind)
-	keep := &retention{cw: d.casework, keep: d.Retention, now: d.Now}
+	keep := casework.NewRetention(d.casework, d.Retention, d.Now)
 
 	mountHSDS(rt, &hsdsAPI{st: d.Store, areas: d.Checker.Areas(), postcodes: d.Postcodes, baseURL: d.BaseURL})
 	mountPublicMap(rt, &publicMap{st: d.Store, areas: d.Checker.Areas()})
@@ -295,7 +295,7 @@ func NewApp(d Deps) (*App, error) {
 			return err
 		}},
 		{"anonymise closed requests", func(ctx context.Context) error {
-			_, err := keep.run(ctx)
+			_, err := keep.Run(ctx)
 			return err
 		}},
 		{"sweep locks", func(ctx context.Context) error {

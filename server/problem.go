@@ -13,6 +13,7 @@ import (
 
 	"github.com/dichtbij/dichtbij/care"
 	"github.com/dichtbij/dichtbij/casework"
+	"github.com/dichtbij/dichtbij/monitor"
 	"github.com/dichtbij/dichtbij/store"
 )
 
@@ -136,17 +137,17 @@ func errorHandler(log *slog.Logger) fiber.ErrorHandler {
 	}
 }
 
-// isDomainError reports whether err is one of casework's typed errors.
+// isDomainError reports whether err is one of the domain's typed errors.
 func isDomainError(err error) bool {
 	return errors.Is(err, casework.ErrConcurrentChange) || errors.Is(err, casework.ErrWorkerOnly) ||
 		errors.As(err, new(*casework.NotFoundError)) || errors.As(err, new(*casework.FieldError)) ||
 		errors.As(err, new(*casework.MoveError)) || errors.As(err, new(*casework.FullError)) ||
 		errors.As(err, new(*casework.LineError)) || errors.As(err, new(*casework.ConsentError)) ||
 		errors.As(err, new(*casework.GateError)) || errors.As(err, new(*casework.StateError)) ||
-		errors.As(err, new(*casework.DoneError))
+		errors.As(err, new(*casework.DoneError)) || errors.As(err, new(*monitor.ParamError))
 }
 
-// domainProblem is the problem document of a casework error: the one
+// domainProblem is the problem document of a domain error: the one
 // place where the domain's refusals get their status, slug and fields.
 func domainProblem(err error) Problem {
 	var (
@@ -159,6 +160,7 @@ func domainProblem(err error) Problem {
 		gate  *casework.GateError
 		state *casework.StateError
 		done  *casework.DoneError
+		param *monitor.ParamError
 	)
 	doc := func(status int, slug string, fields ...FieldProblem) Problem {
 		return newProblemDoc(status, slug, errorDetail(err), fields)
@@ -200,6 +202,8 @@ func domainProblem(err error) Problem {
 			slug = "already-ended"
 		}
 		return newProblemDoc(fiber.StatusConflict, slug, done.Error(), nil)
+	case errors.As(err, &param):
+		return newProblemDoc(fiber.StatusBadRequest, "invalid-query", param.Error(), []FieldProblem{{Field: param.Param, Reason: param.Reason}})
 	}
 	return newProblemDoc(fiber.StatusInternalServerError, "internal", "the server failed; the error was logged", nil)
 }
