@@ -31,6 +31,7 @@ import (
 	"github.com/dichtbij/dichtbij/matching"
 	"github.com/dichtbij/dichtbij/monitor"
 	"github.com/dichtbij/dichtbij/store"
+	"github.com/dichtbij/dichtbij/teams"
 )
 
 // Deps are what the app is built from.
@@ -236,8 +237,8 @@ func NewApp(d Deps) (*App, error) {
 	mountLifecycle(rt, d)
 	mountHouseholds(rt, d)
 	mountAuth(rt, an, d.LoginLimit)
-	socialTeams := newTeams(d, accounts)
-	mountTeams(rt, socialTeams)
+	socialTeams := teams.New(d.Store, d.Checker.Areas(), accounts, d.Now)
+	mountTeams(rt, &teamsAPI{s: socialTeams, checker: d.Checker})
 	mountAccounts(rt, &accountAdmin{accounts: accounts, tokens: tokens, teams: socialTeams})
 	mountAreas(rt, &boundaries{areas: d.Checker.Areas(), postcodes: d.Postcodes})
 	mountCalendars(rt, d)

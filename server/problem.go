@@ -15,6 +15,7 @@ import (
 	"github.com/dichtbij/dichtbij/casework"
 	"github.com/dichtbij/dichtbij/monitor"
 	"github.com/dichtbij/dichtbij/store"
+	"github.com/dichtbij/dichtbij/teams"
 )
 
 // problemContentType is RFC 9457's media type for error bodies.
@@ -144,7 +145,8 @@ func isDomainError(err error) bool {
 		errors.As(err, new(*casework.MoveError)) || errors.As(err, new(*casework.FullError)) ||
 		errors.As(err, new(*casework.LineError)) || errors.As(err, new(*casework.ConsentError)) ||
 		errors.As(err, new(*casework.GateError)) || errors.As(err, new(*casework.StateError)) ||
-		errors.As(err, new(*casework.DoneError)) || errors.As(err, new(*monitor.ParamError))
+		errors.As(err, new(*casework.DoneError)) || errors.As(err, new(*monitor.ParamError)) ||
+		errors.Is(err, teams.ErrConcurrentChange) || errors.As(err, new(*teams.NotFoundError)) || errors.As(err, new(*teams.InUseError))
 }
 
 // domainProblem is the problem document of a domain error: the one
@@ -161,12 +163,13 @@ func domainProblem(err error) Problem {
 		state *casework.StateError
 		done  *casework.DoneError
 		param *monitor.ParamError
+		inUse *teams.InUseError
 	)
 	doc := func(status int, slug string, fields ...FieldProblem) Problem {
 		return newProblemDoc(status, slug, errorDetail(err), fields)
 	}
 	switch {
-	case errors.Is(err, casework.ErrConcurrentChange):
+	case errors.Is(err, casework.ErrConcurrentChange), errors.Is(err, teams.ErrConcurrentChange):
 		return newProblemDoc(fiber.StatusConflict, slugConcurrentChange, "the record was changed at the same moment; read it again", nil)
 	case errors.Is(err, casework.ErrWorkerOnly):
 		return doc(fiber.StatusForbidden, "worker-only", FieldProblem{Field: "to", Reason: "is not the owner's to choose"})
@@ -202,6 +205,10 @@ func domainProblem(err error) Problem {
 			slug = "already-ended"
 		}
 		return newProblemDoc(fiber.StatusConflict, slug, done.Error(), nil)
+	case errors.As(err, new(*teams.NotFoundError)):
+		return doc(fiber.StatusNotFound, "not-found")
+	case errors.As(err, &inUse):
+		return doc(fiber.StatusConflict, "team-in-use")
 	case errors.As(err, &param):
 		return newProblemDoc(fiber.StatusBadRequest, "invalid-query", param.Error(), []FieldProblem{{Field: param.Param, Reason: param.Reason}})
 	}
