@@ -30,6 +30,7 @@ import (
 	"github.com/dichtbij/dichtbij/geo"
 	"github.com/dichtbij/dichtbij/matching"
 	"github.com/dichtbij/dichtbij/monitor"
+	"github.com/dichtbij/dichtbij/privacy"
 	"github.com/dichtbij/dichtbij/store"
 	"github.com/dichtbij/dichtbij/teams"
 )
@@ -242,7 +243,7 @@ func NewApp(d Deps) (*App, error) {
 	mountAccounts(rt, &accountAdmin{accounts: accounts, tokens: tokens, teams: socialTeams})
 	mountAreas(rt, &boundaries{areas: d.Checker.Areas(), postcodes: d.Postcodes})
 	mountCalendars(rt, d)
-	priv := &privacy{st: d.Store, accounts: accounts, tokens: tokens, log: alog, refs: refs, cw: d.casework, engine: engineSync, now: d.Now}
+	priv := &privacyAPI{s: privacy.New(d.Store, accounts, tokens, alog, d.casework, engineSync), refs: refs, now: d.Now}
 	mountPrivacy(rt, priv)
 	mountReview(rt, &review{log: alog, now: d.Now})
 	ind := newIndicators(d)

@@ -14,6 +14,7 @@ import (
 	"github.com/dichtbij/dichtbij/care"
 	"github.com/dichtbij/dichtbij/casework"
 	"github.com/dichtbij/dichtbij/monitor"
+	"github.com/dichtbij/dichtbij/privacy"
 	"github.com/dichtbij/dichtbij/store"
 	"github.com/dichtbij/dichtbij/teams"
 )
@@ -146,7 +147,8 @@ func isDomainError(err error) bool {
 		errors.As(err, new(*casework.LineError)) || errors.As(err, new(*casework.ConsentError)) ||
 		errors.As(err, new(*casework.GateError)) || errors.As(err, new(*casework.StateError)) ||
 		errors.As(err, new(*casework.DoneError)) || errors.As(err, new(*monitor.ParamError)) ||
-		errors.Is(err, teams.ErrConcurrentChange) || errors.As(err, new(*teams.NotFoundError)) || errors.As(err, new(*teams.InUseError))
+		errors.Is(err, teams.ErrConcurrentChange) || errors.As(err, new(*teams.NotFoundError)) || errors.As(err, new(*teams.InUseError)) ||
+		errors.As(err, new(*privacy.NotErasableError))
 }
 
 // domainProblem is the problem document of a domain error: the one
@@ -209,6 +211,8 @@ func domainProblem(err error) Problem {
 		return doc(fiber.StatusNotFound, "not-found")
 	case errors.As(err, &inUse):
 		return doc(fiber.StatusConflict, "team-in-use")
+	case errors.As(err, new(*privacy.NotErasableError)):
+		return doc(fiber.StatusConflict, "not-erasable")
 	case errors.As(err, &param):
 		return newProblemDoc(fiber.StatusBadRequest, "invalid-query", param.Error(), []FieldProblem{{Field: param.Param, Reason: param.Reason}})
 	}
