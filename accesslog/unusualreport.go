@@ -14,10 +14,12 @@ type UnusualReport struct {
 	Findings  []Finding `json:"findings"`
 }
 
-// UnusualReport reports the unusual access in municipality in [from, to):
-// requests opened outside the team, and accounts touching more than
-// maxPerDay requests a day. Findings is empty, never nil.
-func (l *Log) UnusualReport(ctx context.Context, municipality string, from, to time.Time, maxPerDay int) (UnusualReport, error) {
+// Review reports the unusual access in l to municipality's requests in
+// [from, to): requests opened outside the team, and accounts touching
+// more than maxPerDay requests a day. Findings is empty, never nil. It
+// is a function, not a method, so that *Log's methods stay the log's
+// own reads and appends (TestNoUpdateOrDelete).
+func Review(ctx context.Context, l *Log, municipality string, from, to time.Time, maxPerDay int) (UnusualReport, error) {
 	fs, err := l.Unusual(ctx, municipality, from, to, UnusualOptions{MaxRequestsPerDay: maxPerDay})
 	if err != nil {
 		return UnusualReport{}, err

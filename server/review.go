@@ -151,7 +151,7 @@ func (rv *review) unusual(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	rep, err := rv.log.UnusualReport(c.UserContext(), actorOf(c.UserContext()).Municipality, from, to, maxPerDay)
+	rep, err := accesslog.Review(c.UserContext(), rv.log, actorOf(c.UserContext()).Municipality, from, to, maxPerDay)
 	if err != nil {
 		return logError(err)
 	}
