@@ -10,7 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/dichtbij/dichtbij/auth"
-	"github.com/dichtbij/dichtbij/store"
+	"github.com/dichtbij/dichtbij/teams"
 )
 
 // accountAdmin serves an admin's management of the accounts of their
@@ -18,9 +18,9 @@ import (
 type accountAdmin struct {
 	accounts *auth.Accounts
 	tokens   *auth.Tokens
-	// teams are checked: an account's team must be one of its
-	// municipality's.
-	teams *teams
+	// teams keeps the rules: an account's team must be one of its
+	// municipality's, and who may change whom.
+	teams *teams.Service
 }
 
 // NewAccountFields is what an admin sends to make an account.
@@ -34,12 +34,7 @@ type NewAccountFields struct {
 
 // AccountChange is what an admin may change of an account; absent fields
 // stay as they are.
-type AccountChange struct {
-	Name     *string `json:"name,omitempty" validate:"omitempty,max=100"`
-	Role     *string `json:"role,omitempty" validate:"omitempty,oneof=resident organiser social_worker coordinator admin"`
-	Team     *string `json:"team,omitempty" validate:"omitempty,max=64"`
-	Disabled *bool   `json:"disabled,omitempty"`
-}
+type AccountChange teams.AccountChange
 
 // NewToken asks for an API token.
 type NewToken struct {
@@ -131,42 +126,20 @@ func (a *accountAdmin) revokeToken(c *fiber.Ctx) error {
 }
 
 func (a *accountAdmin) list(c *fiber.Ctx) error {
-	out := []AccountView{}
-	err := eachPage(func(after string) ([]auth.Account, bool, error) {
-		return a.accounts.List(c.UserContext(), actorOf(c.UserContext()).Municipality, after, 1000)
-	}, func(acc auth.Account) error {
-		out = append(out, viewAccount(acc))
-		return nil
-	})
+	accs, err := a.teams.Accounts(c.UserContext(), actorOf(c.UserContext()).Municipality)
 	if err != nil {
 		return err
+	}
+	out := make([]AccountView, len(accs))
+	for i, acc := range accs {
+		out[i] = viewAccount(acc)
 	}
 	return c.JSON(out)
 }
 
-// eachPage walks a paged list from its start, calling fn for every item.
-func eachPage[T store.Record](list func(after string) ([]T, bool, error), fn func(T) error) error {
-	after := ""
-	for {
-		page, more, err := list(after)
-		if err != nil {
-			return err
-		}
-		for _, it := range page {
-			if err := fn(it); err != nil {
-				return err
-			}
-		}
-		if !more || len(page) == 0 {
-			return nil
-		}
-		after = page[len(page)-1].Header().ID
-	}
-}
-
 func (a *accountAdmin) create(c *fiber.Ctx) error {
 	var n NewAccountFields
-	if err := bindJSON(c, &n, func() error { return a.teams.checkTeam(c.UserContext(), actorOf(c.UserContext()).Municipality, n.Team) }); err != nil {
+	if err := bindJSON(c, &n, func() error { return a.teams.CheckTeam(c.UserContext(), actorOf(c.UserContext()).Municipality, n.Team) }); err != nil {
 		return err
 	}
 	acc, err := a.accounts.Create(c.UserContext(), auth.NewAccount{Email: n.Email, Password: n.Password, Name: n.Name, Role: n.Role,
@@ -183,37 +156,7 @@ func (a *accountAdmin) change(c *fiber.Ctx) error {
 		return err
 	}
 	me := actorOf(c.UserContext())
-	id := c.Params("id")
-	cur, err := a.accounts.Get(c.UserContext(), id)
-	if errors.Is(err, auth.ErrNotFound) || (err == nil && cur.Municipality != me.Municipality) {
-		return newProblem(fiber.StatusNotFound, "not-found", "no account "+id+" in your municipality")
-	}
-	if err != nil {
-		return err
-	}
-	if ch.Team != nil {
-		if err := a.teams.checkTeam(c.UserContext(), me.Municipality, *ch.Team); err != nil {
-			return err
-		}
-	}
-	if id == me.ID && (ch.Role != nil || ch.Disabled != nil) {
-		return invalid("role", "an admin cannot change their own role or lock themselves out; ask another admin")
-	}
-	acc, err := a.accounts.Update(c.UserContext(), id, func(acc *auth.Account) error {
-		if ch.Name != nil {
-			acc.Name = *ch.Name
-		}
-		if ch.Role != nil {
-			acc.Role = *ch.Role
-		}
-		if ch.Team != nil {
-			acc.Team = *ch.Team
-		}
-		if ch.Disabled != nil {
-			acc.Disabled = *ch.Disabled
-		}
-		return nil
-	})
+	acc, err := a.teams.ChangeAccount(c.UserContext(), teams.Admin{ID: me.ID, Municipality: me.Municipality}, c.Params("id"), teams.AccountChange(ch))
 	if err != nil {
 		return authError(err)
 	}
@@ -221,26 +164,13 @@ func (a *accountAdmin) change(c *fiber.Ctx) error {
 }
 
 func (a *accountAdmin) outbox(c *fiber.Ctx) error {
-	out := []OutboxMessage{}
-	mine := actorOf(c.UserContext()).Municipality
-	err := eachPage(func(after string) ([]auth.Message, bool, error) {
-		return a.accounts.Outbox().List(c.UserContext(), after, 1000)
-	}, func(m auth.Message) error {
-		// Only mail to accounts of the admin's own municipality.
-		acc, err := a.accounts.ByEmail(c.UserContext(), m.To)
-		if errors.Is(err, auth.ErrNotFound) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		if acc.Municipality == mine {
-			out = append(out, OutboxMessage{Message: m, Body: m.Body})
-		}
-		return nil
-	})
+	ms, err := a.teams.Outbox(c.UserContext(), actorOf(c.UserContext()).Municipality)
 	if err != nil {
 		return err
+	}
+	out := make([]OutboxMessage, len(ms))
+	for i, m := range ms {
+		out[i] = OutboxMessage{Message: m, Body: m.Body}
 	}
 	return c.JSON(out)
 }

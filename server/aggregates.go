@@ -2,8 +2,6 @@ package server
 
 import (
 	"net/http"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -41,12 +39,7 @@ type Aggregates struct {
 }
 
 // DistrictCounts are the counts of one district (CBS 2014 wijk).
-type DistrictCounts struct {
-	Code     string           `json:"code"`
-	Name     string           `json:"name"`
-	Requests Count            `json:"requests"`
-	ByNeed   map[string]Count `json:"by_need"`
-}
+type DistrictCounts monitor.DistrictCounts
 
 type aggregateParams struct {
 	From string `query:"from" description:"requests created from (inclusive), RFC 3339 or YYYY-MM-DD; default 365 days ago"`
@@ -55,7 +48,7 @@ type aggregateParams struct {
 
 type aggregator struct {
 	idx   *monitor.Index
-	areas *areaBook
+	areas *monitor.Areas
 	now   func() time.Time
 }
 
@@ -76,47 +69,11 @@ func (a *aggregator) get(c *fiber.Ctx) error {
 		return err
 	}
 	mun := actorOf(c.UserContext()).Municipality
-	out := Aggregates{Municipality: mun, From: from.UTC(), To: to.UTC(), MinCount: monitor.MinCount,
-		ByNeed: map[string]Count{}, ByStatus: map[string]Count{}, ByClosure: map[string]Count{}, Referrals: map[string]Count{}}
-	districts := map[string]*DistrictCounts{}
-	counted := map[string]bool{}
-	a.idx.EachRequest(mun, func(r monitor.Request) {
-		if r.CreatedAt.Before(from) || !r.CreatedAt.Before(to) {
-			return
-		}
-		if !r.Consent {
-			out.WithoutConsent++
-			return
-		}
-		counted[r.ID] = true
-		out.Requests++
-		out.ByStatus[r.Status]++
-		if r.Closure != "" {
-			out.ByClosure[r.Closure]++
-		}
-		d := districts[r.District]
-		if d == nil {
-			d = &DistrictCounts{Code: r.District, ByNeed: map[string]Count{}}
-			if r.District != "" {
-				d.Name = a.areas.name(r.District)
-			}
-			districts[r.District] = d
-		}
-		d.Requests++
-		for _, n := range r.Needs {
-			out.ByNeed[n]++
-			d.ByNeed[n]++
-		}
-	})
-	a.idx.EachReferral(mun, func(ref monitor.Referral) {
-		if counted[ref.RequestID] {
-			out.Referrals[ref.State]++
-		}
-	})
-	out.ByDistrict = make([]DistrictCounts, 0, len(districts))
-	for _, d := range districts {
-		out.ByDistrict = append(out.ByDistrict, *d)
+	n := a.idx.Aggregate(a.areas, mun, from, to)
+	out := Aggregates{Municipality: mun, From: from.UTC(), To: to.UTC(), MinCount: monitor.MinCount, Requests: n.Requests, WithoutConsent: n.WithoutConsent,
+		ByNeed: n.ByNeed, ByStatus: n.ByStatus, ByClosure: n.ByClosure, Referrals: n.Referrals, ByDistrict: make([]DistrictCounts, len(n.ByDistrict))}
+	for i, d := range n.ByDistrict {
+		out.ByDistrict[i] = DistrictCounts(d)
 	}
-	slices.SortFunc(out.ByDistrict, func(x, y DistrictCounts) int { return strings.Compare(x.Code, y.Code) })
 	return c.JSON(out)
 }

@@ -31,7 +31,9 @@ import (
 	"github.com/dichtbij/dichtbij/matching"
 	"github.com/dichtbij/dichtbij/monitor"
 	"github.com/dichtbij/dichtbij/opendata"
+	"github.com/dichtbij/dichtbij/privacy"
 	"github.com/dichtbij/dichtbij/store"
+	"github.com/dichtbij/dichtbij/teams"
 )
 
 // Deps are what the app is built from.
@@ -247,18 +249,18 @@ func NewApp(d Deps) (*App, error) {
 	mountLifecycle(rt, d)
 	mountHouseholds(rt, d)
 	mountAuth(rt, an, d.LoginLimit)
-	socialTeams := newTeams(d, accounts)
-	mountTeams(rt, socialTeams)
+	socialTeams := teams.New(d.Store, d.Checker.Areas(), accounts, d.Now)
+	mountTeams(rt, &teamsAPI{s: socialTeams, checker: d.Checker})
 	mountAccounts(rt, &accountAdmin{accounts: accounts, tokens: tokens, teams: socialTeams})
 	mountAreas(rt, &boundaries{areas: d.Checker.Areas(), postcodes: d.Postcodes})
 	mountCalendars(rt, d)
-	priv := &privacy{st: d.Store, accounts: accounts, tokens: tokens, log: alog, refs: refs, cw: d.casework, engine: engineSync, now: d.Now}
+	priv := &privacyAPI{s: privacy.New(d.Store, accounts, tokens, alog, d.casework, engineSync), refs: refs, now: d.Now}
 	mountPrivacy(rt, priv)
 	mountReview(rt, &review{log: alog, now: d.Now})
 	ind := newIndicators(d)
 	mountAggregates(rt, &aggregator{idx: d.Indicators, areas: ind.areas, now: d.Now})
 	mountIndicators(rt, ind)
-	keep := &retention{cw: d.casework, keep: d.Retention, now: d.Now}
+	keep := casework.NewRetention(d.casework, d.Retention, d.Now)
 
 	dir := opendata.NewDirectory(d.Store, d.Checker.Areas(), d.BaseURL)
 	mountHSDS(rt, &hsdsAPI{dir: dir, postcodes: d.Postcodes, baseURL: d.BaseURL})
@@ -306,7 +308,7 @@ func NewApp(d Deps) (*App, error) {
 			return err
 		}},
 		{"anonymise closed requests", func(ctx context.Context) error {
-			_, err := keep.run(ctx)
+			_, err := keep.Run(ctx)
 			return err
 		}},
 		{"sweep locks", func(ctx context.Context) error {

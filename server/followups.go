@@ -2,7 +2,6 @@ package server
 
 import (
 	"cmp"
-	"maps"
 	"net/http"
 	"slices"
 	"time"
@@ -11,26 +10,11 @@ import (
 
 	"github.com/dichtbij/dichtbij/accesslog"
 	"github.com/dichtbij/dichtbij/care"
+	"github.com/dichtbij/dichtbij/casework"
 )
 
 // FollowUpItem is one open follow-up on the social workers' list.
-type FollowUpItem struct {
-	// Kind is referral (a started zero-line referral) or step_down (a
-	// specialist referral that ended, SpecialistID set).
-	Kind         string `json:"kind" enum:"referral,step_down"`
-	ReferralID   string `json:"referral_id,omitempty"`
-	SpecialistID string `json:"specialist_id,omitempty"`
-	RequestID    string `json:"request_id"`
-	OptionID     string `json:"option_id,omitempty"`
-	Need         string `json:"need,omitempty"`
-	// State is the referral's current state; a follow-up stays open when
-	// the referral completes or ends.
-	State string `json:"state,omitempty"`
-	// N is the follow-up's 1-based position on the referral, as in
-	// /referrals/{id}/follow-ups/{n}/done.
-	N   int       `json:"n"`
-	Due time.Time `json:"due"`
-}
+type FollowUpItem casework.FollowUp
 
 type followUpParams struct {
 	ID string `path:"id" description:"referral id"`
@@ -65,9 +49,8 @@ func mountFollowUps(rt *routeTable, r *referrals) {
 		params:  referralParams{}, resp: []care.Notification{}, errors: []int{http.StatusNotFound}})
 }
 
-// openFollowUps lists open follow-ups due before due_before across all
-// referrals. It scans the referrals, which is fine at a municipality's
-// scale; only _id lookups are indexed on the embedded store.
+// openFollowUps lists the open follow-ups of the caller's team due
+// before due_before.
 func (r *referrals) openFollowUps(c *fiber.Ctx) error {
 	var probs []FieldProblem
 	var before time.Time
@@ -90,50 +73,19 @@ func (r *referrals) openFollowUps(c *fiber.Ctx) error {
 		slices.SortFunc(probs, func(a, b FieldProblem) int { return cmp.Compare(a.Field, b.Field) })
 		return newProblem(fiber.StatusBadRequest, "invalid-query", "the query string is invalid", probs...)
 	}
-	out := []FollowUpItem{}
 	a := actorOf(c.UserContext())
+	fs, listed, err := r.cw.OpenFollowUps(c.UserContext(), before, func(m care.Meta) bool { return requestAccess(a, m) == ownTeam })
+	if err != nil {
+		return err
+	}
 	// The list shows each request's needs and referrals: one access-log
-	// entry per request listed, with the request's own meta.
-	listed := map[string]care.Meta{}
-	err := r.st.Referrals().Each(c.UserContext(), func(ref care.Referral) error {
-		if requestAccess(a, ref.Meta) != ownTeam {
-			return nil
-		}
-		for i, f := range ref.FollowUps {
-			if f.DoneAt == nil && f.Due.Before(before) {
-				listed[ref.RequestID] = partOf(ref.Meta, ref.RequestID)
-				out = append(out, FollowUpItem{Kind: "referral", ReferralID: ref.ID, RequestID: ref.RequestID, OptionID: ref.OptionID,
-					Need: ref.Need, State: ref.State, N: i + 1, Due: f.Due})
-			}
-		}
-		return nil
-	})
-	if err != nil {
+	// entry per request listed.
+	if err := r.cases.logged(c, accesslog.ActionList, "", listed...); err != nil {
 		return err
 	}
-	err = r.st.Specialists().Each(c.UserContext(), func(sp care.Specialist) error {
-		if requestAccess(a, sp.Meta) != ownTeam {
-			return nil
-		}
-		for i, f := range sp.FollowUps {
-			if f.DoneAt == nil && f.Due.Before(before) {
-				listed[sp.RequestID] = partOf(sp.Meta, sp.RequestID)
-				out = append(out, FollowUpItem{Kind: "step_down", SpecialistID: sp.ID, RequestID: sp.RequestID, N: i + 1, Due: f.Due})
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	slices.SortStableFunc(out, func(a, b FollowUpItem) int { return a.Due.Compare(b.Due) })
-	ids := slices.Sorted(maps.Keys(listed))
-	metas := make([]care.Meta, len(ids))
-	for i, id := range ids {
-		metas[i] = listed[id]
-	}
-	if err := r.cases.logged(c, accesslog.ActionList, "", metas...); err != nil {
-		return err
+	out := make([]FollowUpItem, len(fs))
+	for i, f := range fs {
+		out[i] = FollowUpItem(f)
 	}
 	return c.JSON(out)
 }

@@ -221,31 +221,3 @@ func FuzzSyntaxProblem(f *testing.F) {
 		}
 	})
 }
-
-// FuzzMonthParams feeds the indicators' period parser any text: it
-// either refuses with a 400 naming from or to, or returns a period of 1
-// to maxPeriodMonths months that its own strings parse back to.
-func FuzzMonthParams(f *testing.F) {
-	for _, s := range [][2]string{{"2026-01", "2026-12"}, {"", ""}, {"2026-13", ""}, {"9999-01", "0001-01"}, {"2026-1", "2026-02-01"}, {"", "2024-02"}} {
-		f.Add(s[0], s[1])
-	}
-	now := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
-	f.Fuzz(func(t *testing.T, from, to string) {
-		first, last, err := monthParams(from, to, now)
-		if err != nil {
-			var pe *problemError
-			if !errors.As(err, &pe) || pe.p.Status != 400 || len(pe.p.Errors) != 1 || (pe.p.Errors[0].Field != "from" && pe.p.Errors[0].Field != "to") {
-				t.Fatalf("monthParams(%q, %q) error %v is not a 400 naming from or to", from, to, err)
-			}
-			return
-		}
-		if n := last - first + 1; n < 1 || n > maxPeriodMonths {
-			t.Fatalf("monthParams(%q, %q) = %d months", from, to, n)
-		}
-		a, errA := parseMonth(monthString(first))
-		z, errZ := parseMonth(monthString(last))
-		if errA != nil || errZ != nil || a != first || z != last {
-			t.Fatalf("months %d..%d do not round-trip: %v %v", first, last, errA, errZ)
-		}
-	})
-}

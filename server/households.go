@@ -85,7 +85,7 @@ func (h *households) plan(c *fiber.Ctx) error {
 	if len(reqs) == 0 {
 		return newProblem(fiber.StatusNotFound, "not-found", "no support request belongs to household "+id)
 	}
-	if err := h.l.withTimeliness(ctx, reqs); err != nil {
+	if err := h.l.settings.WithTimeliness(ctx, reqs); err != nil {
 		return err
 	}
 	plan := HouseholdPlan{HouseholdID: id, Requests: make([]PlanRequest, 0, len(reqs))}

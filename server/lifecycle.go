@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"time"
 
@@ -17,11 +16,10 @@ import (
 // lifecycle serves closing requests and the municipalities' settings,
 // and keeps a request's lifecycle in step with its referrals.
 type lifecycle struct {
-	st      *store.Store
-	checker *care.Checker
-	now     func() time.Time
-	cw      *casework.Service
-	cases   *cases
+	checker  *care.Checker
+	settings *casework.Settings
+	cw       *casework.Service
+	cases    *cases
 }
 
 // newLifecycle returns the lifecycle of d, over its casework service or,
@@ -31,7 +29,7 @@ func newLifecycle(d Deps) *lifecycle {
 	if cw == nil {
 		cw = casework.New(casework.Deps{Store: d.Store, Log: d.Log, Now: d.Now})
 	}
-	return &lifecycle{st: d.Store, checker: d.Checker, now: d.Now, cw: cw, cases: d.cases}
+	return &lifecycle{checker: d.Checker, settings: casework.NewSettings(d.Store, d.Now), cw: cw, cases: d.cases}
 }
 
 type codeParam struct {
@@ -44,7 +42,7 @@ func mountLifecycle(rt *routeTable, d Deps) {
 		summary: "Close a request: resolved_locally or withdrawn, with an optional note. Its referrals that did not start expire (proposed, waitlisted) or end (accepted), freeing their places; started ones end too when the request is withdrawn, and go on when it was resolved locally. 409 names the current status when it cannot close (already closed).",
 		params:  idParam{}, body: care.Close{}, resp: care.Request{},
 		errors: []int{http.StatusBadRequest, http.StatusNotFound, http.StatusConflict, http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity}})
-	rt.add(route{method: http.MethodGet, path: "/api/v1/municipalities/:code/settings", perm: permSettingsRead, handler: l.settings, tag: "municipality settings",
+	rt.add(route{method: http.MethodGet, path: "/api/v1/municipalities/:code/settings", perm: permSettingsRead, handler: l.getSettings, tag: "municipality settings",
 		summary: "A municipality's settings; version 0 means nothing is stored and the defaults apply (contact target 7 days)",
 		params:  codeParam{}, resp: care.MunicipalitySettings{}, errors: []int{http.StatusBadRequest}})
 	rt.add(route{method: http.MethodPut, path: "/api/v1/municipalities/:code/settings", perm: permSettingsWrite, handler: l.putSettings, tag: "municipality settings",
@@ -67,7 +65,7 @@ func (l *lifecycle) close(c *fiber.Ctx) error {
 		return err
 	}
 	one := []care.Request{req}
-	if err := l.withTimeliness(c.UserContext(), one); err != nil {
+	if err := l.settings.WithTimeliness(c.UserContext(), one); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderETag, etag(req.Version))
@@ -78,43 +76,6 @@ func (l *lifecycle) close(c *fiber.Ctx) error {
 // the system (see casework.Service.ReferralMoved).
 func (l *lifecycle) referralMoved(ctx context.Context, requestID, to string, at time.Time) error {
 	return l.cw.ReferralMoved(ctx, casework.Actor{}, requestID, to, at)
-}
-
-// targetDays returns the contact target of a municipality: its stored
-// setting, or the default when it has none (or no municipality).
-func (l *lifecycle) targetDays(ctx context.Context, code string) (int, error) {
-	if code == "" {
-		return care.DefaultContactTargetDays, nil
-	}
-	s, err := l.st.MunicipalitySettings().Get(ctx, code)
-	if errors.Is(err, store.ErrNotFound) {
-		return care.DefaultContactTargetDays, nil
-	}
-	if err != nil {
-		return 0, err
-	}
-	return s.ContactTargetDays, nil
-}
-
-// withTimeliness sets the derived timeliness of each request, reading
-// each municipality's settings once.
-func (l *lifecycle) withTimeliness(ctx context.Context, reqs []care.Request) error {
-	now := l.now().UTC()
-	targets := map[string]int{}
-	for i := range reqs {
-		code := reqs[i].Area.MunicipalityCode
-		days, ok := targets[code]
-		if !ok {
-			var err error
-			if days, err = l.targetDays(ctx, code); err != nil {
-				return err
-			}
-			targets[code] = days
-		}
-		t := care.TimelinessOf(reqs[i], days, now)
-		reqs[i].Timeliness = &t
-	}
-	return nil
 }
 
 // timedRequests is the requests collection as the resource uses it:
@@ -158,7 +119,7 @@ func (t timedRequests) fill(ctx context.Context, r care.Request) error {
 	}
 	slot := r.Timeliness
 	one := []care.Request{r}
-	if err := t.l.withTimeliness(ctx, one); err != nil {
+	if err := t.l.settings.WithTimeliness(ctx, one); err != nil {
 		return err
 	}
 	*slot = *one[0].Timeliness
@@ -171,7 +132,7 @@ func (t timedRequests) Get(ctx context.Context, id string) (care.Request, error)
 		return r, err
 	}
 	one := []care.Request{r}
-	if err := t.l.withTimeliness(ctx, one); err != nil {
+	if err := t.l.settings.WithTimeliness(ctx, one); err != nil {
 		return r, err
 	}
 	return one[0], nil
@@ -182,7 +143,7 @@ func (t timedRequests) List(ctx context.Context, q store.Query) ([]care.Request,
 	if err != nil {
 		return rs, more, err
 	}
-	return rs, more, t.l.withTimeliness(ctx, rs)
+	return rs, more, t.l.settings.WithTimeliness(ctx, rs)
 }
 
 // municipalityParam reads the municipality code from the path; a bad one is a 400
@@ -200,15 +161,13 @@ func municipalityParam(c *fiber.Ctx) (string, error) {
 	return code, nil
 }
 
-func (l *lifecycle) settings(c *fiber.Ctx) error {
+func (l *lifecycle) getSettings(c *fiber.Ctx) error {
 	code, err := municipalityParam(c)
 	if err != nil {
 		return err
 	}
-	s, err := l.st.MunicipalitySettings().Get(c.UserContext(), code)
-	if errors.Is(err, store.ErrNotFound) {
-		s = care.MunicipalitySettings{Meta: care.Meta{ID: code}, SettingsFields: care.SettingsFields{ContactTargetDays: care.DefaultContactTargetDays}}
-	} else if err != nil {
+	s, err := l.settings.Of(c.UserContext(), code)
+	if err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderETag, etag(s.Version))
@@ -230,26 +189,7 @@ func (l *lifecycle) putSettings(c *fiber.Ctx) error {
 	if err := l.checker.CheckTags(&f); err != nil {
 		return err
 	}
-	ctx := c.UserContext()
-	now := l.now().UTC().Truncate(time.Millisecond)
-	cur, err := l.st.MunicipalitySettings().Get(ctx, code)
-	next := care.MunicipalitySettings{Meta: care.Meta{ID: code, Version: 1, CreatedAt: now, UpdatedAt: now}, SettingsFields: f}
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		if err := checkIfMatch(c, 0); err != nil {
-			return err
-		}
-		// Two first writes at once: the second is a duplicate key, 409.
-		err = l.st.MunicipalitySettings().Insert(ctx, next)
-	case err != nil:
-		return err
-	default:
-		if err := checkIfMatch(c, cur.Version); err != nil {
-			return err
-		}
-		next.Version, next.CreatedAt = cur.Version+1, cur.CreatedAt
-		err = l.st.MunicipalitySettings().Replace(ctx, cur.Version, next)
-	}
+	next, err := l.settings.Put(c.UserContext(), code, f, func(version int64) error { return checkIfMatch(c, version) })
 	if err != nil {
 		return err
 	}

@@ -73,26 +73,14 @@ func (m *matcher) match(c *fiber.Ctx) error {
 	}
 	id := req.ID
 	res := m.eng.Match(fromcare.Request(req), limit)
-	var needs []care.SearchNeed
-	for _, n := range res.Needs {
-		sn := care.SearchNeed{Need: n.Need, OptionIDs: []string{}, Covered: n.Coverage.Covered, Reason: n.Coverage.Reason, Detail: n.Coverage.Detail}
-		for _, o := range n.Options {
-			sn.OptionIDs = append(sn.OptionIDs, o.OptionID)
-		}
-		needs = append(needs, sn)
-	}
 	// The search is stored and the request points at it; the first one
 	// moves it from open to searched.
-	search, err := m.cw.Search(ctx, actorOf(ctx), id, needs)
+	search, err := m.cw.Search(ctx, actorOf(ctx), id, fromcare.SearchNeeds(res))
 	if err != nil {
 		return err
 	}
 	m.eng.RecordProposals(res)
-	var shown []matching.Candidate
-	for _, n := range res.Needs {
-		shown = append(shown, n.Options...)
-	}
-	if err := m.logShown(c, shown); err != nil {
+	if err := m.logShown(c, fromcare.Shown(res)); err != nil {
 		return err
 	}
 	c.Location("/api/v1/requests/" + id)
@@ -160,16 +148,7 @@ func (m *matcher) nearby(c *fiber.Ctx) error {
 // once each: their name and offer were shown to the caller, which the
 // volunteer may see at /me/access-log.
 func (m *matcher) logShown(c *fiber.Ctx, cs []matching.Candidate) error {
-	seen := map[string]bool{}
-	var metas []care.Meta
-	for _, cd := range cs {
-		if cd.Kind != matching.KindVolunteer.String() || seen[cd.OptionID] {
-			continue
-		}
-		seen[cd.OptionID] = true
-		metas = append(metas, care.Meta{ID: cd.OptionID, Municipality: cd.Municipality, OwnerID: cd.OwnerID})
-	}
-	return m.cases.loggedAbout(c, accesslog.ActionSearch, metas...)
+	return m.cases.loggedAbout(c, accesslog.ActionSearch, fromcare.Volunteers(cs)...)
 }
 
 // intParam reads an optional whole-number query parameter within [lo, hi].

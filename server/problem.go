@@ -14,9 +14,12 @@ import (
 	"github.com/dichtbij/dichtbij/calendars"
 	"github.com/dichtbij/dichtbij/care"
 	"github.com/dichtbij/dichtbij/casework"
+	"github.com/dichtbij/dichtbij/monitor"
 	"github.com/dichtbij/dichtbij/opendata"
 	"github.com/dichtbij/dichtbij/options"
+	"github.com/dichtbij/dichtbij/privacy"
 	"github.com/dichtbij/dichtbij/store"
+	"github.com/dichtbij/dichtbij/teams"
 )
 
 // problemContentType is RFC 9457's media type for error bodies.
@@ -146,9 +149,11 @@ func isDomainError(err error) bool {
 		errors.As(err, new(*casework.MoveError)) || errors.As(err, new(*casework.FullError)) ||
 		errors.As(err, new(*casework.LineError)) || errors.As(err, new(*casework.ConsentError)) ||
 		errors.As(err, new(*casework.GateError)) || errors.As(err, new(*casework.StateError)) ||
-		errors.As(err, new(*casework.DoneError)) ||
+		errors.As(err, new(*casework.DoneError)) || errors.As(err, new(*monitor.ParamError)) ||
 		errors.As(err, new(*opendata.NotFoundError)) || errors.As(err, new(*opendata.BodyError)) ||
-		errors.As(err, new(*calendars.NotFoundError)) || errors.As(err, new(*options.OwningError))
+		errors.As(err, new(*calendars.NotFoundError)) || errors.As(err, new(*options.OwningError)) ||
+		errors.Is(err, teams.ErrConcurrentChange) || errors.As(err, new(*teams.NotFoundError)) || errors.As(err, new(*teams.InUseError)) ||
+		errors.As(err, new(*privacy.NotErasableError))
 }
 
 // domainProblem is the problem document of a domain error: the one
@@ -168,12 +173,14 @@ func domainProblem(err error) Problem {
 		body  *opendata.BodyError
 		feed  *calendars.NotFoundError
 		owns  *options.OwningError
+		param *monitor.ParamError
+		inUse *teams.InUseError
 	)
 	doc := func(status int, slug string, fields ...FieldProblem) Problem {
 		return newProblemDoc(status, slug, errorDetail(err), fields)
 	}
 	switch {
-	case errors.Is(err, casework.ErrConcurrentChange):
+	case errors.Is(err, casework.ErrConcurrentChange), errors.Is(err, teams.ErrConcurrentChange):
 		return newProblemDoc(fiber.StatusConflict, slugConcurrentChange, "the record was changed at the same moment; read it again", nil)
 	case errors.Is(err, casework.ErrWorkerOnly):
 		return doc(fiber.StatusForbidden, "worker-only", FieldProblem{Field: "to", Reason: "is not the owner's to choose"})
@@ -217,6 +224,14 @@ func domainProblem(err error) Problem {
 		return newProblemDoc(fiber.StatusConflict, "has-activities", owns.Error(), nil)
 	case errors.As(err, &body):
 		return newProblemDoc(fiber.StatusBadRequest, "malformed-body", body.Error(), []FieldProblem{fieldProblem(body.Field, body.Reason)})
+	case errors.As(err, new(*teams.NotFoundError)):
+		return doc(fiber.StatusNotFound, "not-found")
+	case errors.As(err, &inUse):
+		return doc(fiber.StatusConflict, "team-in-use")
+	case errors.As(err, new(*privacy.NotErasableError)):
+		return doc(fiber.StatusConflict, "not-erasable")
+	case errors.As(err, &param):
+		return newProblemDoc(fiber.StatusBadRequest, "invalid-query", param.Error(), []FieldProblem{{Field: param.Param, Reason: param.Reason}})
 	}
 	return newProblemDoc(fiber.StatusInternalServerError, "internal", "the server failed; the error was logged", nil)
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"slices"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -164,10 +163,9 @@ func (r *referrals) audit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	page, err := r.st.Transitions().OfRequest(c.UserContext(), req.ID)
+	ts, err := r.cw.Transitions(c.UserContext(), req.ID)
 	if err != nil {
 		return err
 	}
-	slices.SortStableFunc(page, func(a, b care.Transition) int { return a.CreatedAt.Compare(b.CreatedAt) })
-	return c.JSON(append([]care.Transition{}, page...))
+	return c.JSON(ts)
 }

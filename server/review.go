@@ -34,12 +34,7 @@ type unusualParams struct {
 }
 
 // UnusualReport is the findings over one period.
-type UnusualReport struct {
-	From      time.Time           `json:"from"`
-	To        time.Time           `json:"to"`
-	MaxPerDay int                 `json:"max_per_day"`
-	Findings  []accesslog.Finding `json:"findings"`
-}
+type UnusualReport accesslog.UnusualReport
 
 func mountReview(rt *routeTable, rv *review) {
 	tag := "access log"
@@ -156,11 +151,11 @@ func (rv *review) unusual(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	fs, err := rv.log.Unusual(c.UserContext(), actorOf(c.UserContext()).Municipality, from, to, accesslog.UnusualOptions{MaxRequestsPerDay: maxPerDay})
+	rep, err := accesslog.Review(c.UserContext(), rv.log, actorOf(c.UserContext()).Municipality, from, to, maxPerDay)
 	if err != nil {
 		return logError(err)
 	}
-	return c.JSON(UnusualReport{From: from.UTC(), To: to.UTC(), MaxPerDay: maxPerDay, Findings: append([]accesslog.Finding{}, fs...)})
+	return c.JSON(UnusualReport(rep))
 }
 
 func (rv *review) verify(c *fiber.Ctx) error {

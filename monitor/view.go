@@ -1,0 +1,160 @@
+package monitor
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+
+	"github.com/dichtbij/dichtbij/care"
+)
+
+// ReportQuery is what a coordinator's report covers, checked.
+type ReportQuery struct {
+	Municipality, Level, Area string
+	// From and To are the period's first and last month (MonthIndex).
+	From, To int32
+	Now      time.Time
+}
+
+// Report is the indicators of a municipality in a period, for the whole
+// and per area, named; see docs/monitoring.md.
+type Report struct {
+	Municipality, MunicipalityName string
+	// From and To are the period's first and last month, YYYY-MM.
+	From, To    string
+	Level, Area string
+	// AreaName is the name of Area, when set.
+	AreaName    string
+	TargetDays  int
+	UnitPrices  *care.UnitPrices
+	GeneratedAt time.Time
+	Total       Indicators
+	Areas       []NamedIndicators
+}
+
+// NamedIndicators are one area's indicators with its name and level.
+type NamedIndicators struct {
+	Code       string     `json:"code"`
+	Name       string     `json:"name"`
+	Level      string     `json:"level"`
+	Indicators Indicators `json:"indicators"`
+}
+
+// ReportQuery checks a report's parameters as given: the months YYYY-MM
+// (empty: the 12 months up to now), the level (empty: districts) and an
+// area of mun (empty: all of it). A refusal is a *ParamError, the first
+// of from, to, level and area in that order.
+func (b *Areas) ReportQuery(mun, from, to, level, area string, now time.Time) (ReportQuery, error) {
+	first, last, err := Months(from, to, now)
+	if err != nil {
+		return ReportQuery{}, err
+	}
+	if level == "" {
+		level = LevelDistrict
+	}
+	if level != LevelMunicipality && level != LevelDistrict && level != LevelNeighbourhood {
+		return ReportQuery{}, &ParamError{"level", "must be municipality, district or neighbourhood"}
+	}
+	if area != "" && !b.Within(mun, area) {
+		return ReportQuery{}, &ParamError{"area", fmt.Sprintf("%q is not a district or neighbourhood of %s", area, mun)}
+	}
+	if area != "" && level == LevelMunicipality {
+		return ReportQuery{}, &ParamError{"level", "must be district or neighbourhood when an area is chosen"}
+	}
+	return ReportQuery{Municipality: mun, Level: level, Area: area, From: first, To: last, Now: now}, nil
+}
+
+// Report computes q from the facts of x with the municipality's
+// settings s (its contact target and unit prices).
+func (b *Areas) Report(x *Index, q ReportQuery, s care.MunicipalitySettings) Report {
+	mun := q.Municipality
+	res := x.Compute(Query{Municipality: mun, From: MonthStart(q.From), To: MonthStart(q.To + 1), Level: q.Level, Area: q.Area,
+		Units: b.UnitsOf(mun, q.Level, q.Area), TargetDays: s.ContactTargetDays, Prices: s.UnitPrices, Now: q.Now})
+	rep := Report{Municipality: mun, MunicipalityName: b.MunicipalityName(mun), From: MonthString(q.From), To: MonthString(q.To),
+		Level: q.Level, Area: q.Area, TargetDays: s.ContactTargetDays, UnitPrices: s.UnitPrices, GeneratedAt: q.Now.UTC(),
+		Total: res.Total, Areas: make([]NamedIndicators, 0, len(res.Areas))}
+	if q.Area != "" {
+		rep.AreaName = b.Name(q.Area)
+	}
+	for _, a := range res.Areas {
+		rep.Areas = append(rep.Areas, NamedIndicators{Code: a.Code, Name: b.Name(a.Code), Level: q.Level, Indicators: a.Indicators})
+	}
+	if q.Level == LevelMunicipality && len(rep.Areas) == 1 {
+		rep.Areas[0].Name = rep.MunicipalityName
+	}
+	return rep
+}
+
+// CSV writes r with one row per area and indicator:
+// municipality,from,to,level,area_code,area_name,indicator,value; the
+// whole comes first, as level total.
+func (r Report) CSV() ([]byte, error) {
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	_ = w.Write([]string{"municipality", "from", "to", "level", "area_code", "area_name", "indicator", "value"})
+	row := func(level, code, name string, ind Indicators) {
+		for _, f := range ind.Flatten() {
+			_ = w.Write([]string{r.Municipality, r.From, r.To, level, code, name, f.Key, csvValue(f.Value)})
+		}
+	}
+	code, name := r.Municipality, r.MunicipalityName
+	if r.Area != "" {
+		code, name = r.Area, r.AreaName
+	}
+	row("total", code, name, r.Total)
+	for _, a := range r.Areas {
+		row(a.Level, a.Code, a.Name, a.Indicators)
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		return nil, fmt.Errorf("monitor: csv: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// csvValue writes a flattened value: numbers plainly, null as empty.
+func csvValue(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	default:
+		return fmt.Sprint(x)
+	}
+}
+
+// GeoJSON writes r's areas as a feature collection for a choropleth:
+// every indicator a flat property; districts and municipalities as
+// polygons, neighbourhoods as their label point.
+func (b *Areas) GeoJSON(r Report) ([]byte, error) {
+	fc := geojson.NewFeatureCollection()
+	for _, a := range r.Areas {
+		u, ok := b.units[a.Code]
+		if !ok {
+			continue // facts outside every district have no shape
+		}
+		var g orb.Geometry = u.Point
+		if len(u.Geometry) > 0 {
+			g = u.Geometry
+		}
+		f := geojson.NewFeature(g)
+		f.Properties = geojson.Properties{"code": a.Code, "name": a.Name, "level": a.Level}
+		for _, v := range a.Indicators.Flatten() {
+			f.Properties[v.Key] = v.Value
+		}
+		fc.Append(f)
+	}
+	out, err := fc.MarshalJSON()
+	if err != nil {
+		return nil, fmt.Errorf("monitor: geojson: %w", err)
+	}
+	return out, nil
+}
