@@ -15,7 +15,6 @@ import (
 	"github.com/dichtbij/dichtbij/demo"
 	"github.com/dichtbij/dichtbij/follow"
 	"github.com/dichtbij/dichtbij/monitor"
-	"github.com/dichtbij/dichtbij/store"
 )
 
 // TestDemoMakesItsTeam loads a small demo and checks that its requests
@@ -29,7 +28,7 @@ func TestDemoMakesItsTeam(t *testing.T) {
 	if err := demo.Load(ctx, st, areas, "GM0344", 100, quietLogger()); err != nil {
 		t.Fatal(err)
 	}
-	reqs, err := st.Requests().All(ctx, store.Cond{Field: "municipality", Value: "GM0344"})
+	reqs, err := st.Requests().All(ctx, st.Requests().Scope("GM0344", demo.Team)...)
 	if err != nil || len(reqs) == 0 {
 		t.Fatalf("demo requests: %d, %v", len(reqs), err)
 	}
@@ -57,7 +56,7 @@ func TestDemoIsALivingYear(t *testing.T) {
 	if err := demo.Load(ctx, e.store, areas, "GM0344", 400, log); err != nil {
 		t.Fatal(err)
 	}
-	reqs, err := e.store.Requests().All(ctx, store.Cond{Field: "municipality", Value: "GM0344"})
+	reqs, err := e.store.Requests().All(ctx, e.store.Requests().Scope("GM0344", demo.Team)...)
 	if err != nil {
 		t.Fatal(err)
 	}
