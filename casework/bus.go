@@ -237,62 +237,83 @@ func (b *Bus) Sync(ctx context.Context) error {
 	return errors.Join(err, b.deliver(ctx, true))
 }
 
-func (b *Bus) deliver(ctx context.Context, store bool) error {
+func (b *Bus) deliver(ctx context.Context, force bool) error {
+	const batch = 200
 	b.deliverMu.Lock()
 	defer b.deliverMu.Unlock()
 	var errs []error
+	// The subscribers that take part: loaded, and not stopped by an
+	// error in this round. The log is read once for all of them, from
+	// the lowest position: a read per subscriber would cost every write
+	// as many round trips to the store as there are subscribers.
+	var ready []*subscriber
 	for _, s := range b.subs {
-		if err := b.deliverTo(ctx, s, store); err != nil {
-			errs = append(errs, fmt.Errorf("casework: deliver to %s: %w", s.name, err))
+		if s.volatile && !s.loaded {
+			continue // its state is not loaded yet; the load will Seek
+		}
+		if !s.loaded {
+			seq, err := b.st.Cursor(ctx, s.name)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("casework: deliver to %s: %w", s.name, err))
+				continue
+			}
+			s.pos, s.stored, s.loaded = seq, seq, true
+		}
+		ready = append(ready, s)
+	}
+	for len(ready) > 0 {
+		from := ready[0].pos
+		for _, s := range ready[1:] {
+			from = min(from, s.pos)
+		}
+		evs, err := b.events.After(ctx, from, batch)
+		if err != nil {
+			return errors.Join(append(errs, fmt.Errorf("casework: deliver: %w", err))...)
+		}
+		still := ready[:0]
+		for _, s := range ready {
+			if err := b.handle(ctx, s, evs, force); err != nil {
+				errs = append(errs, fmt.Errorf("casework: deliver to %s: %w", s.name, err))
+				continue
+			}
+			still = append(still, s)
+		}
+		ready = still
+		if len(evs) < batch {
+			break
 		}
 	}
 	return errors.Join(errs...)
 }
 
-func (b *Bus) deliverTo(ctx context.Context, s *subscriber, force bool) error {
-	const batch = 200
-	if s.volatile && !s.loaded {
-		return nil // its state is not loaded yet; the load will Seek
+// handle hands s the events of evs after its position, moves it past
+// those handled and stores its cursor when due. An error stops s at the
+// event that failed.
+func (b *Bus) handle(ctx context.Context, s *subscriber, evs []store.LoggedEvent, force bool) error {
+	handled, last := false, care.Event{}
+	var herr error
+	for _, ev := range evs {
+		if ev.Seq <= s.pos {
+			continue
+		}
+		if s.types == nil || s.types[ev.Type] {
+			if herr = s.h(ctx, ev.Event); herr != nil {
+				break
+			}
+			handled, last = true, ev.Event
+		}
+		s.pos = ev.Seq
 	}
-	if !s.loaded {
-		seq, err := b.st.Cursor(ctx, s.name)
-		if err != nil {
+	if handled {
+		b.at("handled", s.name, last)
+	}
+	if !s.volatile && s.pos > s.stored && (force || s.pos-s.stored >= cursorEvery) {
+		if err := b.st.SetCursor(ctx, s.name, s.pos); err != nil {
 			return err
 		}
-		s.pos, s.stored, s.loaded = seq, seq, true
+		s.stored = s.pos
 	}
-	for {
-		evs, err := b.events.After(ctx, s.pos, batch)
-		if err != nil {
-			return err
-		}
-		handled, last := false, care.Event{}
-		var herr error
-		for _, ev := range evs {
-			if s.types == nil || s.types[ev.Type] {
-				if herr = s.h(ctx, ev.Event); herr != nil {
-					break
-				}
-				handled, last = true, ev.Event
-			}
-			s.pos = ev.Seq
-		}
-		if handled {
-			b.at("handled", s.name, last)
-		}
-		if !s.volatile && s.pos > s.stored && (force || s.pos-s.stored >= cursorEvery) {
-			if err := b.st.SetCursor(ctx, s.name, s.pos); err != nil {
-				return err
-			}
-			s.stored = s.pos
-		}
-		if herr != nil {
-			return herr
-		}
-		if len(evs) < batch {
-			return nil
-		}
-	}
+	return herr
 }
 
 // Run recovers the outbox and delivers every poll until ctx ends; the
