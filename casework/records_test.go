@@ -78,3 +78,30 @@ func TestCheckResident(t *testing.T) {
 		}
 	}
 }
+
+// TestHouseholdPlan: each request of the plan carries its timeliness and
+// its referrals, in the order the requests came.
+func TestHouseholdPlan(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, nil)
+	other := f.newRequest(t)
+	ref := f.refer(t, f.request)
+	plan, err := f.svc.HouseholdPlan(context.Background(), NewSettings(f.st, clock()), []care.Request{f.request, other})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plan) != 2 || plan[0].ID != f.request.ID || plan[1].ID != other.ID {
+		t.Fatalf("plan = %+v; want the two requests in order", plan)
+	}
+	if got := plan[0].Referrals; len(got) != 1 || got[0].ID != ref.ID || got[0].State != care.RefProposed || got[0].OptionID != f.volID {
+		t.Errorf("first request's referrals = %+v; want the proposal %s", got, ref.ID)
+	}
+	if plan[1].Referrals == nil || len(plan[1].Referrals) != 0 || plan[1].Specialists == nil {
+		t.Errorf("second request = %+v; want empty (not nil) referrals and specialists", plan[1])
+	}
+	for _, pr := range plan {
+		if pr.Timeliness == nil || pr.Timeliness.ContactTargetDays != care.DefaultContactTargetDays {
+			t.Errorf("request %s timeliness = %+v; want the default contact target", pr.ID, pr.Timeliness)
+		}
+	}
+}
