@@ -3,6 +3,7 @@ package casework
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -103,5 +104,28 @@ func TestHouseholdPlan(t *testing.T) {
 		if pr.Timeliness == nil || pr.Timeliness.ContactTargetDays != care.DefaultContactTargetDays {
 			t.Errorf("request %s timeliness = %+v; want the default contact target", pr.ID, pr.Timeliness)
 		}
+	}
+}
+
+// TestMaintenanceJobs: casework's jobs run in their order over a store,
+// the first relay round included, and a second round runs as well.
+func TestMaintenanceJobs(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, nil)
+	jobs := f.svc.Maintenance(DefaultRetention)
+	var names []string
+	for round := 0; round < 2; round++ {
+		for _, j := range jobs {
+			if err := j.Run(context.Background()); err != nil {
+				t.Fatalf("round %d: %s: %v", round, j.Name, err)
+			}
+			if round == 0 {
+				names = append(names, j.Name)
+			}
+		}
+	}
+	want := []string{"expire referrals", "relay and deliver events", "sweep relayed events", "anonymise closed requests", "sweep locks"}
+	if !slices.Equal(names, want) {
+		t.Errorf("jobs = %q; want %q", names, want)
 	}
 }
