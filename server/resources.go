@@ -10,14 +10,6 @@ import (
 	"github.com/dichtbij/dichtbij/store"
 )
 
-// The option collections, as the change log names them.
-const (
-	collVolunteers  = follow.Volunteers
-	collInitiatives = follow.Initiatives
-	collProvisions  = follow.Provisions
-	collActivities  = follow.Activities
-)
-
 // mountResources wires the five record types to their collections: the
 // options' rules are package options', the support request's records
 // casework's (RequestRecords, BuildRequest); the list filters are here.
