@@ -9,8 +9,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/dichtbij/dichtbij/accesslog"
-	"github.com/dichtbij/dichtbij/auth"
 	"github.com/dichtbij/dichtbij/care"
+	"github.com/dichtbij/dichtbij/casework"
 	"github.com/dichtbij/dichtbij/store"
 )
 
@@ -32,35 +32,14 @@ type cases struct {
 	log accessTrail
 }
 
-// teamAccess says how an actor reaches a request: not at all, as a
-// member of its team, or from another team of the municipality (only
-// with a reason).
-type teamAccess int
-
-const (
-	noAccess teamAccess = iota
-	ownTeam
-	otherTeam
-)
-
-func requestAccess(a actor, m care.Meta) teamAccess {
-	switch {
-	case a.Role != auth.RoleSocialWorker || a.Municipality == "" || m.Municipality != a.Municipality:
-		return noAccess
-	case m.Team == a.Team:
-		return ownTeam
-	}
-	return otherTeam
-}
-
 // check decides whether the actor of c may reach the request with meta m;
 // it returns the break-the-glass reason when it came from another team.
 func (cs *cases) check(c *fiber.Ctx, m care.Meta) (reason string, err error) {
 	a := actorOf(c.UserContext())
-	switch requestAccess(a, m) {
-	case ownTeam:
+	switch casework.Reach(a, m) {
+	case casework.OwnTeam:
 		return "", nil
-	case otherTeam:
+	case casework.OtherTeam:
 		reason = strings.TrimSpace(c.Get(AccessReasonHeader))
 		if reason == "" {
 			return "", newProblem(fiber.StatusForbidden, "other-team",
