@@ -1,6 +1,7 @@
 package casework
 
 import (
+	"github.com/dichtbij/dichtbij/accesslog"
 	"github.com/dichtbij/dichtbij/auth"
 	"github.com/dichtbij/dichtbij/care"
 )
@@ -27,4 +28,33 @@ func Reach(a Actor, m care.Meta) Access {
 		return OwnTeam
 	}
 	return OtherTeam
+}
+
+// Accessed are the access-log entries (NEN 7513) of a's action on the
+// requests reqs through route: reason, the break-the-glass reason when a
+// came from another team, flags each entry for review.
+func Accessed(a Actor, route, action, reason string, reqs ...care.Meta) []accesslog.Entry {
+	es := make([]accesslog.Entry, 0, len(reqs))
+	for _, m := range reqs {
+		es = append(es, accesslog.Entry{Actor: a.ID, ActorRole: a.Role, ActorTeam: a.Team, OnBehalfOf: a.OnBehalfOf,
+			Municipality: m.Municipality, RequestID: m.ID, Subject: m.Subject, Action: action, Route: route,
+			Reason: reason, OutsideTeam: reason != ""})
+	}
+	return es
+}
+
+// AccessedAbout are the access-log entries of a's action through route
+// on the personal records ms of other accounts (their owners), such as a
+// volunteer's offer read by a social worker, so that the owner can see
+// who looked. An owner's access to their own record is not logged.
+func AccessedAbout(a Actor, route, action string, ms ...care.Meta) []accesslog.Entry {
+	var es []accesslog.Entry
+	for _, m := range ms {
+		if m.OwnerID == "" || m.OwnerID == a.ID {
+			continue
+		}
+		es = append(es, accesslog.Entry{Actor: a.ID, ActorRole: a.Role, ActorTeam: a.Team, OnBehalfOf: a.OnBehalfOf,
+			Municipality: m.Municipality, Subject: m.OwnerID, Action: action, Route: route})
+	}
+	return es
 }

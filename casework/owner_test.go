@@ -52,3 +52,22 @@ func TestOwnerView(t *testing.T) {
 		t.Errorf("accepted without consent: name %q; want none", v.ResidentName)
 	}
 }
+
+// TestAccessed: one entry per request, flagged when a reason came with
+// it; about owners' records, none for records without an owner or of
+// the actor's own.
+func TestAccessed(t *testing.T) {
+	t.Parallel()
+	reqs := []care.Meta{{ID: "r1", Municipality: "GM0363", Subject: "res"}, {ID: "r2", Municipality: "GM0363"}}
+	es := Accessed(worker, "GET /api/v1/requests/:id", "read", "spoed", reqs...)
+	if len(es) != 2 || es[0].RequestID != "r1" || es[0].Subject != "res" || !es[1].OutsideTeam || es[1].Actor != worker.ID || es[1].Route != "GET /api/v1/requests/:id" {
+		t.Errorf("Accessed = %+v; want two flagged entries of the worker's read", es)
+	}
+	if es := Accessed(worker, "GET /x", "list", "", reqs[0]); len(es) != 1 || es[0].OutsideTeam {
+		t.Errorf("Accessed without reason = %+v; want one unflagged entry", es)
+	}
+	about := AccessedAbout(worker, "GET /x", "read", care.Meta{OwnerID: "vol"}, care.Meta{}, care.Meta{OwnerID: worker.ID})
+	if len(about) != 1 || about[0].Subject != "vol" || about[0].RequestID != "" {
+		t.Errorf("AccessedAbout = %+v; want one entry about vol", about)
+	}
+}

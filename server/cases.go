@@ -150,15 +150,7 @@ func notFound(kind, id string) error {
 // the response leaves: no trace, no data.
 func (cs *cases) logged(c *fiber.Ctx, action, reason string, reqs ...care.Meta) error {
 	ctx := c.UserContext()
-	a := actorOf(ctx)
-	route := c.Method() + " " + c.Route().Path
-	es := make([]accesslog.Entry, 0, len(reqs))
-	for _, m := range reqs {
-		es = append(es, accesslog.Entry{Actor: a.ID, ActorRole: a.Role, ActorTeam: a.Team, OnBehalfOf: a.OnBehalfOf,
-			Municipality: m.Municipality, RequestID: m.ID, Subject: m.Subject, Action: action, Route: route,
-			Reason: reason, OutsideTeam: reason != ""})
-	}
-	return cs.appendAll(ctx, es)
+	return cs.appendAll(ctx, casework.Accessed(actorOf(ctx), c.Method()+" "+c.Route().Path, action, reason, reqs...))
 }
 
 // appendAll writes entries in one round trip (a list of 50 requests is one
@@ -173,21 +165,10 @@ func (cs *cases) appendAll(ctx context.Context, es []accesslog.Entry) error {
 	return nil
 }
 
-// loggedAbout logs access by a to the personal records ms of other
-// accounts (their owners), such as a volunteer's offer read by a social
-// worker, so that the owner can see who looked (GET /me/access-log).
-// An owner's access to their own record is not logged.
+// loggedAbout logs access to the personal records ms of other accounts
+// (their owners; see casework.AccessedAbout), so that the owner can see
+// who looked (GET /me/access-log).
 func (cs *cases) loggedAbout(c *fiber.Ctx, action string, ms ...care.Meta) error {
 	ctx := c.UserContext()
-	a := actorOf(ctx)
-	route := c.Method() + " " + c.Route().Path
-	var es []accesslog.Entry
-	for _, m := range ms {
-		if m.OwnerID == "" || m.OwnerID == a.ID {
-			continue
-		}
-		es = append(es, accesslog.Entry{Actor: a.ID, ActorRole: a.Role, ActorTeam: a.Team, OnBehalfOf: a.OnBehalfOf,
-			Municipality: m.Municipality, Subject: m.OwnerID, Action: action, Route: route})
-	}
-	return cs.appendAll(ctx, es)
+	return cs.appendAll(ctx, casework.AccessedAbout(actorOf(ctx), c.Method()+" "+c.Route().Path, action, ms...))
 }
