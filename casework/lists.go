@@ -96,3 +96,70 @@ func (s *Service) Transitions(ctx context.Context, requestID string) ([]care.Tra
 	slices.SortStableFunc(ts, func(a, b care.Transition) int { return a.CreatedAt.Compare(b.CreatedAt) })
 	return append([]care.Transition{}, ts...), nil
 }
+
+// PlanRequest is one member's request in a household plan: its needs,
+// status and timeliness, and the help arranged for it.
+type PlanRequest struct {
+	ID            string
+	ResidentAlias string
+	Needs         []string
+	Urgency       string
+	Status        string
+	Closure       string
+	Timeliness    *care.Timeliness
+	// Referrals are to local options, in creation order.
+	Referrals []PlanReferral
+	// Specialists are referrals to specialist care.
+	Specialists []PlanSpecialist
+}
+
+// PlanReferral is a referral to a local option as a plan shows it.
+type PlanReferral struct {
+	ID         string `json:"id"`
+	Need       string `json:"need"`
+	OptionID   string `json:"option_id"`
+	OptionKind string `json:"option_kind"`
+	State      string `json:"state"`
+}
+
+// PlanSpecialist is a specialist referral as a plan shows it.
+type PlanSpecialist struct {
+	ID             string   `json:"id"`
+	Needs          []string `json:"needs"`
+	Provider       string   `json:"provider,omitempty"`
+	SafetyOverride bool     `json:"safety_override_used"`
+	Ended          bool     `json:"ended"`
+}
+
+// HouseholdPlan is one family's plan: each of reqs, the requests of one
+// household that the caller read (and logged the reading of), in their
+// order, with its timeliness under settings, its referrals and its
+// specialist referrals, side by side.
+func (s *Service) HouseholdPlan(ctx context.Context, settings *Settings, reqs []care.Request) ([]PlanRequest, error) {
+	reqs = slices.Clone(reqs)
+	if err := settings.WithTimeliness(ctx, reqs); err != nil {
+		return nil, err
+	}
+	plan := make([]PlanRequest, 0, len(reqs))
+	for _, r := range reqs {
+		pr := PlanRequest{ID: r.ID, ResidentAlias: r.ResidentAlias, Needs: r.Needs, Urgency: r.Urgency, Status: r.Status,
+			Closure: r.Closure, Timeliness: r.Timeliness, Referrals: []PlanReferral{}, Specialists: []PlanSpecialist{}}
+		refs, err := s.st.Referrals().OfRequest(ctx, r.ID)
+		if err != nil {
+			return nil, fmt.Errorf("casework: plan: referrals of %s: %w", r.ID, err)
+		}
+		for _, ref := range refs {
+			pr.Referrals = append(pr.Referrals, PlanReferral{ID: ref.ID, Need: ref.Need, OptionID: ref.OptionID, OptionKind: ref.OptionKind, State: ref.State})
+		}
+		sps, err := s.st.Specialists().OfRequest(ctx, r.ID)
+		if err != nil {
+			return nil, fmt.Errorf("casework: plan: specialist referrals of %s: %w", r.ID, err)
+		}
+		for _, sp := range sps {
+			pr.Specialists = append(pr.Specialists, PlanSpecialist{ID: sp.ID, Needs: sp.Needs, Provider: sp.Provider,
+				SafetyOverride: sp.SafetyOverride, Ended: sp.EndedAt != nil})
+		}
+		plan = append(plan, pr)
+	}
+	return plan, nil
+}

@@ -669,3 +669,29 @@ func (a *Areas) listUnits() []Unit {
 	}
 	return out
 }
+
+// Outlines is the map of municipality code: its outline (kind
+// municipality) and its 2014 districts (kind district), each a feature
+// with its code as id and kind, code and name as properties. The
+// boolean is false for an unknown code.
+func (a *Areas) Outlines(code string) (*geojson.FeatureCollection, bool) {
+	m, ok := a.Municipalities().Lookup(code)
+	if !ok {
+		return nil, false
+	}
+	outline, _ := a.Municipalities().Geometry(code)
+	fc := geojson.NewFeatureCollection()
+	f := geojson.NewFeature(outline)
+	f.ID = m.Code
+	f.Properties = geojson.Properties{"kind": "municipality", "code": m.Code, "name": m.Name}
+	fc.Append(f)
+	for _, d := range a.DistrictsOf(code) {
+		g, _ := a.DistrictGeometry(d)
+		name, _ := a.District(d)
+		f := geojson.NewFeature(g)
+		f.ID = d
+		f.Properties = geojson.Properties{"kind": "district", "code": d, "name": name}
+		fc.Append(f)
+	}
+	return fc, true
+}

@@ -643,3 +643,23 @@ func TestUnits(t *testing.T) {
 		t.Errorf("Units() after a caller changed its slice: %d units, first %q; want %d, the original name", len(again), again[0].Name, len(units))
 	}
 }
+
+// TestAreasOutlines: a municipality's map is its outline first, then its
+// districts, each named; an unknown code has none.
+func TestAreasOutlines(t *testing.T) {
+	t.Parallel()
+	a := testAreas(t)
+	fc, ok := a.Outlines("GM0344")
+	if !ok || len(fc.Features) != 11 {
+		t.Fatalf("Outlines(GM0344) = %v features, %v; want the outline and 10 districts", len(fc.Features), ok)
+	}
+	if p := fc.Features[0].Properties; p["kind"] != "municipality" || p["code"] != "GM0344" || fc.Features[0].ID != "GM0344" {
+		t.Errorf("first feature = %v %v; want Utrecht's outline", fc.Features[0].ID, p)
+	}
+	if p := fc.Features[1].Properties; p["kind"] != "district" || p["code"] != "WK034401" || p["name"] == "" {
+		t.Errorf("second feature = %v; want district WK034401 with its name", p)
+	}
+	if _, ok := a.Outlines("GM9999"); ok {
+		t.Error("Outlines(GM9999) found a map; want none")
+	}
+}

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -260,7 +259,6 @@ func NewApp(d Deps) (*App, error) {
 	ind := newIndicators(d)
 	mountAggregates(rt, &aggregator{idx: d.Indicators, areas: ind.areas, now: d.Now})
 	mountIndicators(rt, ind)
-	keep := casework.NewRetention(d.casework, d.Retention, d.Now)
 
 	dir := opendata.NewDirectory(d.Store, d.Checker.Areas(), d.BaseURL)
 	mountHSDS(rt, &hsdsAPI{dir: dir, postcodes: d.Postcodes, baseURL: d.BaseURL})
@@ -283,41 +281,14 @@ func NewApp(d Deps) (*App, error) {
 		return newProblem(fiber.StatusNotFound, "not-found", "no such API route: "+c.Method()+" "+c.Path())
 	})
 	app.Use("/", filesystem.New(filesystem.Config{Root: http.FS(frontend.FS), NotFoundFile: "index.html"}))
-	var firstRecovery atomic.Bool
-	firstRecovery.Store(true)
-	jobs := []job{
-		{"sweep sessions", func(ctx context.Context) error {
+	jobs := append([]job{
+		{Name: "sweep sessions", Run: func(ctx context.Context) error {
 			_, err := sessionStorage.Sweep(ctx)
 			return err
 		}},
-		{"expire referrals", d.casework.ExpireStale},
-		{"relay and deliver events", func(ctx context.Context) error {
-			// The first round recovers everything: what is pending then
-			// was left by a process that stopped.
-			settle := casework.RecoverSettle
-			if firstRecovery.CompareAndSwap(true, false) {
-				settle = 0
-			}
-			if _, _, err := bus.Recover(ctx, settle, casework.RecoverGrace); err != nil {
-				return err
-			}
-			return bus.Sync(ctx)
-		}},
-		{"sweep relayed events", func(ctx context.Context) error {
-			_, err := d.Store.EventOutbox().SweepRelayed(ctx, d.Now().Add(-lockTTL))
-			return err
-		}},
-		{"anonymise closed requests", func(ctx context.Context) error {
-			_, err := keep.Run(ctx)
-			return err
-		}},
-		{"sweep locks", func(ctx context.Context) error {
-			_, err := d.Store.Locks().Sweep(ctx, d.Now().Add(-lockTTL))
-			return err
-		}},
-	}
+	}, d.casework.Maintenance(d.Retention)...)
 	if d.Mail != nil {
-		jobs = append(jobs, job{"send mail", func(ctx context.Context) error {
+		jobs = append(jobs, job{Name: "send mail", Run: func(ctx context.Context) error {
 			_, err := accounts.Outbox().Deliver(ctx, d.Mail)
 			return err
 		}})

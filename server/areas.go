@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/paulmach/orb/geojson"
 
 	"github.com/dichtbij/dichtbij/geo"
 )
@@ -67,23 +66,9 @@ func (b *boundaries) municipalities(c *fiber.Ctx) error {
 
 func (b *boundaries) outlines(c *fiber.Ctx) error {
 	code := c.Params("code")
-	m, ok := b.areas.Municipalities().Lookup(code)
+	fc, ok := b.areas.Outlines(code)
 	if !ok {
 		return newProblem(fiber.StatusNotFound, "not-found", "no municipality with code "+code)
-	}
-	outline, _ := b.areas.Municipalities().Geometry(code)
-	fc := geojson.NewFeatureCollection()
-	f := geojson.NewFeature(outline)
-	f.ID = m.Code
-	f.Properties = geojson.Properties{"kind": "municipality", "code": m.Code, "name": m.Name}
-	fc.Append(f)
-	for _, d := range b.areas.DistrictsOf(code) {
-		g, _ := b.areas.DistrictGeometry(d)
-		name, _ := b.areas.District(d)
-		f := geojson.NewFeature(g)
-		f.ID = d
-		f.Properties = geojson.Properties{"kind": "district", "code": d, "name": name}
-		fc.Append(f)
 	}
 	cacheable(c)
 	c.Set(fiber.HeaderContentType, "application/geo+json")

@@ -12,6 +12,7 @@ import (
 
 	"github.com/dichtbij/dichtbij/calendars"
 	"github.com/dichtbij/dichtbij/care"
+	"github.com/dichtbij/dichtbij/casework"
 	"github.com/dichtbij/dichtbij/ical"
 	"github.com/dichtbij/dichtbij/store"
 )
@@ -137,8 +138,8 @@ func (cs *calendarFeeds) personal(c *fiber.Ctx) error {
 		if err != nil {
 			return ical.Referral{}, false, err
 		}
-		// ownerMinimal is the one place that decides what an owner sees.
-		v := ownerMinimal(ref, req, nil)
+		// casework.OwnerView is the one place that decides what an owner sees.
+		v := casework.OwnerView(ref, req, nil)
 		return ical.Referral{ID: v.ID, HelpType: v.Need, Neighbourhood: v.Neighbourhood, State: v.State, Modified: v.UpdatedAt,
 			Windows: v.TimeWindows}, true, nil
 	})

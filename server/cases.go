@@ -9,8 +9,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/dichtbij/dichtbij/accesslog"
-	"github.com/dichtbij/dichtbij/auth"
 	"github.com/dichtbij/dichtbij/care"
+	"github.com/dichtbij/dichtbij/casework"
 	"github.com/dichtbij/dichtbij/store"
 )
 
@@ -32,35 +32,14 @@ type cases struct {
 	log accessTrail
 }
 
-// teamAccess says how an actor reaches a request: not at all, as a
-// member of its team, or from another team of the municipality (only
-// with a reason).
-type teamAccess int
-
-const (
-	noAccess teamAccess = iota
-	ownTeam
-	otherTeam
-)
-
-func requestAccess(a actor, m care.Meta) teamAccess {
-	switch {
-	case a.Role != auth.RoleSocialWorker || a.Municipality == "" || m.Municipality != a.Municipality:
-		return noAccess
-	case m.Team == a.Team:
-		return ownTeam
-	}
-	return otherTeam
-}
-
 // check decides whether the actor of c may reach the request with meta m;
 // it returns the break-the-glass reason when it came from another team.
 func (cs *cases) check(c *fiber.Ctx, m care.Meta) (reason string, err error) {
 	a := actorOf(c.UserContext())
-	switch requestAccess(a, m) {
-	case ownTeam:
+	switch casework.Reach(a, m) {
+	case casework.OwnTeam:
 		return "", nil
-	case otherTeam:
+	case casework.OtherTeam:
 		reason = strings.TrimSpace(c.Get(AccessReasonHeader))
 		if reason == "" {
 			return "", newProblem(fiber.StatusForbidden, "other-team",
@@ -171,15 +150,7 @@ func notFound(kind, id string) error {
 // the response leaves: no trace, no data.
 func (cs *cases) logged(c *fiber.Ctx, action, reason string, reqs ...care.Meta) error {
 	ctx := c.UserContext()
-	a := actorOf(ctx)
-	route := c.Method() + " " + c.Route().Path
-	es := make([]accesslog.Entry, 0, len(reqs))
-	for _, m := range reqs {
-		es = append(es, accesslog.Entry{Actor: a.ID, ActorRole: a.Role, ActorTeam: a.Team, OnBehalfOf: a.OnBehalfOf,
-			Municipality: m.Municipality, RequestID: m.ID, Subject: m.Subject, Action: action, Route: route,
-			Reason: reason, OutsideTeam: reason != ""})
-	}
-	return cs.appendAll(ctx, es)
+	return cs.appendAll(ctx, casework.Accessed(actorOf(ctx), c.Method()+" "+c.Route().Path, action, reason, reqs...))
 }
 
 // appendAll writes entries in one round trip (a list of 50 requests is one
@@ -194,21 +165,10 @@ func (cs *cases) appendAll(ctx context.Context, es []accesslog.Entry) error {
 	return nil
 }
 
-// loggedAbout logs access by a to the personal records ms of other
-// accounts (their owners), such as a volunteer's offer read by a social
-// worker, so that the owner can see who looked (GET /me/access-log).
-// An owner's access to their own record is not logged.
+// loggedAbout logs access to the personal records ms of other accounts
+// (their owners; see casework.AccessedAbout), so that the owner can see
+// who looked (GET /me/access-log).
 func (cs *cases) loggedAbout(c *fiber.Ctx, action string, ms ...care.Meta) error {
 	ctx := c.UserContext()
-	a := actorOf(ctx)
-	route := c.Method() + " " + c.Route().Path
-	var es []accesslog.Entry
-	for _, m := range ms {
-		if m.OwnerID == "" || m.OwnerID == a.ID {
-			continue
-		}
-		es = append(es, accesslog.Entry{Actor: a.ID, ActorRole: a.Role, ActorTeam: a.Team, OnBehalfOf: a.OnBehalfOf,
-			Municipality: m.Municipality, Subject: m.OwnerID, Action: action, Route: route})
-	}
-	return cs.appendAll(ctx, es)
+	return cs.appendAll(ctx, casework.AccessedAbout(actorOf(ctx), c.Method()+" "+c.Route().Path, action, ms...))
 }

@@ -74,7 +74,7 @@ func (r *referrals) openFollowUps(c *fiber.Ctx) error {
 		return newProblem(fiber.StatusBadRequest, "invalid-query", "the query string is invalid", probs...)
 	}
 	a := actorOf(c.UserContext())
-	fs, listed, err := r.cw.OpenFollowUps(c.UserContext(), before, func(m care.Meta) bool { return requestAccess(a, m) == ownTeam })
+	fs, listed, err := r.cw.OpenFollowUps(c.UserContext(), before, func(m care.Meta) bool { return casework.Reach(a, m) == casework.OwnTeam })
 	if err != nil {
 		return err
 	}

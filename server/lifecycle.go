@@ -10,7 +10,6 @@ import (
 	"github.com/dichtbij/dichtbij/accesslog"
 	"github.com/dichtbij/dichtbij/care"
 	"github.com/dichtbij/dichtbij/casework"
-	"github.com/dichtbij/dichtbij/store"
 )
 
 // lifecycle serves closing requests and the municipalities' settings,
@@ -76,74 +75,6 @@ func (l *lifecycle) close(c *fiber.Ctx) error {
 // the system (see casework.Service.ReferralMoved).
 func (l *lifecycle) referralMoved(ctx context.Context, requestID, to string, at time.Time) error {
 	return l.cw.ReferralMoved(ctx, casework.Actor{}, requestID, to, at)
-}
-
-// timedRequests is the requests collection as the resource uses it:
-// every request read carries its timeliness, and so does every request
-// written whose Timeliness points at a slot to fill (the resource's
-// build allocates one; the response shares the pointer).
-type timedRequests struct {
-	*store.Collection[care.Request]
-	l *lifecycle
-}
-
-// Insert opens the request through casework, which emits its event.
-func (t timedRequests) Insert(ctx context.Context, r care.Request) error {
-	if err := t.l.cw.OpenRequest(ctx, actorOf(ctx), r); err != nil {
-		return err
-	}
-	return t.fill(ctx, r)
-}
-
-// Replace stores the worker's edit through casework.
-func (t timedRequests) Replace(ctx context.Context, prev int64, r care.Request) error {
-	if err := t.l.cw.EditRequest(ctx, actorOf(ctx), prev, r); err != nil {
-		return err
-	}
-	return t.fill(ctx, r)
-}
-
-// Delete deletes the request through casework.
-func (t timedRequests) Delete(ctx context.Context, id string) error {
-	r, err := t.Collection.Get(ctx, id)
-	if err != nil {
-		return err
-	}
-	return t.l.cw.DeleteRequest(ctx, actorOf(ctx), r)
-}
-
-// fill derives r's timeliness into the slot r.Timeliness points at.
-func (t timedRequests) fill(ctx context.Context, r care.Request) error {
-	if r.Timeliness == nil {
-		return nil
-	}
-	slot := r.Timeliness
-	one := []care.Request{r}
-	if err := t.l.settings.WithTimeliness(ctx, one); err != nil {
-		return err
-	}
-	*slot = *one[0].Timeliness
-	return nil
-}
-
-func (t timedRequests) Get(ctx context.Context, id string) (care.Request, error) {
-	r, err := t.Collection.Get(ctx, id)
-	if err != nil {
-		return r, err
-	}
-	one := []care.Request{r}
-	if err := t.l.settings.WithTimeliness(ctx, one); err != nil {
-		return r, err
-	}
-	return one[0], nil
-}
-
-func (t timedRequests) List(ctx context.Context, q store.Query) ([]care.Request, bool, error) {
-	rs, more, err := t.Collection.List(ctx, q)
-	if err != nil {
-		return rs, more, err
-	}
-	return rs, more, t.l.settings.WithTimeliness(ctx, rs)
 }
 
 // municipalityParam reads the municipality code from the path; a bad one is a 400

@@ -5,9 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/dichtbij/dichtbij/casework"
 )
 
 // App is the Fiber app with the maintenance jobs that keep its data in
@@ -26,24 +27,17 @@ type App struct {
 func (a *App) APIDoc() *APIDoc { return a.doc }
 
 // job is one maintenance task; it must be safe to run in several
-// processes over one store at once.
-type job struct {
-	name string
-	run  func(ctx context.Context) error
-}
+// processes over one store at once. Casework's are most of them.
+type job = casework.Job
 
 // Maintain runs every job once, in order, and returns their errors
 // joined: one failing job does not keep the others from running.
 func (a *App) Maintain(ctx context.Context) error {
 	var errs []error
 	for _, j := range a.jobs {
-		if err := j.run(ctx); err != nil {
-			errs = append(errs, fmt.Errorf("maintenance %s: %w", j.name, err))
+		if err := j.Run(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("maintenance %s: %w", j.Name, err))
 		}
 	}
 	return errors.Join(errs...)
 }
-
-// lockTTL is how old a version claim must be before the sweep removes
-// it: far beyond the write timeout, so no writer still holds it.
-const lockTTL = time.Hour

@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/dichtbij/dichtbij/care"
+	"github.com/dichtbij/dichtbij/casework"
 )
 
 // OwnerReferral is a referral as the volunteer or organiser it is
@@ -28,37 +29,24 @@ type OwnerReferral struct {
 	TimeWindows   []care.WeeklySlot   `json:"time_windows"`
 	ResidentName  string              `json:"resident_name,omitempty"`
 	Steps         []care.Step         `json:"steps"`
-	FollowUpsDue  []time.Time         `json:"-"`
 	CreatedAt     time.Time           `json:"created_at"`
 	UpdatedAt     time.Time           `json:"updated_at"`
 	Notifications []OwnerNotification `json:"notifications"`
 }
 
 // OwnerNotification is what the owner was told about the referral.
-type OwnerNotification struct {
-	At   time.Time `json:"at"`
-	Kind string    `json:"kind"`
-	Text string    `json:"text"`
-}
+type OwnerNotification casework.OwnerNotification
 
-// ownerMinimal builds the owner's view of ref from its request.
+// ownerMinimal is the owner's view of ref (casework.OwnerView) on the wire.
 func ownerMinimal(ref care.Referral, req care.Request, notes []care.Notification) OwnerReferral {
-	v := OwnerReferral{ID: ref.ID, State: ref.State, Need: ref.Need, OptionID: ref.OptionID, OptionKind: ref.OptionKind,
-		Occurrence: ref.Occurrence, Neighbourhood: req.Area.NeighbourhoodName, District: req.Area.DistrictName,
-		TimeWindows: []care.WeeklySlot{}, Steps: ref.Steps, CreatedAt: ref.CreatedAt, UpdatedAt: ref.UpdatedAt,
-		Notifications: []OwnerNotification{}}
-	if req.Constraints != nil {
-		v.TimeWindows = append(v.TimeWindows, req.Constraints.TimeWindows...)
+	v := casework.OwnerView(ref, req, notes)
+	out := OwnerReferral{ID: v.ID, State: v.State, Need: v.Need, OptionID: v.OptionID, OptionKind: v.OptionKind, Occurrence: v.Occurrence,
+		Neighbourhood: v.Neighbourhood, District: v.District, TimeWindows: v.TimeWindows, ResidentName: v.ResidentName, Steps: v.Steps,
+		CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt, Notifications: make([]OwnerNotification, len(v.Notifications))}
+	for i, n := range v.Notifications {
+		out.Notifications[i] = OwnerNotification(n)
 	}
-	if _, accepted := ref.EnteredAt(care.RefAccepted); accepted && req.HasConsent(care.ConsentFor(ref.OptionKind)) {
-		v.ResidentName = req.ResidentAlias
-	}
-	for _, n := range notes {
-		if n.To == care.ToOwner && n.ReferralID == ref.ID {
-			v.Notifications = append(v.Notifications, OwnerNotification{At: n.At, Kind: n.Kind, Text: n.Text})
-		}
-	}
-	return v
+	return out
 }
 
 // ownerRead reads what the owner's view of ref needs, logging the read

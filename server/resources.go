@@ -1,29 +1,18 @@
 package server
 
 import (
-	"context"
-	"errors"
 	"net/http"
-	"slices"
 
-	"github.com/dichtbij/dichtbij/auth"
 	"github.com/dichtbij/dichtbij/care"
+	"github.com/dichtbij/dichtbij/casework"
 	"github.com/dichtbij/dichtbij/follow"
 	"github.com/dichtbij/dichtbij/options"
 	"github.com/dichtbij/dichtbij/store"
 )
 
-// The option collections, as the change log names them.
-const (
-	collVolunteers  = follow.Volunteers
-	collInitiatives = follow.Initiatives
-	collProvisions  = follow.Provisions
-	collActivities  = follow.Activities
-)
-
 // mountResources wires the five record types to their collections: the
-// options' rules are package options', the list filters and the support
-// request's record are here.
+// options' rules are package options', the support request's records
+// casework's (RequestRecords, BuildRequest); the list filters are here.
 func mountResources(rt *routeTable, d Deps, engineSync *follow.Sync) {
 	s := d.Store
 	kinds := options.NewKinds(options.Deps{Store: s, Checker: d.Checker, Engine: engineSync, Referrals: d.casework, Log: d.Log, Now: d.Now})
@@ -55,55 +44,19 @@ func mountResources(rt *routeTable, d Deps, engineSync *follow.Sync) {
 			{param: "provision_id", where: store.OfProvision, kind: filterID, doc: "only activities of this provision"},
 			{param: "initiative_id", where: store.OfInitiative, kind: filterID, doc: "only activities of this initiative"}},
 	})
+	l := newLifecycle(d)
+	requests := casework.NewRequestRecords(l.cw, l.settings, d.accounts, actorOf)
 	mount(rt, "support request", permRequests, permRequests, &resource[care.RequestFields, *care.RequestFields, care.Request]{
 		path: "requests", cases: d.cases,
 		kind: &options.Kind[care.RequestFields, *care.RequestFields, care.Request]{
 			Policy: requestPolicy(s.Requests()), LocField: "location",
-			Records: timedRequests{s.Requests().Collection, newLifecycle(d)}, Checker: d.Checker, Now: d.Now,
-			Build: func(m care.Meta, f care.RequestFields, a care.Area, prev *care.Request) care.Request {
-				m.Subject = f.ResidentAccount
-				r := care.Request{Meta: m, RequestFields: f, Area: a, LocationPrecision: care.CoarsePrecision, Status: care.ReqOpen, NeedsChangedAt: m.UpdatedAt,
-					Steps: []care.Step{{State: care.ReqOpen, At: m.CreatedAt}},
-					// Filled in by timedRequests once stored, so that the
-					// write's response carries it as a read does.
-					Timeliness: &care.Timeliness{}}
-				if prev != nil {
-					// The lifecycle is not the client's to edit: keep it.
-					r.Status, r.Steps, r.LastSearch = prev.Status, prev.Steps, prev.LastSearch
-					r.Closure, r.ClosureNote, r.StepDowns = prev.Closure, prev.ClosureNote, prev.StepDowns
-					r.FirstContactAt, r.MatchedAt = prev.FirstContactAt, prev.MatchedAt
-					if care.SameNeeds(prev.Needs, f.Needs) {
-						r.NeedsChangedAt = prev.NeedsChangedAt
-					}
-				}
-				var before []string
-				if prev != nil {
-					before, r.ConsentHistory = prev.Consents, slices.Clone(prev.ConsentHistory)
-				}
-				r.ConsentHistory = append(r.ConsentHistory, care.ConsentChanges(before, f.Consents, m.UpdatedAt)...)
-				return r
-			},
+			Records: requests, Checker: d.Checker, Now: d.Now, Build: casework.BuildRequest,
 			Editable: care.Request.Editable,
-			Verify:   residentAccount(d.accounts),
+			Verify:   requests.CheckResident,
 		},
 		filters: []filter{municipality,
 			{param: "need", where: store.Need, doc: "only requests with this need (help type)"},
 			{param: "urgency", where: store.Urgency, doc: "low, normal, high or crisis"},
 			{param: "status", where: store.RequestStatus, doc: "lifecycle status: open, searched, referred, in_progress or closed", allowed: care.RequestStatuses}},
 	})
-}
-
-// residentAccount checks a request's resident_account: an active
-// resident's account of the worker's municipality.
-func residentAccount(accounts *auth.Accounts) func(context.Context, *care.RequestFields) error {
-	return func(ctx context.Context, f *care.RequestFields) error {
-		if f.ResidentAccount == "" {
-			return nil
-		}
-		acc, err := accounts.Get(ctx, f.ResidentAccount)
-		if errors.Is(err, auth.ErrNotFound) || (err == nil && (acc.Role != auth.RoleResident || acc.Municipality != actorOf(ctx).Municipality || acc.Disabled)) {
-			return invalid("resident_account", "is not the account of a resident of your municipality")
-		}
-		return err
-	}
 }
