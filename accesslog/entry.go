@@ -171,6 +171,19 @@ func invalid(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrInvalid, fmt.Sprintf(format, args...))
 }
 
+// QueryError is a reader's refusal of a query: Param names the query
+// parameter at fault as the API calls it ("actor", "from", "cursor",
+// "limit"; "query" when no one parameter is), Reason says why in words
+// that begin with the field. It is ErrInvalid for errors.Is.
+type QueryError struct{ Param, Reason string }
+
+func (e *QueryError) Error() string        { return ErrInvalid.Error() + ": " + e.Reason }
+func (e *QueryError) Is(target error) bool { return target == ErrInvalid }
+
+func badQuery(param, format string, args ...any) error {
+	return &QueryError{Param: param, Reason: fmt.Sprintf(format, args...)}
+}
+
 const (
 	maxIDLen     = 128
 	maxRouteLen  = 256

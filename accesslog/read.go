@@ -74,13 +74,13 @@ func (f Filter) bounds() (from, to time.Time) {
 
 func (f Filter) check() error {
 	if !validMunicipality(f.Municipality) {
-		return invalid("municipality must be a CBS code such as GM0363")
+		return badQuery("query", "municipality must be a CBS code such as GM0363")
 	}
 	if f.Actor != "" && !validIdent(f.Actor) {
-		return invalid("actor must be an account id")
+		return badQuery("actor", "actor must be an account id")
 	}
 	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
-		return invalid("from must be before to")
+		return badQuery("from", "from must be before to")
 	}
 	return nil
 }
@@ -89,11 +89,11 @@ func (f Filter) check() error {
 func checkPage(after string, limit int) error {
 	if after != "" {
 		if _, ok := parseID(after); !ok {
-			return invalid("after must be an entry id such as %s", EntryID(1))
+			return badQuery("cursor", "after must be an entry id such as %s", EntryID(1))
 		}
 	}
 	if limit < 1 || limit > 1000 {
-		return invalid("limit %d out of range 1-1000", limit)
+		return badQuery("limit", "limit %d out of range 1-1000", limit)
 	}
 	return nil
 }

@@ -62,7 +62,7 @@ func (l *Log) Unusual(ctx context.Context, municipality string, from, to time.Ti
 	}
 	limit := opts.MaxRequestsPerDay
 	if limit < 0 {
-		return nil, invalid("max requests per day must not be negative")
+		return nil, badQuery("query", "max requests per day must not be negative")
 	}
 	if limit == 0 {
 		limit = 30

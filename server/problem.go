@@ -11,6 +11,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/dichtbij/dichtbij/accesslog"
 	"github.com/dichtbij/dichtbij/calendars"
 	"github.com/dichtbij/dichtbij/care"
 	"github.com/dichtbij/dichtbij/casework"
@@ -153,7 +154,7 @@ func isDomainError(err error) bool {
 		errors.As(err, new(*opendata.NotFoundError)) || errors.As(err, new(*opendata.BodyError)) ||
 		errors.As(err, new(*calendars.NotFoundError)) || errors.As(err, new(*options.OwningError)) ||
 		errors.Is(err, teams.ErrConcurrentChange) || errors.As(err, new(*teams.NotFoundError)) || errors.As(err, new(*teams.InUseError)) ||
-		errors.As(err, new(*privacy.NotErasableError))
+		errors.As(err, new(*privacy.NotErasableError)) || errors.As(err, new(*accesslog.QueryError))
 }
 
 // domainProblem is the problem document of a domain error: the one
@@ -174,6 +175,7 @@ func domainProblem(err error) Problem {
 		feed  *calendars.NotFoundError
 		owns  *options.OwningError
 		param *monitor.ParamError
+		query *accesslog.QueryError
 		inUse *teams.InUseError
 	)
 	doc := func(status int, slug string, fields ...FieldProblem) Problem {
@@ -230,6 +232,8 @@ func domainProblem(err error) Problem {
 		return doc(fiber.StatusConflict, "team-in-use")
 	case errors.As(err, new(*privacy.NotErasableError)):
 		return doc(fiber.StatusConflict, "not-erasable")
+	case errors.As(err, &query):
+		return newProblemDoc(fiber.StatusBadRequest, "invalid-query", query.Param+" "+query.Reason, []FieldProblem{{Field: query.Param, Reason: query.Reason}})
 	case errors.As(err, &param):
 		return newProblemDoc(fiber.StatusBadRequest, "invalid-query", param.Error(), []FieldProblem{{Field: param.Param, Reason: param.Reason}})
 	}

@@ -1,9 +1,7 @@
 package server
 
 import (
-	"errors"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -101,21 +99,6 @@ func invalidQuery(name, reason string) error {
 	return newProblem(fiber.StatusBadRequest, "invalid-query", name+" "+reason, FieldProblem{Field: name, Reason: reason})
 }
 
-// logError turns the access log's refusal of a query into a 400 naming
-// the parameter its reason starts with.
-func logError(err error) error {
-	if !errors.Is(err, accesslog.ErrInvalid) {
-		return err
-	}
-	_, reason, _ := strings.Cut(err.Error(), accesslog.ErrInvalid.Error()+": ")
-	word, _, _ := strings.Cut(reason, " ")
-	field := map[string]string{"after": "cursor", "actor": "actor", "limit": "limit", "from": "from"}[word]
-	if field == "" {
-		field = "query"
-	}
-	return invalidQuery(field, reason)
-}
-
 func (rv *review) list(c *fiber.Ctx) error {
 	from, err := timeParam(c, "from")
 	if err != nil {
@@ -133,7 +116,7 @@ func (rv *review) list(c *fiber.Ctx) error {
 	f := accesslog.Filter{Municipality: actorOf(c.UserContext()).Municipality, Actor: c.Query("actor"), From: from, To: to}
 	entries, more, err := rv.log.List(c.UserContext(), f, after, limit)
 	if err != nil {
-		return logError(err)
+		return err
 	}
 	page := Page[accesslog.Entry]{Items: append([]accesslog.Entry{}, entries...)}
 	if more && len(entries) > 0 {
@@ -153,7 +136,7 @@ func (rv *review) unusual(c *fiber.Ctx) error {
 	}
 	rep, err := accesslog.Review(c.UserContext(), rv.log, actorOf(c.UserContext()).Municipality, from, to, maxPerDay)
 	if err != nil {
-		return logError(err)
+		return err
 	}
 	return c.JSON(UnusualReport(rep))
 }
