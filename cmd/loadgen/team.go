@@ -114,14 +114,7 @@ func (v *vu) think(ctx context.Context) bool {
 	if span := v.thinkMax - v.thinkMin; span > 0 {
 		d += time.Duration(v.rng.Int64N(int64(span)))
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
+	return sleep(ctx, d)
 }
 
 // mine reports whether a record with id is this worker's to handle, so
