@@ -2,7 +2,7 @@
 GO ?= go
 PKGS := ./...
 
-.PHONY: run demo test lint unit bench fuzz build loadtest portal frontend e2e chromium-check
+.PHONY: run demo test lint unit bench fuzz build loadtest loadtest-nearby portal frontend e2e chromium-check
 
 ## run: build the portal when needed, then start dichtbij on 127.0.0.1:8080 with the embedded store in ./data
 ##      (flags through ARGS, e.g. make run ARGS="-demo GM0344")
@@ -66,8 +66,15 @@ unit:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count 5 $(PKGS)
 
-## loadtest: wrk against GET /api/v1/options/nearby at 100k options (needs wrk)
+## loadtest: the team load generator for LOADTEST_DURATION (default 60s) against its own server
+##           with the Utrecht demo: 20 social workers, 5 coordinators, 10 organisers, 50 residents
+##           through the real API; fails on any error (docs/performance.md)
+LOADTEST_DURATION ?= 60s
 loadtest:
+	$(GO) run ./cmd/loadgen team -duration $(LOADTEST_DURATION) $(LOADTEST_ARGS)
+
+## loadtest-nearby: wrk against GET /api/v1/options/nearby at 100k options (needs wrk)
+loadtest-nearby:
 	scripts/loadtest-nearby.sh
 
 ## fuzz: each fuzzer for FUZZTIME (default 30s)
