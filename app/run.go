@@ -115,6 +115,13 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		return err
 	}
 	go maintainEvery(followCtx, app, cfg.MaintenanceInterval, log)
+	if cfg.PprofAddr != "" {
+		pl, err := net.Listen("tcp", cfg.PprofAddr)
+		if err != nil {
+			return fmt.Errorf("dichtbij: pprof on %s (DICHTBIJ_PPROF_ADDR): %w", cfg.PprofAddr, err)
+		}
+		servePprof(followCtx, pl, log)
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("dichtbij: listen on %s (DICHTBIJ_ADDR): %w", cfg.Addr, err)

@@ -52,6 +52,9 @@ type Config struct {
 	ProposalExpiry time.Duration
 	// MaintenanceInterval is how often the maintenance jobs run.
 	MaintenanceInterval time.Duration
+	// PprofAddr is a loopback host:port serving Go's profiles
+	// (/debug/pprof/); empty serves none.
+	PprofAddr string
 	// CookieSecure marks session and CSRF cookies Secure.
 	CookieSecure bool
 	// BaseURL is the portal's public address, for links in mail.
@@ -162,6 +165,22 @@ func settings() []setting {
 			durationIn(time.Hour, 90*24*time.Hour, "336h", func(c *Config) *time.Duration { return &c.ProposalExpiry })},
 		{"DICHTBIJ_MAINTENANCE_INTERVAL", "maintenance-interval", "1m", "how often maintenance runs (expiry, sweeps, mail, retention)",
 			durationIn(time.Second, 24*time.Hour, "1m", func(c *Config) *time.Duration { return &c.MaintenanceInterval })},
+		{"DICHTBIJ_PPROF_ADDR", "pprof-addr", "", "loopback host:port serving Go's CPU, heap and blocking profiles at /debug/pprof/ for measuring (e.g. 127.0.0.1:6060); empty serves none", func(c *Config, v string) error {
+			if v == "" {
+				c.PprofAddr = ""
+				return nil
+			}
+			host, _, err := net.SplitHostPort(v)
+			if err != nil {
+				return fmt.Errorf("must be host:port: %w", err)
+			}
+			// Profiles show the program's insides: never on a public address.
+			if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+				return errors.New("must be a loopback address such as 127.0.0.1:6060")
+			}
+			c.PprofAddr = v
+			return nil
+		}},
 		{"DICHTBIJ_COOKIE_SECURE", "cookie-secure", "true", "mark session and CSRF cookies Secure (HTTPS only; browsers count http://localhost and 127.0.0.1 as secure)", func(c *Config, v string) error {
 			b, err := strconv.ParseBool(v)
 			if err != nil {

@@ -57,10 +57,25 @@ func TestBadValuesNameTheVariable(t *testing.T) {
 		{"DICHTBIJ_TILE_URL", "http://tile.example.org/{z}/{x}/{y}.png"},
 		{"DICHTBIJ_TILE_URL", "https://tile.example.org/tiles.png"},
 		{"DICHTBIJ_TILE_ATTRIBUTION", "<script>"},
+		{"DICHTBIJ_PPROF_ADDR", "6060"},
+		{"DICHTBIJ_PPROF_ADDR", "0.0.0.0:6060"},
+		{"DICHTBIJ_PPROF_ADDR", "example.org:6060"},
 	} {
 		_, err := Load(nil, env(map[string]string{tc.name: tc.value}), io.Discard)
 		if err == nil || !strings.Contains(err.Error(), tc.name) {
 			t.Errorf("%s=%q: error %v; want one naming %s", tc.name, tc.value, err, tc.name)
+		}
+	}
+}
+
+// TestPprofOnlyOnLoopback: the profiles are served on a loopback address
+// or not at all.
+func TestPprofOnlyOnLoopback(t *testing.T) {
+	t.Parallel()
+	for _, v := range []string{"127.0.0.1:6060", "[::1]:6060", "localhost:6060"} {
+		c, err := Load(nil, env(map[string]string{"DICHTBIJ_PPROF_ADDR": v}), io.Discard)
+		if err != nil || c.PprofAddr != v {
+			t.Errorf("DICHTBIJ_PPROF_ADDR=%q: PprofAddr %q, error %v; want it kept", v, c.PprofAddr, err)
 		}
 	}
 }
