@@ -13,7 +13,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sync"
 	"time"
 
 	"github.com/dichtbij/dichtbij/care"
@@ -37,9 +36,6 @@ type Sync struct {
 	indicators *Indicators
 	// events is the casework bus, once Subscribe was called.
 	events Events
-	// loading is held by Load; an event's update skips while it is (see
-	// Indicators.changed, which does the same).
-	loading sync.Mutex
 }
 
 // Events is the casework event bus as the syncs follow it (see
@@ -92,10 +88,9 @@ func (s *Sync) FromHead(ctx context.Context) error {
 // placesMoved re-reads the option a referral event names, with its
 // taken places: the one thing of casework the engine holds.
 func (s *Sync) placesMoved(ctx context.Context, ev care.Event) error {
-	if ev.OptionID == "" || !s.loading.TryLock() {
+	if ev.OptionID == "" {
 		return nil
 	}
-	defer s.loading.Unlock()
 	return s.apply(ctx, CollectionOf(ev.OptionKind), ev.OptionID)
 }
 
@@ -158,14 +153,17 @@ func (s *Sync) Load(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	s.loading.Lock()
-	err = s.load(ctx)
-	s.loading.Unlock()
-	if err != nil {
+	if err := s.load(ctx); err != nil {
 		return err
 	}
 	if s.events != nil {
+		// What a handler upserted while the load ran may have been
+		// overwritten by the load's older read; every event since the
+		// load began comes again, now.
 		s.events.Seek(engineFollower, seen)
+		if err := s.events.Deliver(ctx); err != nil {
+			return err
+		}
 	}
 	s.log.Info("matching engine loaded", "options", s.eng.Len(), "took", time.Since(start).String())
 	return nil

@@ -49,22 +49,22 @@ func (m *Indicators) Load(ctx context.Context) error {
 		return err
 	}
 	if m.events != nil {
-		// After the lock is gone: a delivery waits for nothing here.
+		// After the lock is gone: a delivery waits for nothing here. The
+		// events since the load began come again now, not at the next
+		// write or poll.
 		m.events.Seek(indicatorsFollower, seen)
+		return m.events.Deliver(ctx)
 	}
 	return nil
 }
 
-// changed re-files the records a casework event names. While a load
-// runs it does nothing: the load's Seek hands the event over again if
-// the load began before it, and the load read its change otherwise.
-// Waiting instead would hold up the delivery, and with it the write
-// that delivers, for as long as the load takes.
+// changed re-files the records a casework event names. It takes no lock
+// against a load: the index keeps a fact only over an older version, and
+// what it files in the index a load is about to replace comes again
+// after the load's Seek (Load delivers at once). Waiting for a load
+// instead would hold up the delivery, and the write that delivers, for
+// as long as the load takes.
 func (m *Indicators) changed(ctx context.Context, ev care.Event) error {
-	if !m.mu.TryLock() {
-		return nil
-	}
-	defer m.mu.Unlock()
 	for _, r := range [...]struct{ coll, id string }{{Requests, ev.RequestID}, {Referrals, ev.ReferralID}, {Specialists, ev.SpecialistID}} {
 		if r.id == "" {
 			continue
