@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -50,24 +49,12 @@ func (t CalendarTokens) Rotate(ctx context.Context, tok CalendarToken) error {
 
 // Get returns the token stored under hash, or ErrNotFound.
 func (t CalendarTokens) Get(ctx context.Context, hash string) (CalendarToken, error) {
-	return t.find(ctx, bson.D{{Key: "_id", Value: hash}})
+	return findOne[CalendarToken](ctx, t.c, bson.D{{Key: "_id", Value: hash}}, "calendar token")
 }
 
 // OfAccount returns a token of the account, or ErrNotFound.
 func (t CalendarTokens) OfAccount(ctx context.Context, accountID string) (CalendarToken, error) {
-	return t.find(ctx, calendarTokensOfAccount.filter(accountID))
-}
-
-func (t CalendarTokens) find(ctx context.Context, filter bson.D) (CalendarToken, error) {
-	var tok CalendarToken
-	err := t.c.FindOne(ctx, filter).Decode(&tok)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return tok, fmt.Errorf("store: %s: %w", calendarTokensName, ErrNotFound)
-	}
-	if err != nil {
-		return tok, fmt.Errorf("store: get calendar token: %w", err)
-	}
-	return tok, nil
+	return findOne[CalendarToken](ctx, t.c, calendarTokensOfAccount.filter(accountID), "calendar token")
 }
 
 // DeleteOfAccount deletes every token of the account.

@@ -275,3 +275,18 @@ func (c *Collection[T]) Count(ctx context.Context) (int64, error) {
 	}
 	return n, nil
 }
+
+// findOne decodes the one document filter matches, or returns
+// ErrNotFound; what names the record in errors ("session"), never its
+// key, which for secrets' hashes and sessions is as good as the secret.
+func findOne[T any](ctx context.Context, c *mongo.Collection, filter bson.D, what string) (T, error) {
+	var rec T
+	err := c.FindOne(ctx, filter).Decode(&rec)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return rec, fmt.Errorf("store: %s: %w", what, ErrNotFound)
+	}
+	if err != nil {
+		return rec, fmt.Errorf("store: get %s: %w", what, err)
+	}
+	return rec, nil
+}

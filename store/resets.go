@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -43,15 +42,7 @@ func (r PasswordResets) Insert(ctx context.Context, rec PasswordReset) error {
 
 // Get returns the link stored under hash, or ErrNotFound.
 func (r PasswordResets) Get(ctx context.Context, hash string) (PasswordReset, error) {
-	var rec PasswordReset
-	err := r.c.FindOne(ctx, bson.D{{Key: "_id", Value: hash}}).Decode(&rec)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return rec, fmt.Errorf("store: password reset: %w", ErrNotFound)
-	}
-	if err != nil {
-		return rec, fmt.Errorf("store: get password reset: %w", err)
-	}
-	return rec, nil
+	return findOne[PasswordReset](ctx, r.c, bson.D{{Key: "_id", Value: hash}}, "password reset")
 }
 
 // Delete removes the link stored under hash and reports whether this call

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -33,15 +32,7 @@ var sessionsExpiring = newQuery(sessionsName, "Sessions.DeleteExpired").rangeOn(
 
 // Get returns the session under key, expired or not, or ErrNotFound.
 func (s Sessions) Get(ctx context.Context, key string) (Session, error) {
-	var sess Session
-	err := s.c.FindOne(ctx, bson.D{{Key: "_id", Value: key}}).Decode(&sess)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return sess, fmt.Errorf("store: session: %w", ErrNotFound)
-	}
-	if err != nil {
-		return sess, fmt.Errorf("store: get session: %w", err)
-	}
-	return sess, nil
+	return findOne[Session](ctx, s.c, bson.D{{Key: "_id", Value: key}}, "session")
 }
 
 // Put stores sess under its key, replacing what was there.
