@@ -80,10 +80,12 @@ func NewBus(st *store.Store, log *slog.Logger, now func() time.Time) *Bus {
 // means all): its cursor is kept in the store under name, so after a
 // restart it resumes at the first event it did not finish. Call before
 // the bus delivers.
-func (b *Bus) Subscribe(name string, h Handler, types ...string) {
+func (b *Bus) Subscribe(name string, h Handler, types ...string) { b.add(name, h, false, types) }
+
+func (b *Bus) add(name string, h Handler, volatile bool, types []string) {
 	b.deliverMu.Lock()
 	defer b.deliverMu.Unlock()
-	s := &subscriber{name: name, h: h}
+	s := &subscriber{name: name, h: h, volatile: volatile}
 	if len(types) > 0 {
 		s.types = map[string]bool{}
 		for _, t := range types {
@@ -101,12 +103,7 @@ func (b *Bus) Subscribe(name string, h Handler, types ...string) {
 // idempotent) and none comes that the load did not precede. Other
 // processes' changes reach it through the shared log: Deliver hands
 // them over.
-func (b *Bus) Follow(name string, h Handler, types ...string) {
-	b.Subscribe(name, h, types...)
-	b.deliverMu.Lock()
-	b.subs[len(b.subs)-1].volatile = true
-	b.deliverMu.Unlock()
-}
+func (b *Bus) Follow(name string, h Handler, types ...string) { b.add(name, h, true, types) }
 
 // Seek sets the position of the follower name: the next delivery
 // starts after event seq.

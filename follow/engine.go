@@ -91,14 +91,23 @@ func (s *Sync) placesMoved(ctx context.Context, ev care.Event) error {
 	if ev.OptionID == "" {
 		return nil
 	}
-	return s.apply(ctx, CollectionOf(ev.OptionKind), ev.OptionID)
+	return s.apply(ctx, collectionOf(ev.OptionKind), ev.OptionID)
 }
 
-// CollectionOf names the collection of an option kind as casework
-// names it; "" for another kind.
-func CollectionOf(kind string) string {
-	return map[string]string{casework.KindVolunteer: Volunteers, casework.KindInitiative: Initiatives,
-		casework.KindProvision: Provisions, casework.KindActivity: Activities}[kind]
+// collectionOf names the collection of an option kind as casework
+// names it; "" for another kind, which apply ignores.
+func collectionOf(kind string) string {
+	switch kind {
+	case casework.KindVolunteer:
+		return Volunteers
+	case casework.KindInitiative:
+		return Initiatives
+	case casework.KindProvision:
+		return Provisions
+	case casework.KindActivity:
+		return Activities
+	}
+	return ""
 }
 
 // head is the bus's last event, noted before a load reads the store; 0
