@@ -22,6 +22,7 @@ import (
 	"github.com/dichtbij/dichtbij/app"
 	"github.com/dichtbij/dichtbij/config"
 	"github.com/dichtbij/dichtbij/hsds"
+	"github.com/dichtbij/dichtbij/store/embedded"
 )
 
 func main() {
@@ -37,7 +38,7 @@ func main() {
 			os.Exit(importHSDS(os.Args[2:]))
 		}
 	}
-	cfg, err := config.Load(os.Args[1:], os.Getenv, os.Stderr)
+	cfg, err := loadConfig(os.Args[1:])
 	if errors.Is(err, flag.ErrHelp) {
 		return
 	}
@@ -100,7 +101,7 @@ func createAdmin(args []string) int {
 		}
 		password = strings.TrimRight(line, "\r\n")
 	}
-	cfg, err := config.Load(nil, os.Getenv, os.Stderr)
+	cfg, err := loadConfig(nil)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
@@ -117,7 +118,7 @@ func createAdmin(args []string) int {
 // verifyAccessLog checks the access log's hash chain and reports every
 // changed, relinked or missing entry; exit status 1 when it is not clean.
 func verifyAccessLog() int {
-	cfg, err := config.Load(nil, os.Getenv, os.Stderr)
+	cfg, err := loadConfig(nil)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
@@ -160,7 +161,7 @@ func importHSDS(args []string) int {
 		fmt.Fprintln(os.Stderr, "import-hsds:", err)
 		return 1
 	}
-	cfg, err := config.Load(nil, os.Getenv, os.Stderr)
+	cfg, err := loadConfig(nil)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
@@ -221,4 +222,12 @@ func newLogger(level string) *slog.Logger {
 	var l slog.Level
 	_ = l.UnmarshalText([]byte(level)) // config.Load accepted only valid levels
 	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: l}))
+}
+
+// loadConfig reads the settings from args and the environment, for a
+// process that starts the embedded store when no MongoDB is configured.
+func loadConfig(args []string) (config.Config, error) {
+	cfg, err := config.Load(args, os.Getenv, os.Stderr)
+	cfg.Embedded = embedded.Start
+	return cfg, err
 }

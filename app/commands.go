@@ -23,7 +23,7 @@ import (
 // data directory when no MongoDB is configured), runs fn and closes it.
 // Commands use it while no server runs on the same data directory.
 func withStore(ctx context.Context, cfg config.Config, log *slog.Logger, fn func(*store.Store) error) error {
-	st, err := store.Open(ctx, store.Options{URI: cfg.MongoDBURI, Database: cfg.Database, DataDir: cfg.DataDir, Logger: log})
+	st, err := store.Open(ctx, store.Options{URI: cfg.MongoDBURI, Database: cfg.Database, DataDir: cfg.DataDir, Logger: log, Embedded: cfg.Embedded})
 	if err != nil {
 		return err
 	}

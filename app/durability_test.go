@@ -5,11 +5,9 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"os"
 	"os/exec"
-	"os/signal"
 	"slices"
 	"strings"
 	"sync"
@@ -18,49 +16,18 @@ import (
 	"time"
 
 	"github.com/dichtbij/dichtbij/auth"
-	"github.com/dichtbij/dichtbij/config"
 	"github.com/dichtbij/dichtbij/store"
 	"github.com/dichtbij/dichtbij/store/storetest"
 )
 
 // The children of these tests are the dichtbij command, built without
-// the race detector (storetest.Binary), as it is shipped: the race
-// detector's checks of the embedded store's SQLite made a child about
-// ten times slower, and these tests are about what survives a process,
-// not about data races, which the tests of the same code in this process
-// look for. Where the command cannot be built, the child is this test
-// binary again, in the mode childEnv selects.
-
-// childEnv, when set, makes the test binary run the real server (embedded
-// store in the directory it names) instead of the tests, so that tests can
-// stop it with SIGTERM or kill it with SIGKILL.
-const childEnv = "DICHTBIJ_TEST_CHILD_DATA_DIR"
-
-// childURIEnv makes the child use another process's store instead.
-const childURIEnv = "DICHTBIJ_TEST_CHILD_MONGODB_URI"
+// the race detector (storetest.Binary), as it is shipped: these tests are
+// about what survives a process, not about data races, which the tests
+// of the same code in this process look for; and a test binary has no
+// embedded store to run (see package store).
 
 // childArgs are the flags of every child but its data directory.
 var childArgs = []string{"-addr", "127.0.0.1:0", "-shutdown-timeout", "5s", "-poll-interval", "200ms"}
-
-func runChild() int {
-	args := append(slices.Clone(childArgs), "-data-dir", os.Getenv(childEnv))
-	if uri := os.Getenv(childURIEnv); uri != "" {
-		args = append(args, "-mongodb-uri", uri)
-	}
-	cfg, err := config.Load(args, func(string) string { return "" }, io.Discard)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 2
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
-	defer stop()
-	log := slog.New(slog.NewTextHandler(os.Stdout, nil))
-	if err := Run(ctx, cfg, log); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	return 0
-}
 
 // child is a server process started from the test binary.
 type child struct {
@@ -75,36 +42,24 @@ type child struct {
 // at uri when it is not empty.
 func startChild(t *testing.T, dir, uri string) *child {
 	t.Helper()
-	var (
-		cmd *exec.Cmd
-		out io.ReadCloser
-		err error
-	)
-	if bin, berr := storetest.Binary("github.com/dichtbij/dichtbij"); berr == nil {
-		args := append(slices.Clone(childArgs), "-data-dir", dir)
-		if uri != "" {
-			args = append(args, "-mongodb-uri", uri)
-		}
-		cmd = exec.Command(bin, args...)
-		// The command reads its settings from the environment too; the
-		// tester's own must not reach it.
-		for _, kv := range os.Environ() {
-			if !strings.HasPrefix(kv, "DICHTBIJ_") && !strings.HasPrefix(kv, "MONGODB_URI") {
-				cmd.Env = append(cmd.Env, kv)
-			}
-		}
-		cmd.Stdout = os.Stdout
-		out, err = cmd.StderrPipe() // the command logs to stderr
-	} else {
-		t.Logf("the child is this test binary, under the race detector: %v", berr)
-		cmd = exec.Command(os.Args[0], "-test.run=^$")
-		cmd.Env = append(os.Environ(), childEnv+"="+dir)
-		if uri != "" {
-			cmd.Env = append(cmd.Env, childURIEnv+"="+uri)
-		}
-		cmd.Stderr = os.Stderr
-		out, err = cmd.StdoutPipe()
+	bin, err := storetest.Binary("github.com/dichtbij/dichtbij")
+	if err != nil {
+		t.Fatal(err)
 	}
+	args := append(slices.Clone(childArgs), "-data-dir", dir)
+	if uri != "" {
+		args = append(args, "-mongodb-uri", uri)
+	}
+	cmd := exec.Command(bin, args...)
+	// The command reads its settings from the environment too; the
+	// tester's own must not reach it.
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "DICHTBIJ_") && !strings.HasPrefix(kv, "MONGODB_URI") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	cmd.Stdout = os.Stdout
+	out, err := cmd.StderrPipe() // the command logs to stderr
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,15 +3,15 @@ package app
 import (
 	"os"
 	"testing"
+
+	"github.com/dichtbij/dichtbij/store/storetest"
 )
 
-// TestMain lets the test binary be the dichtbij process the durability
-// tests start, stop and kill (childEnv).
+// TestMain removes the commands the tests built (storetest.Binary).
 func TestMain(m *testing.M) {
-	if os.Getenv(childEnv) != "" {
-		os.Exit(runChild())
-	}
-	os.Exit(m.Run())
+	code := m.Run()
+	storetest.RemoveBinaries()
+	os.Exit(code)
 }
 
 // validVolunteer is an offer the children accept.

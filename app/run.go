@@ -40,7 +40,7 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("dichtbij: DICHTBIJ_BOUNDS: %w", err)
 	}
-	st, err := store.Open(ctx, store.Options{URI: cfg.MongoDBURI, Database: cfg.Database, DataDir: cfg.DataDir, Logger: log})
+	st, err := store.Open(ctx, store.Options{URI: cfg.MongoDBURI, Database: cfg.Database, DataDir: cfg.DataDir, Logger: log, Embedded: cfg.Embedded})
 	if err != nil {
 		return err
 	}

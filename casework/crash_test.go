@@ -13,12 +13,14 @@ import (
 	"github.com/dichtbij/dichtbij/care"
 	"github.com/dichtbij/dichtbij/store"
 	"github.com/dichtbij/dichtbij/store/storetest"
+	"github.com/dichtbij/dichtbij/store/storetest/storeproc"
 )
 
-// crashChildEnv makes the test binary a child that opens the embedded
-// store in a directory, ends a referral (whose place then goes to the
-// one waiting) and dies at a named point between a write and its
-// delivery: "<dir>|<point>|<subscriber>|<event type>|<referral id>".
+// crashChildEnv makes the test binary a child that opens the store at a
+// URI, ends a referral (whose place then goes to the one waiting) and
+// dies at a named point between a write and its delivery:
+// "<dir>|<uri>|<point>|<subscriber>|<event type>|<referral id>", dir
+// being where the delivery counter keeps its file.
 const crashChildEnv = "DICHTBIJ_TEST_CASEWORK_CRASH"
 
 // crashed is the exit code of a child that died where it was told to.
@@ -26,9 +28,9 @@ const crashed = 3
 
 func runCrashChild() int {
 	parts := strings.Split(os.Getenv(crashChildEnv), "|")
-	dir, point, sub, typ, id := parts[0], parts[1], parts[2], parts[3], parts[4]
+	dir, uri, point, sub, typ, id := parts[0], parts[1], parts[2], parts[3], parts[4], parts[5]
 	ctx := context.Background()
-	st, err := store.Open(ctx, store.Options{Database: "crash", DataDir: dir, Logger: storetest.Quiet()})
+	st, err := store.Open(ctx, store.Options{URI: uri, Database: "crash", Logger: storetest.Quiet()})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
@@ -51,9 +53,11 @@ func runCrashChild() int {
 }
 
 // TestCrashBetweenWriteAndDelivery kills a process at each point between
-// a change and its delivery and shows, after a restart, that no event of
-// a change that happened is lost and that the notifications it causes
-// are written once, though the events may come twice.
+// a change and its delivery, and the store's process with it (SIGKILL,
+// synchronous=FULL, as the product runs), and shows, after a restart of
+// both, that no event of a change that happened is lost and that the
+// notifications it causes are written once, though the events may come
+// twice.
 func TestCrashBetweenWriteAndDelivery(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -80,7 +84,8 @@ func TestCrashBetweenWriteAndDelivery(t *testing.T) {
 			t.Parallel()
 			dir := t.TempDir()
 			ctx := context.Background()
-			st, err := store.Open(ctx, store.Options{Database: "crash", DataDir: dir, Logger: storetest.Quiet()})
+			srv := startStore(t, filepath.Join(dir, "store"))
+			st, err := store.Open(ctx, store.Options{URI: srv.URI, Database: "crash", Logger: storetest.Quiet()})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -94,15 +99,17 @@ func TestCrashBetweenWriteAndDelivery(t *testing.T) {
 			}
 
 			cmd := exec.Command(os.Args[0], "-test.run=^$")
-			cmd.Env = append(os.Environ(), crashChildEnv+"="+strings.Join([]string{dir, tt.point, tt.sub, tt.event, a.ID}, "|"))
+			cmd.Env = append(os.Environ(), crashChildEnv+"="+strings.Join([]string{dir, srv.URI, tt.point, tt.sub, tt.event, a.ID}, "|"))
 			out, err := cmd.CombinedOutput()
 			if code := cmd.ProcessState.ExitCode(); code != crashed {
 				t.Fatalf("child exited with %d (%v), not at the crash point: %s", code, err, out)
 			}
+			_ = srv.Kill()
 
-			// The restart: a new process opens the store, recovers the
-			// outbox and delivers.
-			st, err = store.Open(ctx, store.Options{Database: "crash", DataDir: dir, Logger: storetest.Quiet()})
+			// The restart: the store comes back on its files, a new
+			// process opens it, recovers the outbox and delivers.
+			srv = startStore(t, filepath.Join(dir, "store"))
+			st, err = store.Open(ctx, store.Options{URI: srv.URI, Database: "crash", Logger: storetest.Quiet()})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -155,6 +162,18 @@ func TestCrashBetweenWriteAndDelivery(t *testing.T) {
 			}
 		})
 	}
+}
+
+// startStore runs the store on dir as the product does (synchronous=FULL)
+// in a process of its own, stopped when the test ends unless killed first.
+func startStore(t *testing.T, dir string) *storeproc.Server {
+	t.Helper()
+	srv, err := storetest.StartIn(dir, "full")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Stop() })
+	return srv
 }
 
 // lastSeq is the event log's head.

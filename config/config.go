@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/mail"
 	"net/url"
@@ -28,6 +29,12 @@ type Config struct {
 	DataDir string
 	// MongoDBURI selects an external MongoDB; empty means the embedded store.
 	MongoDBURI string
+	// Embedded starts the embedded store (store/embedded.Start). It is no
+	// setting but the binary's choice: main sets it, so that only the
+	// binary links FerretDB and the test binaries, which run the store
+	// in a process of their own, need not compile it. Nil means this
+	// build has no embedded store.
+	Embedded func(dir, sync string, log *slog.Logger) (uri string, stop func(), err error)
 	// Database is the MongoDB database name.
 	Database string
 	// Bounds is the area locations must fall in: "nl" or

@@ -1,8 +1,14 @@
 // Package store persists dichtbij's records in MongoDB through the official
 // driver. With no MongoDB URI it starts an embedded MongoDB-compatible server
-// (FerretDB v1 on SQLite) inside the process, so a fresh machine runs the
-// product and its tests against the real wire protocol with nothing else
-// installed.
+// (FerretDB v1 on SQLite, package embedded) inside the process, so a fresh
+// machine runs the product and its tests against the real wire protocol
+// with nothing else installed.
+//
+// The embedded server reaches Open as a function (Options.Embedded) rather
+// than an import: the binary links it, the test binaries do not. Built
+// with the race detector, FerretDB and its SQLite take a minute to
+// compile on two cores, and tests run the store in a process of its own
+// built without the detector anyway (storetest).
 //
 // Only what both MongoDB 7+ and FerretDB v1 support is used: no
 // multi-document transactions, no $near/$geoWithin or 2dsphere indexes (geo
@@ -15,13 +21,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/url"
-	"os"
-	"path/filepath"
-	"sync"
 	"time"
 
-	"github.com/FerretDB/FerretDB/ferretdb"
 	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
 	"go.mongodb.org/mongo-driver/mongo/readpref"
@@ -52,7 +53,18 @@ type Options struct {
 	// crash of the machine; "normal" may lose the last commits on power
 	// loss, and is for tests, whose stores are thrown away.
 	Sync string
+	// Embedded starts the embedded server when URI is empty (embedded.Start).
+	Embedded Starter
 }
+
+// Starter starts an embedded MongoDB-compatible server with its files in
+// dir and the SQLite synchronous setting sync ("" means full), and
+// returns its URI and a function that stops it.
+type Starter func(dir, sync string, log *slog.Logger) (uri string, stop func(), err error)
+
+// ErrNoEmbedded is returned by Open without a URI when this build has no
+// embedded server.
+var ErrNoEmbedded = errors.New("store: no MongoDB URI, and no embedded store in this build")
 
 // Store is a connection to the database holding dichtbij's collections.
 // It is safe for concurrent use.
@@ -73,7 +85,10 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	}
 	s := &Store{backend: BackendMongoDB, uri: opts.URI}
 	if opts.URI == "" {
-		uri, stop, err := startEmbedded(opts.DataDir, opts.Sync, log)
+		if opts.Embedded == nil {
+			return nil, ErrNoEmbedded
+		}
+		uri, stop, err := opts.Embedded(opts.DataDir, opts.Sync, log)
 		if err != nil {
 			return nil, err
 		}
@@ -119,82 +134,6 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 }
 
 func ptr[T any](v T) *T { return &v }
-
-// ferretNew serialises ferretdb.New (see startEmbedded).
-var ferretNew sync.Mutex
-
-// startEmbedded runs FerretDB with its SQLite backend on a free loopback
-// port and returns its URI and a function that stops it.
-func startEmbedded(dir, sync string, log *slog.Logger) (string, func(), error) {
-	switch sync {
-	case "":
-		sync = "full"
-	case "full", "normal":
-	default:
-		return "", nil, fmt.Errorf("store: sync %q: want full or normal", sync)
-	}
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return "", nil, fmt.Errorf("store: data dir %q: %w", dir, err)
-	}
-	if err := os.MkdirAll(abs, 0o700); err != nil {
-		return "", nil, fmt.Errorf("store: create data dir: %w", err)
-	}
-	// WAL with synchronous=FULL: a write is acknowledged only after its
-	// commit reached the WAL with fsync, so it survives a crash of the
-	// process and of the machine. (WAL is FerretDB's default; FULL is
-	// stated explicitly because NORMAL would lose the last commits on power
-	// loss. Tests ask for NORMAL through Options.Sync.)
-	q := url.Values{}
-	q.Add("_pragma", "busy_timeout(30000)")
-	q.Add("_pragma", "journal_mode(wal)")
-	q.Add("_pragma", "synchronous("+sync+")")
-	sqliteURL := (&url.URL{Scheme: "file", Opaque: filepath.ToSlash(abs) + "/", RawQuery: q.Encode()}).String()
-	// ferretdb.New sets a package variable of FerretDB's on every call;
-	// two stores starting at once in one process race on it.
-	ferretNew.Lock()
-	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
-		Handler:   "sqlite",
-		SQLiteURL: sqliteURL,
-		// FerretDB logs every unsupported command at warn level with the
-		// whole message; only its errors are worth the operator's time.
-		Logger: slog.New(&levelFilter{log.Handler(), slog.LevelError}).With("component", "ferretdb"),
-	})
-	ferretNew.Unlock()
-	if err != nil {
-		return "", nil, fmt.Errorf("store: start embedded FerretDB: %w", err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		_ = f.Run(ctx) // returns when ctx is cancelled
-	}()
-	stop := func() {
-		cancel()
-		<-done
-	}
-	return f.MongoDBURI(), stop, nil
-}
-
-// levelFilter passes on only records at or above min.
-type levelFilter struct {
-	slog.Handler
-	min slog.Level
-}
-
-func (h *levelFilter) Enabled(ctx context.Context, l slog.Level) bool {
-	return l >= h.min && h.Handler.Enabled(ctx, l)
-}
-
-func (h *levelFilter) WithAttrs(a []slog.Attr) slog.Handler {
-	return &levelFilter{h.Handler.WithAttrs(a), h.min}
-}
-
-func (h *levelFilter) WithGroup(n string) slog.Handler {
-	return &levelFilter{h.Handler.WithGroup(n), h.min}
-}
 
 func (s *Store) closeEmbedded() {
 	if s.stop != nil {

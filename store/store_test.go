@@ -6,31 +6,42 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/dichtbij/dichtbij/care"
+	"github.com/dichtbij/dichtbij/store/storetest/storeproc"
 )
-
-// embeddedStarts serialises openTemp.
-var embeddedStarts sync.Mutex
 
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
-// openTemp starts an embedded store in dir. No test here kills a store
-// or its machine, so its commits need not reach the disk before they are
-// acknowledged (synchronous=NORMAL).
+// binaries holds the store server built for these tests.
+var binaries storeproc.Binaries
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	binaries.Remove()
+	os.Exit(code)
+}
+
+// startTemp runs the embedded store on dir in a process of its own (see
+// storeproc). No test here kills a store or its machine, so its commits
+// need not reach the disk before they are acknowledged
+// (synchronous=NORMAL).
+func startTemp(t *testing.T, dir string) *storeproc.Server {
+	t.Helper()
+	p, err := storeproc.Start(&binaries, dir, "normal")
+	if err != nil {
+		t.Fatalf("start the store on %s: %v", dir, err)
+	}
+	t.Cleanup(func() { _ = p.Stop() })
+	return p
+}
+
+// openTemp opens a store on a server of its own on dir.
 func openTemp(t *testing.T, dir string) *Store {
 	t.Helper()
-	// FerretDB's New sets a package variable (its version's Package) on
-	// every call: two embedded stores starting at once in one process
-	// race, which the race detector reports. A process of dichtbij starts
-	// one; parallel tests take turns.
-	embeddedStarts.Lock()
-	defer embeddedStarts.Unlock()
-	s, err := Open(context.Background(), Options{Database: "dichtbij", DataDir: dir, Logger: quiet(), Sync: "normal"})
+	s, err := Open(context.Background(), Options{URI: startTemp(t, dir).URI, Database: "dichtbij", Logger: quiet()})
 	if err != nil {
 		t.Fatalf("Open(%s) = %v", dir, err)
 	}
@@ -56,9 +67,10 @@ func TestIndexesAreIdempotent(t *testing.T) {
 	dir := t.TempDir()
 	ctx := context.Background()
 	for round := 1; round <= 2; round++ {
-		s := openTemp(t, dir)
-		if s.Backend() != BackendEmbedded {
-			t.Fatalf("Backend() = %s; want %s", s.Backend(), BackendEmbedded)
+		p := startTemp(t, dir)
+		s, err := Open(ctx, Options{URI: p.URI, Database: "dichtbij", Logger: quiet()})
+		if err != nil {
+			t.Fatalf("round %d: Open = %v", round, err)
 		}
 		for _, ix := range indexes() {
 			names, err := s.IndexNames(ctx, ix.collection)
@@ -72,16 +84,19 @@ func TestIndexesAreIdempotent(t *testing.T) {
 		if err := s.Close(ctx); err != nil {
 			t.Fatal(err)
 		}
+		if err := p.Stop(); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 
-// TestUnknownSyncIsRefused: a misspelt Sync does not quietly fall back to
-// either setting.
-func TestUnknownSyncIsRefused(t *testing.T) {
+// TestOpenWithoutURINeedsEmbedded: a build without the embedded store
+// says so instead of trying to reach a server that is not there.
+func TestOpenWithoutURINeedsEmbedded(t *testing.T) {
 	t.Parallel()
-	_, err := Open(context.Background(), Options{Database: "dichtbij", DataDir: t.TempDir(), Logger: quiet(), Sync: "off"})
-	if err == nil || !strings.Contains(err.Error(), "sync") {
-		t.Fatalf("Open with Sync off = %v; want an error naming sync", err)
+	_, err := Open(context.Background(), Options{Database: "dichtbij", DataDir: t.TempDir(), Logger: quiet()})
+	if !errors.Is(err, ErrNoEmbedded) {
+		t.Fatalf("Open without URI or Embedded = %v; want ErrNoEmbedded", err)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -15,12 +16,11 @@ import (
 // without Run, which would.
 func TestMain(m *testing.M) {
 	code := m.Run()
-	removeBinaries()
+	binaries.Remove()
 	os.Exit(code)
 }
 
-// TestServerGivesEachTestItsDatabase starts a server (in a process of its
-// own under -race), writes a record into one test's database, finds it
+// TestServerGivesEachTestItsDatabase starts a server, writes a record into one test's database, finds it
 // there and not in another's, and checks that Stop removes the files.
 func TestServerGivesEachTestItsDatabase(t *testing.T) {
 	s, err := Start("dichtbij-storetest-test")
@@ -58,5 +58,19 @@ func TestServerGivesEachTestItsDatabase(t *testing.T) {
 	stopped = true
 	if _, err := os.Stat(dir); !os.IsNotExist(err) {
 		t.Errorf("data dir %s after Stop: %v; want it removed", dir, err)
+	}
+}
+
+// TestUnknownSyncIsRefused: a misspelt synchronous setting does not
+// quietly fall back to either setting; the store does not start.
+func TestUnknownSyncIsRefused(t *testing.T) {
+	t.Parallel()
+	p, err := StartIn(t.TempDir(), "off")
+	if err == nil {
+		_ = p.Stop()
+		t.Fatal("the store started with sync off; want it refused")
+	}
+	if !strings.Contains(err.Error(), "did not start") {
+		t.Errorf("error = %v; want the server not to start", err)
 	}
 }

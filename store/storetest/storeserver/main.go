@@ -3,11 +3,8 @@
 // on a line of its own, and serves until its standard input closes (the
 // test process let go of it, or died), then stops.
 //
-// storetest runs it, built without the race detector, for test binaries
-// built with -race: in the test process itself the store's SQLite,
-// translated from C into Go full of pointer arithmetic, would run
-// instrumented, and spend most of a test's time in the race detector's
-// checks of code that is not dichtbij's.
+// storetest runs it, built without the race detector (see package
+// storeproc for why).
 package main
 
 import (
@@ -19,6 +16,7 @@ import (
 	"os"
 
 	"github.com/dichtbij/dichtbij/store"
+	"github.com/dichtbij/dichtbij/store/embedded"
 )
 
 func main() {
@@ -27,7 +25,7 @@ func main() {
 	flag.Parse()
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
-	st, err := store.Open(ctx, store.Options{Database: "bootstrap", DataDir: *dir, Sync: *sync, Logger: log})
+	st, err := store.Open(ctx, store.Options{Database: "bootstrap", DataDir: *dir, Sync: *sync, Logger: log, Embedded: embedded.Start})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)

@@ -1,0 +1,93 @@
+// Package embedded runs FerretDB v1 with its SQLite backend inside the
+// process: the store a fresh machine needs nothing else for. Only the
+// dichtbij binary and the tests' store server import it (see package
+// store for why the test binaries do not).
+package embedded
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/FerretDB/FerretDB/ferretdb"
+)
+
+// ferretNew serialises ferretdb.New (see Start).
+var ferretNew sync.Mutex
+
+// Start runs FerretDB with its SQLite backend on a free loopback
+// port and returns its URI and a function that stops it.
+func Start(dir, sync string, log *slog.Logger) (string, func(), error) {
+	switch sync {
+	case "":
+		sync = "full"
+	case "full", "normal":
+	default:
+		return "", nil, fmt.Errorf("embedded: sync %q: want full or normal", sync)
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", nil, fmt.Errorf("embedded: data dir %q: %w", dir, err)
+	}
+	if err := os.MkdirAll(abs, 0o700); err != nil {
+		return "", nil, fmt.Errorf("embedded: create data dir: %w", err)
+	}
+	// WAL with synchronous=FULL: a write is acknowledged only after its
+	// commit reached the WAL with fsync, so it survives a crash of the
+	// process and of the machine. (WAL is FerretDB's default; FULL is
+	// stated explicitly because NORMAL would lose the last commits on power
+	// loss. Tests ask for NORMAL through Options.Sync.)
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(30000)")
+	q.Add("_pragma", "journal_mode(wal)")
+	q.Add("_pragma", "synchronous("+sync+")")
+	sqliteURL := (&url.URL{Scheme: "file", Opaque: filepath.ToSlash(abs) + "/", RawQuery: q.Encode()}).String()
+	// ferretdb.New sets a package variable of FerretDB's on every call;
+	// two stores starting at once in one process race on it.
+	ferretNew.Lock()
+	f, err := ferretdb.New(&ferretdb.Config{
+		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
+		Handler:   "sqlite",
+		SQLiteURL: sqliteURL,
+		// FerretDB logs every unsupported command at warn level with the
+		// whole message; only its errors are worth the operator's time.
+		Logger: slog.New(&levelFilter{log.Handler(), slog.LevelError}).With("component", "ferretdb"),
+	})
+	ferretNew.Unlock()
+	if err != nil {
+		return "", nil, fmt.Errorf("embedded: start embedded FerretDB: %w", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = f.Run(ctx) // returns when ctx is cancelled
+	}()
+	stop := func() {
+		cancel()
+		<-done
+	}
+	return f.MongoDBURI(), stop, nil
+}
+
+// levelFilter passes on only records at or above min.
+type levelFilter struct {
+	slog.Handler
+	min slog.Level
+}
+
+func (h *levelFilter) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= h.min && h.Handler.Enabled(ctx, l)
+}
+
+func (h *levelFilter) WithAttrs(a []slog.Attr) slog.Handler {
+	return &levelFilter{h.Handler.WithAttrs(a), h.min}
+}
+
+func (h *levelFilter) WithGroup(n string) slog.Handler {
+	return &levelFilter{h.Handler.WithGroup(n), h.min}
+}
