@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -457,10 +458,16 @@ func newBadEnv(t *testing.T) badEnv {
 	return badEnv{e: e, fx: fx, live: "http://" + ln.Addr().String()}
 }
 
-// doLive is testEnv.do over a real connection.
+// doLive is testEnv.do over a real connection, for a body over the
+// limit. fasthttp refuses it on its Content-Length, before reading a
+// byte of it, answers 413 and closes: a client still sending the body
+// then gets a reset that may throw away the answer it had not read yet
+// (seen once in a few hundred runs). So this client sends the header
+// with the body's length and reads the answer without sending the body:
+// a server that waited for the body to judge it would time out here.
 func (b badEnv) doLive(t *testing.T, method, path, body string, headers ...string) response {
 	t.Helper()
-	req, err := http.NewRequest(method, b.live+path, strings.NewReader(body))
+	req, err := http.NewRequest(method, b.live+path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -470,9 +477,25 @@ func (b badEnv) doLive(t *testing.T, method, path, body string, headers ...strin
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
-	res, err := (&http.Client{Timeout: 30 * time.Second}).Do(req)
+	req.Header.Set("Content-Length", strconv.Itoa(len(body)))
+	conn, err := net.DialTimeout("tcp", req.URL.Host, 30*time.Second)
 	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	_ = conn.SetDeadline(time.Now().Add(30 * time.Second))
+	var head strings.Builder
+	fmt.Fprintf(&head, "%s %s HTTP/1.1\r\nHost: %s\r\n", method, req.URL.RequestURI(), req.URL.Host)
+	if err := req.Header.Write(&head); err != nil {
+		t.Fatal(err)
+	}
+	head.WriteString("\r\n")
+	if _, err := io.WriteString(conn, head.String()); err != nil {
 		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	res, err := http.ReadResponse(bufio.NewReader(conn), req)
+	if err != nil {
+		t.Fatalf("%s %s: no answer to a header announcing %d bytes: %v", method, path, len(body), err)
 	}
 	defer res.Body.Close()
 	got, err := io.ReadAll(res.Body)

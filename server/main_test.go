@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -29,8 +30,17 @@ import (
 // server start each.
 var shared *storetest.Server
 
+// fixture is the test accounts' database, built once and copied for each
+// test env (newTestEnvWith).
+var fixture *storetest.Template[testAccountsFixture]
+
 func TestMain(m *testing.M) {
-	os.Exit(storetest.Run(m, "dichtbij-server-test", func(s *storetest.Server) { shared = s }))
+	os.Exit(storetest.Run(m, "dichtbij-server-test", func(s *storetest.Server) {
+		shared = s
+		fixture = storetest.NewTemplate(s, func(ctx context.Context, st *store.Store) (testAccountsFixture, error) {
+			return makeTestAccounts(ctx, st, func() time.Time { return testNow })
+		})
+	}))
 }
 
 func quietLogger() *slog.Logger { return storetest.Quiet() }
@@ -134,15 +144,19 @@ func (e *testEnv) as(who string) *testEnv {
 	return &c
 }
 
-// signInAccounts makes the test accounts with an API token each, holding
-// every perm of its role.
-func (e *testEnv) signInAccounts(now func() time.Time) {
-	e.t.Helper()
-	ctx := context.Background()
-	accounts := auth.NewAccounts(e.store, testParams, now)
+// testAccountsFixture is what makeTestAccounts made: each test account's
+// API token and account id.
+type testAccountsFixture struct {
+	tokens, ids map[string]string
+}
+
+// makeTestAccounts makes the teams and test accounts in st, with an API
+// token each holding every perm of its role.
+func makeTestAccounts(ctx context.Context, st *store.Store, now func() time.Time) (testAccountsFixture, error) {
+	accounts := auth.NewAccounts(st, testParams, now)
 	tokens := auth.NewTokens(accounts, func(string) bool { return true })
-	e.tokens, e.ids = map[string]string{}, map[string]string{}
-	teams := e.store.Teams()
+	f := testAccountsFixture{tokens: map[string]string{}, ids: map[string]string{}}
+	teams := st.Teams()
 	for _, a := range testAccounts {
 		if a[2] == "" {
 			continue
@@ -151,14 +165,14 @@ func (e *testEnv) signInAccounts(now func() time.Time) {
 		team := care.Team{Meta: care.Meta{ID: teamID(a[1], a[2]), Version: 1, CreatedAt: at, UpdatedAt: at, Municipality: a[1]},
 			Code: a[2], TeamFields: care.TeamFields{Name: "Team " + a[2], Districts: []string{}}}
 		if err := teams.Insert(ctx, team); err != nil && !errors.Is(err, store.ErrConflict) {
-			e.t.Fatalf("team %s: %v", a[2], err)
+			return f, fmt.Errorf("team %s: %w", a[2], err)
 		}
 	}
 	for who, a := range testAccounts {
 		acc, err := accounts.Create(ctx, auth.NewAccount{Email: who + "@example.org", Password: "correct horse battery", Role: a[0],
 			Municipality: a[1], Team: a[2], Name: who})
 		if err != nil {
-			e.t.Fatalf("account %s: %v", who, err)
+			return f, fmt.Errorf("account %s: %w", who, err)
 		}
 		var scopes []string
 		for _, p := range rolePerms()[a[0]] {
@@ -166,11 +180,11 @@ func (e *testEnv) signInAccounts(now func() time.Time) {
 		}
 		secret, _, err := tokens.Issue(ctx, acc.ID, "test", scopes, nil)
 		if err != nil {
-			e.t.Fatalf("token %s: %v", who, err)
+			return f, fmt.Errorf("token %s: %w", who, err)
 		}
-		e.tokens[who], e.ids[who] = secret, acc.ID
+		f.tokens[who], f.ids[who] = secret, acc.ID
 	}
-	e.token = e.tokens[asWorker]
+	return f, nil
 }
 
 // advance moves the app's clock forward by d.
@@ -189,7 +203,9 @@ func newTestEnv(t *testing.T) *testEnv {
 // edit first (a logger to read, say).
 func newTestEnvWith(t testing.TB, edit func(*Deps)) *testEnv {
 	t.Helper()
-	st := shared.Open(t, shared.DBName(t))
+	// The test accounts come copied from the fixture: building them for
+	// each env cost a third of it.
+	st, accounts := fixture.Open(t)
 	areas, bounds := testAreas(t)
 	// Server errors (500s) show up in the test's output.
 	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
@@ -217,8 +233,8 @@ func newTestEnvWith(t testing.TB, edit func(*Deps)) *testEnv {
 		t.Fatal(err)
 	}
 	renderedDoc.CompareAndSwap(nil, app.APIDoc())
-	e := &testEnv{t: t, app: app, store: st, engine: eng, skew: &skew}
-	e.signInAccounts(clock)
+	e := &testEnv{t: t, app: app, store: st, engine: eng, skew: &skew, tokens: accounts.tokens, ids: accounts.ids}
+	e.token = e.tokens[asWorker]
 	return e
 }
 

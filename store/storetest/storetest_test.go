@@ -74,3 +74,42 @@ func TestUnknownSyncIsRefused(t *testing.T) {
 		t.Errorf("error = %v; want the server not to start", err)
 	}
 }
+
+// TestTemplateIsBuiltOnceAndCopied: two tests' copies hold the template's
+// records and what its build returned, the build runs once, and a change
+// to one copy is not seen in the other or in the template.
+func TestTemplateIsBuiltOnceAndCopied(t *testing.T) {
+	s, err := Start("dichtbij-storetest-template")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Stop()
+	ctx := context.Background()
+	at := time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
+	builds := 0
+	tp := NewTemplate(s, func(ctx context.Context, st *store.Store) (string, error) {
+		builds++
+		v := care.Volunteer{Meta: care.Meta{ID: "6b0300000000000000000001", Version: 1, CreatedAt: at, UpdatedAt: at},
+			VolunteerFields: care.VolunteerFields{DisplayName: "Anna", HelpTypes: []string{"groceries"}, Capacity: 1, Status: "active"}}
+		return v.ID, st.Volunteers().Insert(ctx, v)
+	})
+	a, idA := tp.Open(t)
+	b, idB := tp.Open(t)
+	if builds != 1 || idA != idB || a.Database() == b.Database() {
+		t.Fatalf("builds = %d, ids %q %q, databases %q %q; want one build, one id, two databases", builds, idA, idB, a.Database(), b.Database())
+	}
+	got, err := a.Volunteers().Get(ctx, idA)
+	if err != nil || got.DisplayName != "Anna" || !got.CreatedAt.Equal(at) {
+		t.Fatalf("copy's volunteer = %+v, %v; want Anna as built", got, err)
+	}
+	got.DisplayName = "Bea"
+	if err := a.Volunteers().Replace(ctx, got.Version, got); err != nil {
+		t.Fatal(err)
+	}
+	if other, err := b.Volunteers().Get(ctx, idB); err != nil || other.DisplayName != "Anna" {
+		t.Errorf("the other copy's volunteer = %+v, %v; want Anna unchanged", other, err)
+	}
+	if n := s.Collection(t, tp.name, "volunteers").Count(map[string]any{"display_name": "Anna"}); n != 1 {
+		t.Errorf("template holds %d Annas; want 1", n)
+	}
+}
