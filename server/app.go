@@ -51,7 +51,9 @@ type Deps struct {
 	ProposalExpiry time.Duration
 	// PasswordParams are the argon2id costs; zero means auth.DefaultParams.
 	PasswordParams auth.Params
-	// SessionTTL is how long an idle session lives; 0 means 12 hours.
+	// SessionTTL is how long a session lives after sign-in; 0 means 12
+	// hours, a working day. Requests do not extend it: that would be a
+	// store write on each of them.
 	SessionTTL time.Duration
 	// CookieSecure marks the session and CSRF cookies Secure (HTTPS only;
 	// browsers treat http://localhost as secure too).
@@ -199,7 +201,15 @@ func NewApp(d Deps) (*App, error) {
 	alog := accesslog.New(d.Store, d.Now)
 	d.cases = &cases{st: d.Store, log: alog}
 	d.accounts = accounts
-	an := &authn{accounts: accounts, tokens: tokens, sessions: sessions, baseURL: d.BaseURL, log: d.Log}
+	// Every process sharing the store signs CSRF tokens with the same key.
+	keyCtx, cancelKey := context.WithTimeout(context.Background(), 30*time.Second)
+	csrfKey, err := d.Store.Keys().GetOrCreate(keyCtx, "csrf", randomKey())
+	cancelKey()
+	if err != nil {
+		return nil, err
+	}
+	csrf := csrfGuard{key: csrfKey, secure: d.CookieSecure}
+	an := &authn{accounts: accounts, tokens: tokens, sessions: sessions, csrf: csrf, baseURL: d.BaseURL, log: d.Log}
 
 	rt := &routeTable{}
 	rt.add(route{method: http.MethodGet, path: "/healthz", perm: permPublic, handler: func(c *fiber.Ctx) error { return c.JSON(health{Status: "ok"}) },
@@ -207,7 +217,7 @@ func NewApp(d Deps) (*App, error) {
 	rt.add(route{method: http.MethodGet, path: "/readyz", perm: permPublic, handler: readyz(d.Store),
 		tag: "health", summary: "The store answers", resp: health{}, errors: []int{http.StatusServiceUnavailable}})
 
-	api := app.Group(apiPrefix, an.authenticate, csrfProtection(sessions, d.CookieSecure))
+	api := app.Group(apiPrefix, an.authenticate, csrf.check)
 	rt.add(route{method: http.MethodGet, path: "/api/v1/taxonomy", perm: permPublic, handler: func(c *fiber.Ctx) error { return c.JSON(care.Codes()) },
 		tag: "taxonomy", summary: "Help types, ZRM life domains and other code lists with Dutch and English labels", resp: care.Taxonomy{}})
 	portal := PortalConfig{TileURL: d.TileURL, TileAttribution: d.TileAttribution}
@@ -269,7 +279,7 @@ func NewApp(d Deps) (*App, error) {
 		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
 		return c.Send(doc.spec)
 	}, tag: "meta", summary: "This OpenAPI document"})
-	doc, err := apiDocFor(d.APIDoc, rt)
+	doc, err = apiDocFor(d.APIDoc, rt)
 	if err != nil {
 		return nil, err
 	}

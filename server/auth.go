@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/csrf"
 	"github.com/gofiber/fiber/v2/middleware/limiter"
 	"github.com/gofiber/fiber/v2/middleware/session"
 
@@ -47,6 +46,7 @@ type authn struct {
 	accounts *auth.Accounts
 	tokens   *auth.Tokens
 	sessions *session.Store
+	csrf     csrfGuard
 	baseURL  string
 	log      *slog.Logger
 }
@@ -111,26 +111,6 @@ const (
 	// unsafe request of a browser session.
 	CSRFHeader = "X-Csrf-Token"
 )
-
-// csrfProtection is Fiber's CSRF middleware keyed to the session: a
-// browser reads the token from the dichtbij_csrf cookie (set on any GET)
-// and sends it in X-Csrf-Token on every POST, PUT, PATCH and DELETE.
-// API tokens are not sent by browsers on their own, so they need none.
-func csrfProtection(sessions *session.Store, secure bool) fiber.Handler {
-	return csrf.New(csrf.Config{
-		Session:        sessions,
-		KeyLookup:      "header:" + CSRFHeader,
-		CookieName:     csrfCookie,
-		CookieSameSite: "Strict",
-		CookieSecure:   secure,
-		Expiration:     8 * time.Hour,
-		Next:           func(c *fiber.Ctx) bool { return principalOf(c).token },
-		ErrorHandler: func(c *fiber.Ctx, err error) error {
-			return newProblem(fiber.StatusForbidden, "csrf", "the CSRF token is missing or wrong: read the "+csrfCookie+" cookie and send it in "+CSRFHeader,
-				FieldProblem{Field: CSRFHeader, Reason: err.Error()})
-		},
-	})
-}
 
 // loginLimit bounds attempts per client address, before the per-account
 // lockout: it slows one address guessing across many accounts.
@@ -218,7 +198,7 @@ func mountAuth(rt *routeTable, a *authn, loginMax int) {
 	limit := loginLimit(loginMax)
 	tag := "accounts"
 	errs := []int{http.StatusBadRequest, http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity}
-	rt.add(route{method: http.MethodGet, path: "/api/v1/session", perm: permPublic, handler: a.current, tag: tag, summary: "The signed-in account; 401 when none. Sets the dichtbij_csrf cookie whose value every unsafe request of a browser session sends in X-Csrf-Token.",
+	rt.add(route{method: http.MethodGet, path: "/api/v1/session", perm: permPublic, handler: a.current, tag: tag, summary: "The signed-in account; 401 when none. Sets the dichtbij_csrf cookie whose value every unsafe request of a browser sends in X-Csrf-Token (sign-in and sign-out set a new one); no other read sets a cookie.",
 		resp: AccountView{}, errors: []int{http.StatusUnauthorized}})
 	rt.add(route{method: http.MethodPost, path: "/api/v1/session", perm: permPublic, before: []fiber.Handler{limit}, handler: a.login, tag: tag, summary: "Sign in with e-mail and password: a new session id in the dichtbij_session cookie (HttpOnly, SameSite=Strict). 5 failures in 15 minutes lock the account for 15 minutes (429 with Retry-After); 10 attempts a minute per address.",
 		body: Credentials{}, resp: AccountView{}, errors: append([]int{http.StatusUnauthorized, http.StatusForbidden, http.StatusTooManyRequests}, errs...)})
@@ -232,6 +212,7 @@ func mountAuth(rt *routeTable, a *authn, loginMax int) {
 }
 
 func (a *authn) current(c *fiber.Ctx) error {
+	a.csrf.setCookie(c, c.Cookies(sessionCookie))
 	pr := principalOf(c)
 	if pr.actor.ID == "" {
 		return newProblem(fiber.StatusUnauthorized, "sign-in-required", "nobody is signed in")
@@ -259,9 +240,11 @@ func (a *authn) login(c *fiber.Ctx) error {
 	}
 	sess.Set(sessAccount, acc.ID)
 	sess.Set(sessEpoch, acc.SessionEpoch)
+	id := sess.ID() // Save hands the session back to Fiber's pool
 	if err := sess.Save(); err != nil {
 		return fmt.Errorf("server: save session: %w", err)
 	}
+	a.csrf.setCookie(c, id)
 	return c.JSON(viewAccount(acc))
 }
 
@@ -276,6 +259,7 @@ func (a *authn) logout(c *fiber.Ctx) error {
 	if err := sess.Destroy(); err != nil {
 		return fmt.Errorf("server: end session: %w", err)
 	}
+	a.csrf.setCookie(c, "")
 	return c.SendStatus(fiber.StatusNoContent)
 }
 

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/dichtbij/dichtbij/store/storetest"
 )
 
 // browser keeps cookies across requests the way a browser does, and sends
@@ -50,12 +52,12 @@ const signIn = `{"email":"resident@example.org","password":"correct horse batter
 func TestSessionFixation(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
+	// An anonymous visit has no session to plant, so the attacker plants
+	// an id of his choosing, with a CSRF token made for it.
 	attacker := newBrowser(e)
+	planted := "3c3e1f1a-attacker-chose-this-id"
+	attacker.cookies[sessionCookie] = planted
 	attacker.do(http.MethodGet, "/api/v1/session", "", false)
-	planted := attacker.cookies[sessionCookie]
-	if planted == "" {
-		t.Fatal("an anonymous visit got no session cookie to plant")
-	}
 	victim := newBrowser(e)
 	victim.cookies[sessionCookie] = planted
 	victim.cookies[csrfCookie] = attacker.cookies[csrfCookie]
@@ -87,16 +89,29 @@ func TestCSRF(t *testing.T) {
 	e := newTestEnv(t)
 	b := newBrowser(e)
 	b.do(http.MethodGet, "/api/v1/session", "", false)
+	anonymous := b.cookies[csrfCookie]
 	if r := b.do(http.MethodPost, "/api/v1/session", signIn, true); r.status != http.StatusOK {
 		t.Fatalf("sign in = %d %s", r.status, r.body)
 	}
-	b.do(http.MethodGet, "/api/v1/session", "", false) // the token of the signed-in session
+	if b.cookies[csrfCookie] == anonymous {
+		t.Fatal("sign-in kept the anonymous CSRF token; want one for the new session")
+	}
 	body := `{"name":"script","scopes":["self"]}`
 	mustProblem(t, b.do(http.MethodPost, "/api/v1/me/tokens", body, false), http.StatusForbidden, CSRFHeader)
 	good := b.cookies[csrfCookie]
 	b.cookies[csrfCookie] = "0123456789abcdef0123456789abcdef"
 	mustProblem(t, b.do(http.MethodPost, "/api/v1/me/tokens", body, true), http.StatusForbidden, CSRFHeader)
+	// A token made for another session (here: before sign-in) is refused
+	// even when cookie and header agree.
+	b.cookies[csrfCookie] = anonymous
+	if p := mustProblem(t, b.do(http.MethodPost, "/api/v1/me/tokens", body, true), http.StatusForbidden, CSRFHeader); p.Errors[0].Reason != "belongs to another session" {
+		t.Errorf("reason = %q; want the token to belong to another session", p.Errors[0].Reason)
+	}
+	// Cookie and header that differ are refused.
 	b.cookies[csrfCookie] = good
+	if r := b.do(http.MethodPost, "/api/v1/me/tokens", body, false, CSRFHeader, anonymous); r.status != http.StatusForbidden {
+		t.Errorf("header unlike the cookie = %d; want 403", r.status)
+	}
 	if r := b.do(http.MethodPost, "/api/v1/me/tokens", body, true); r.status != http.StatusCreated {
 		t.Fatalf("with the token = %d %s", r.status, r.body)
 	}
@@ -133,5 +148,33 @@ func TestLoginLockout(t *testing.T) {
 	e.advance(16 * time.Minute)
 	if r := b.do(http.MethodPost, "/api/v1/session", signIn, true); r.status != http.StatusOK {
 		t.Fatalf("after the lock = %d %s", r.status, r.body)
+	}
+}
+
+// TestAnonymousReadsWriteNothing: public reads set no cookie and store
+// no session; only GET /api/v1/session hands out a CSRF token, which is
+// signed, not stored, and lets the anonymous browser sign up or in.
+func TestAnonymousReadsWriteNothing(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t)
+	b := newBrowser(e)
+	for _, path := range []string{"/api/v1/taxonomy", "/api/v1/config", "/hsds/GM0363/services", "/hsds/GM0363/organizations", "/api/openapi.json"} {
+		r := b.do(http.MethodGet, path, "", false)
+		if r.status != http.StatusOK {
+			t.Fatalf("GET %s = %d %s", path, r.status, r.body)
+		}
+		if c := r.header.Values("Set-Cookie"); len(c) != 0 {
+			t.Errorf("GET %s set cookies %v; want none", path, c)
+		}
+	}
+	mustProblem(t, b.do(http.MethodGet, "/api/v1/session", "", false), http.StatusUnauthorized, "")
+	if b.cookies[csrfCookie] == "" || b.cookies[sessionCookie] != "" {
+		t.Fatalf("cookies after GET /api/v1/session = %v; want a CSRF token and no session", b.cookies)
+	}
+	if r := b.do(http.MethodPost, "/api/v1/session", signIn, true); r.status != http.StatusOK {
+		t.Fatalf("sign in with the anonymous token = %d %s", r.status, r.body)
+	}
+	if n := storetest.Collection(t, e.store, "sessions").Count(nil); n != 1 {
+		t.Errorf("%d sessions stored after the anonymous reads and one sign-in; want 1", n)
 	}
 }

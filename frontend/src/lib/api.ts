@@ -58,7 +58,7 @@ export interface CallOptions {
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-/** Asks for the CSRF cookie: any GET under /api/v1 sets it. */
+/** Asks for the CSRF cookie: GET /api/v1/session sets it (sign-in and sign-out too). */
 export async function refreshCsrf(): Promise<void> {
   await fetch('/api/v1/session', { credentials: 'same-origin', headers: { Accept: 'application/json' } });
 }
