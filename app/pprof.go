@@ -9,14 +9,18 @@ import (
 	"net/http/pprof"
 	"runtime"
 	"time"
+
+	"github.com/dichtbij/dichtbij/store"
 )
 
 // servePprof serves Go's profiles on ln (a loopback address, see
 // config) until ctx ends: CPU (/debug/pprof/profile), heap, goroutines,
 // and blocking and mutex contention, which the runtime records only
 // while this is on. Measuring under load (docs/performance.md) needs
-// them from the running server, not from a test.
-func servePprof(ctx context.Context, ln net.Listener, log *slog.Logger) {
+// them from the running server, not from a test. /debug/store-queries
+// is the store's commands by shape and time (store.QueryStats); with
+// ?reset=1 it starts counting afresh.
+func servePprof(ctx context.Context, ln net.Listener, stats *store.QueryStats, log *slog.Logger) {
 	// One blocking event sampled per millisecond spent blocked, and one
 	// mutex contention in 100: cheap enough to leave on while measuring.
 	runtime.SetBlockProfileRate(int(time.Millisecond))
@@ -27,6 +31,13 @@ func servePprof(ctx context.Context, ln net.Listener, log *slog.Logger) {
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
 	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	mux.HandleFunc("/debug/store-queries", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		stats.WriteTable(w)
+		if r.URL.Query().Get("reset") == "1" {
+			stats.Reset()
+		}
+	})
 	// WriteTimeout stays off: a CPU profile answers after its seconds.
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() {

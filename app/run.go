@@ -40,7 +40,13 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("dichtbij: DICHTBIJ_BOUNDS: %w", err)
 	}
-	st, err := store.Open(ctx, store.Options{URI: cfg.MongoDBURI, Database: cfg.Database, DataDir: cfg.DataDir, Logger: log, Embedded: cfg.Embedded})
+	// With the profiles on, the store's commands are counted as well.
+	var stats *store.QueryStats
+	if cfg.PprofAddr != "" {
+		stats = store.NewQueryStats()
+	}
+	st, err := store.Open(ctx, store.Options{URI: cfg.MongoDBURI, Database: cfg.Database, DataDir: cfg.DataDir, Logger: log,
+		Embedded: cfg.Embedded, Stats: stats})
 	if err != nil {
 		return err
 	}
@@ -120,7 +126,7 @@ func Run(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		if err != nil {
 			return fmt.Errorf("dichtbij: pprof on %s (DICHTBIJ_PPROF_ADDR): %w", cfg.PprofAddr, err)
 		}
-		servePprof(followCtx, pl, log)
+		servePprof(followCtx, pl, stats, log)
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

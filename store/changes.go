@@ -9,7 +9,6 @@ import (
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
-	"go.mongodb.org/mongo-driver/mongo/options"
 )
 
 // Change is one entry of the change log: a record of some collection was
@@ -52,11 +51,11 @@ func (s *Store) Changes() *ChangeLog {
 }
 
 func (l *ChangeLog) exists(ctx context.Context, seq int64) (bool, error) {
-	n, err := l.c.CountDocuments(ctx, bson.D{{Key: "_id", Value: changeID(seq)}}, options.Count().SetLimit(1))
+	ok, err := hasID(ctx, l.c, changeID(seq))
 	if err != nil {
 		return false, fmt.Errorf("store: change log: %w", err)
 	}
-	return n > 0, nil
+	return ok, nil
 }
 
 // findHead returns the highest existing sequence number, at least from.

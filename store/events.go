@@ -176,11 +176,11 @@ type EventLog struct {
 func (s *Store) Events() *EventLog { return &EventLog{c: s.db.Collection(eventsName)} }
 
 func (l *EventLog) exists(ctx context.Context, seq int64) (bool, error) {
-	n, err := l.c.CountDocuments(ctx, bson.D{{Key: "_id", Value: eventSeqID(seq)}}, options.Count().SetLimit(1))
+	ok, err := hasID(ctx, l.c, eventSeqID(seq))
 	if err != nil {
 		return false, fmt.Errorf("store: event log: %w", err)
 	}
-	return n > 0, nil
+	return ok, nil
 }
 
 // Head returns the highest sequence number in the log (0 when empty).

@@ -89,11 +89,11 @@ func (l *ledger[T]) get(ctx context.Context, id string) (T, error) {
 // has reports whether a record with the given _id exists, with one
 // indexed lookup on both stores.
 func (l *ledger[T]) has(ctx context.Context, id string) (bool, error) {
-	n, err := l.c.CountDocuments(ctx, bson.D{{Key: "_id", Value: id}}, options.Count().SetLimit(1))
+	ok, err := hasID(ctx, l.c, id)
 	if err != nil {
-		return false, fmt.Errorf("store: count %s %s: %w", l.name, id, err)
+		return false, fmt.Errorf("store: find %s %s: %w", l.name, id, err)
 	}
-	return n > 0, nil
+	return ok, nil
 }
 
 // list returns a page of the records matching filter in _id order, those

@@ -23,6 +23,7 @@ import (
 	"log/slog"
 	"time"
 
+	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
 	"go.mongodb.org/mongo-driver/mongo/readpref"
@@ -55,6 +56,8 @@ type Options struct {
 	Sync string
 	// Embedded starts the embedded server when URI is empty (embedded.Start).
 	Embedded Starter
+	// Stats, when set, counts every command sent (QueryStats).
+	Stats *QueryStats
 }
 
 // Starter starts an embedded MongoDB-compatible server with its files in
@@ -74,6 +77,12 @@ type Store struct {
 	backend Backend
 	uri     string // as connected, for processes that share the store
 	stop    func() // stops the embedded server; nil for an external one
+	// ferret is true when the server is FerretDB (embedded or not): it
+	// serves a filter from its index only when the filter is one _id
+	// equality and nothing else, and scans the collection for any other,
+	// aggregates and counts included. The paths that would scan take
+	// another way there (Collection.Replace, hasID).
+	ferret bool
 }
 
 // Open connects to MongoDB, or starts the embedded store when opts.URI is
@@ -102,6 +111,9 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		// A small pool makes them queue in the driver instead.
 		co.SetMaxPoolSize(8)
 	}
+	if opts.Stats != nil {
+		co.SetMonitor(opts.Stats.monitor())
+	}
 	if s.backend == BackendMongoDB && co.WriteConcern == nil {
 		// Acknowledged means durable: journaled on a majority of the
 		// replica set, unless the URI asks for something else.
@@ -119,6 +131,13 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		s.closeEmbedded()
 		return nil, err
 	}
+	var info bson.M
+	if err := s.db.RunCommand(ctx, bson.D{{Key: "buildInfo", Value: 1}}).Decode(&info); err != nil {
+		_ = client.Disconnect(context.WithoutCancel(ctx))
+		s.closeEmbedded()
+		return nil, fmt.Errorf("store: buildInfo: %w", err)
+	}
+	_, s.ferret = info["ferretdbVersion"]
 	if err := s.ensureIndexes(ctx); err != nil {
 		_ = client.Disconnect(context.WithoutCancel(ctx))
 		s.closeEmbedded()

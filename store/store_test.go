@@ -105,6 +105,9 @@ func TestCollectionRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	s := openTemp(t, t.TempDir())
 	defer s.Close(ctx)
+	if !s.ferret {
+		t.Fatal("the embedded store was not recognised as FerretDB; its paths that avoid scans are off")
+	}
 	vols := s.Volunteers()
 	v := volunteer("6b0300000000000000000001")
 	if err := vols.Insert(ctx, v); err != nil {

@@ -58,6 +58,7 @@ func main() {
 // config is a run's settings, from the flags.
 type config struct {
 	base, password, bin, demo, jsonPath string
+	serverFlags                         string
 	pid, demoOptions                    int
 	duration, warmup                    time.Duration
 	thinkMin, thinkMax                  time.Duration
@@ -76,6 +77,7 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	fs.StringVar(&c.bin, "bin", "", "a built dichtbij binary to start instead of building one")
 	fs.StringVar(&c.demo, "demo", "GM0344", "the demo municipality of a server it starts")
 	fs.IntVar(&c.demoOptions, "demo-options", 3000, "the demo's options in a server it starts")
+	fs.StringVar(&c.serverFlags, "server-flags", "", "more flags for a server it starts, space-separated (e.g. \"-pprof-addr 127.0.0.1:6062\")")
 	fs.DurationVar(&c.duration, "duration", 60*time.Second, "measured time")
 	fs.DurationVar(&c.warmup, "warmup", 10*time.Second, "time under load before measuring starts")
 	fs.DurationVar(&c.thinkMin, "think-min", 100*time.Millisecond, "shortest pause of a user between two actions")

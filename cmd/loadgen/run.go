@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"time"
 )
@@ -20,7 +21,8 @@ func run(ctx context.Context, cfg config, errLog io.Writer) (Report, error) {
 	base, pid, password := cfg.base, cfg.pid, cfg.password
 	if base == "" {
 		fmt.Fprintf(errLog, "loadgen: starting dichtbij with -demo %s -demo-options %d\n", cfg.demo, cfg.demoOptions)
-		srv, err := startServer(ctx, serverOptions{bin: cfg.bin, demo: cfg.demo, demoOptions: cfg.demoOptions, startTimeout: 3 * time.Minute})
+		srv, err := startServer(ctx, serverOptions{bin: cfg.bin, demo: cfg.demo, demoOptions: cfg.demoOptions,
+			flags: strings.Fields(cfg.serverFlags), startTimeout: 3 * time.Minute})
 		if err != nil {
 			return Report{}, err
 		}

@@ -33,6 +33,7 @@ type serverOptions struct {
 	bin          string // a built dichtbij; empty builds one from the repository
 	demo         string
 	demoOptions  int
+	flags        []string // more flags for the server
 	startTimeout time.Duration
 }
 
@@ -71,9 +72,10 @@ func startServer(ctx context.Context, opt serverOptions) (*ownServer, error) {
 		return nil, err
 	}
 	defer logFile.Close()
-	s.cmd = exec.Command(bin, "-addr", addr, "-data-dir", filepath.Join(dir, "data"),
+	args := append([]string{"-addr", addr, "-data-dir", filepath.Join(dir, "data"),
 		"-demo", opt.demo, "-demo-options", strconv.Itoa(opt.demoOptions),
-		"-login-limit", "10000", "-log-level", "info")
+		"-login-limit", "10000", "-log-level", "info"}, opt.flags...)
+	s.cmd = exec.Command(bin, args...)
 	s.cmd.Stdout, s.cmd.Stderr = logFile, logFile
 	if err := s.cmd.Start(); err != nil {
 		s.stop()
