@@ -51,6 +51,7 @@ type Events interface {
 const (
 	engineFollower     = "matching-engine"
 	indicatorsFollower = "indicators"
+	mirrorsFollower    = "store-mirrors"
 )
 
 // Subscribe makes the engine (and the indicators) followers of the
@@ -60,6 +61,7 @@ const (
 func (s *Sync) Subscribe(bus Events) *Sync {
 	s.events = bus
 	bus.Follow(engineFollower, s.placesMoved)
+	bus.Follow(mirrorsFollower, s.refreshMirrors)
 	if s.indicators != nil {
 		s.indicators.events = bus
 		bus.Follow(indicatorsFollower, s.indicators.changed)
@@ -79,8 +81,24 @@ func (s *Sync) FromHead(ctx context.Context) error {
 		return err
 	}
 	s.events.Seek(engineFollower, seq)
+	s.events.Seek(mirrorsFollower, seq)
 	if s.indicators != nil {
 		s.events.Seek(indicatorsFollower, seq)
+	}
+	return nil
+}
+
+// refreshMirrors reads the casework records an event names again into
+// the store's in-memory mirrors: a change another process made reaches
+// this one's lists so (this process's own writes are there already).
+func (s *Sync) refreshMirrors(ctx context.Context, ev care.Event) error {
+	for _, r := range []struct{ coll, id string }{{Requests, ev.RequestID}, {Referrals, ev.ReferralID}, {Specialists, ev.SpecialistID}} {
+		if r.id == "" {
+			continue
+		}
+		if err := s.st.Refresh(ctx, r.coll, r.id); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -170,15 +188,21 @@ func (s *Sync) Load(ctx context.Context) error {
 		// overwritten by the load's older read; every event since the
 		// load began comes again, now.
 		s.events.Seek(engineFollower, seen)
+		s.events.Seek(mirrorsFollower, seen)
 		if err := s.events.Deliver(ctx); err != nil {
 			return err
 		}
 	}
-	s.log.Info("matching engine loaded", "options", s.eng.Len(), "took", time.Since(start).String())
+	docs, bytes := s.st.MirrorSize()
+	s.log.Info("matching engine loaded", "options", s.eng.Len(), "mirrored_documents", docs, "mirrored_bytes", bytes, "took", time.Since(start).String())
 	return nil
 }
 
 func (s *Sync) load(ctx context.Context) error {
+	// The mirrors first: the engine's reads below come from them.
+	if err := s.st.LoadMirrors(ctx); err != nil {
+		return err
+	}
 	taken, err := s.st.Places().Counts(ctx, "")
 	if err != nil {
 		return err
@@ -374,7 +398,12 @@ func (s *Sync) Follow(ctx context.Context, interval, reload time.Duration) {
 
 // CatchUp applies every change-log entry not seen yet.
 func (s *Sync) CatchUp(ctx context.Context) error {
-	if err := s.changes.Drain(ctx, func(ch store.Change) error { return s.apply(ctx, ch.Collection, ch.RecordID) }); err != nil {
+	if err := s.changes.Drain(ctx, func(ch store.Change) error {
+		if err := s.st.Refresh(ctx, ch.Collection, ch.RecordID); err != nil {
+			return err
+		}
+		return s.apply(ctx, ch.Collection, ch.RecordID)
+	}); err != nil {
 		return fmt.Errorf("follow: matching engine: %w", err)
 	}
 	return nil

@@ -239,6 +239,9 @@ func NewApp(d Deps) (*App, error) {
 		if err := engineSync.FromHead(context.Background()); err != nil {
 			return nil, err
 		}
+		if err := d.Store.LoadMirrors(context.Background()); err != nil {
+			return nil, err
+		}
 	}
 	if !d.Indicators.Loaded() && !d.IndicatorsLoadedElsewhere {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)

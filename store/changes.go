@@ -36,9 +36,16 @@ func changeID(seq int64) string { return fmt.Sprintf("chg-%016d", seq) }
 // number, and the writer tries the next. So the log has no gaps, and a
 // reader walks it by _id equality without scanning.
 type ChangeLog struct {
-	c    *mongo.Collection
-	mu   sync.Mutex
-	head int64 // the read cursor: the last entry Next returned
+	c *mongo.Collection
+	// appending lets one append of this process at a time guess a number:
+	// appends racing within a process all guessed the same next number,
+	// and all but one then probed for the head and guessed again (568
+	// inserts and 1,160 probes for 50 option writes in 37 s of the team
+	// load). Other processes still take numbers; a conflict with one of
+	// them costs a probe.
+	appending sync.Mutex
+	mu        sync.Mutex
+	head      int64 // the read cursor: the last entry Next returned
 	// last is the highest sequence number this log appended or found,
 	// where the next append starts guessing. It is apart from head: an
 	// append must not make Next skip the entries before it.
@@ -112,6 +119,8 @@ func (l *ChangeLog) Head(ctx context.Context) (int64, error) {
 
 // Append records a change and returns its sequence number.
 func (l *ChangeLog) Append(ctx context.Context, collection, recordID string, deleted bool, at time.Time) (int64, error) {
+	l.appending.Lock()
+	defer l.appending.Unlock()
 	l.mu.Lock()
 	guess := max(l.head, l.last) + 1
 	l.mu.Unlock()

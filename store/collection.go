@@ -57,12 +57,23 @@ func (c *Collection[T]) Insert(ctx context.Context, rec T) error {
 		}
 		return fmt.Errorf("store: insert %s %s: %w", c.name, id, err)
 	}
+	c.s.written(c.name, id, rec)
 	return nil
 }
 
 // Get reads one record by id.
 func (c *Collection[T]) Get(ctx context.Context, id string) (T, error) {
 	var rec T
+	if m := c.s.mirrorOf(c.name); m != nil {
+		doc, ok := m.get(id)
+		if !ok {
+			return rec, fmt.Errorf("store: %s %s: %w", c.name, id, ErrNotFound)
+		}
+		if err := bson.UnmarshalWithRegistry(registry, doc, &rec); err != nil {
+			return rec, fmt.Errorf("store: get %s %s: decode: %w", c.name, id, err)
+		}
+		return rec, nil
+	}
 	err := c.c.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&rec)
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return rec, fmt.Errorf("store: %s %s: %w", c.name, id, ErrNotFound)
@@ -106,6 +117,7 @@ func (c *Collection[T]) Replace(ctx context.Context, prev int64, rec T) error {
 		return fmt.Errorf("store: replace %s %s: %w", c.name, id, err)
 	}
 	if res.MatchedCount == 1 {
+		c.s.written(c.name, id, rec)
 		return nil
 	}
 	if _, err := c.Get(ctx, id); err != nil {
@@ -120,6 +132,7 @@ func (c *Collection[T]) Delete(ctx context.Context, id string) error {
 	if err != nil {
 		return fmt.Errorf("store: delete %s %s: %w", c.name, id, err)
 	}
+	c.s.deleted(c.name, id)
 	if res.DeletedCount == 0 {
 		return fmt.Errorf("store: %s %s: %w", c.name, id, ErrNotFound)
 	}
@@ -157,6 +170,17 @@ func (c *Collection[T]) List(ctx context.Context, q Query) ([]T, bool, error) {
 	filter, err := c.filter("list", q.Where)
 	if err != nil {
 		return nil, false, err
+	}
+	if m := c.s.mirrorOf(c.name); m != nil {
+		out, err := decodeAll[T](m.collect(q.Where, q.After, q.Limit+1))
+		if err != nil {
+			return nil, false, fmt.Errorf("store: list %s: decode: %w", c.name, err)
+		}
+		more := len(out) > q.Limit
+		if more {
+			out = out[:q.Limit]
+		}
+		return out, more, nil
 	}
 	if q.After != "" {
 		filter = append(filter, bson.E{Key: "_id", Value: bson.D{{Key: "$gt", Value: q.After}}})
@@ -230,6 +254,9 @@ func (c *Collection[T]) any(ctx context.Context, where []Cond) (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	if m := c.s.mirrorOf(c.name); m != nil {
+		return len(m.collect(where, "", 1)) > 0, nil
+	}
 	n, err := c.c.CountDocuments(ctx, filter, options.Count().SetLimit(1))
 	if err != nil {
 		return false, fmt.Errorf("store: count %s: %w", c.name, err)
@@ -246,6 +273,17 @@ func (c *Collection[T]) All(ctx context.Context, where ...Cond) ([]T, error) {
 	filter, err := c.filter("list", where)
 	if err != nil {
 		return nil, err
+	}
+	if m := c.s.mirrorOf(c.name); m != nil {
+		docs := m.collect(where, "", 0)
+		if len(docs) == 0 {
+			return nil, nil
+		}
+		out, err := decodeAll[T](docs)
+		if err != nil {
+			return nil, fmt.Errorf("store: list %s: decode: %w", c.name, err)
+		}
+		return out, nil
 	}
 	cur, err := c.c.Find(ctx, filter, options.Find().SetBatchSize(1000))
 	if err != nil {
@@ -267,6 +305,18 @@ func (c *Collection[T]) All(ctx context.Context, where ...Cond) ([]T, error) {
 // scan, where paging with cursors would scan the collection once per page
 // on the embedded store.
 func (c *Collection[T]) Each(ctx context.Context, fn func(T) error) error {
+	if m := c.s.mirrorOf(c.name); m != nil {
+		for _, doc := range m.collect(nil, "", 0) {
+			var rec T
+			if err := bson.UnmarshalWithRegistry(registry, doc, &rec); err != nil {
+				return fmt.Errorf("store: scan %s: decode: %w", c.name, err)
+			}
+			if err := fn(rec); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	cur, err := c.c.Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetBatchSize(1000))
 	if err != nil {
 		return fmt.Errorf("store: scan %s: %w", c.name, err)
@@ -302,6 +352,9 @@ func (c *Collection[T]) InsertMany(ctx context.Context, recs []T) error {
 				return fmt.Errorf("store: insert %s: %w", c.name, ErrConflict)
 			}
 			return fmt.Errorf("store: insert %s: %w", c.name, err)
+		}
+		for _, r := range recs[start:end] {
+			c.s.written(c.name, r.Header().ID, r)
 		}
 	}
 	return nil

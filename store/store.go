@@ -83,6 +83,9 @@ type Store struct {
 	// aggregates and counts included. The paths that would scan take
 	// another way there (Collection.Replace, hasID).
 	ferret bool
+	// mirrors are in-memory copies of the collections the API lists, on
+	// FerretDB (mirror.go); nil on MongoDB.
+	mirrors map[string]*mirror
 }
 
 // Open connects to MongoDB, or starts the embedded store when opts.URI is
@@ -138,6 +141,9 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("store: buildInfo: %w", err)
 	}
 	_, s.ferret = info["ferretdbVersion"]
+	if s.ferret {
+		s.mirrors = newMirrors()
+	}
 	if err := s.ensureIndexes(ctx); err != nil {
 		_ = client.Disconnect(context.WithoutCancel(ctx))
 		s.closeEmbedded()

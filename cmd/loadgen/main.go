@@ -23,6 +23,7 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	_ "time/tzdata" // the demo's zone, whatever the host has
 )
 
 func main() {

@@ -141,7 +141,9 @@ func (r *resident) service(ctx context.Context) {
 		r.rec.skip("public.hsds.service", false)
 		return
 	}
-	r.u.do(ctx, "public.hsds.service", false, http.MethodGet, "/hsds/"+r.municipality+"/services/"+pick(r.rng, r.serviceIDs), nil)
+	// The ids come from a page read earlier; an organiser may have
+	// deleted the activity since, and then 404 is the right answer.
+	r.u.do(ctx, "public.hsds.service", false, http.MethodGet, "/hsds/"+r.municipality+"/services/"+pick(r.rng, r.serviceIDs), nil, http.StatusNotFound)
 }
 
 func (r *resident) activityCalendar(ctx context.Context) {

@@ -20,10 +20,17 @@ type worker struct {
 	turn    int
 	cursors map[string]string
 	done    map[string]bool // follow-ups this worker marked (or tried)
+	// zone is the demo's activities' time zone, in which a referral
+	// names an occurrence.
+	zone *time.Location
 }
 
 func newWorker(v *vu) *worker {
-	return &worker{vu: v, cursors: map[string]string{}, done: map[string]bool{}}
+	zone, err := time.LoadLocation("Europe/Amsterdam")
+	if err != nil {
+		zone = time.UTC // cannot happen: the binary embeds the zone database
+	}
+	return &worker{vu: v, cursors: map[string]string{}, done: map[string]bool{}, zone: zone}
 }
 
 func (w *worker) setup(context.Context) error { return nil }
@@ -128,7 +135,13 @@ func (w *worker) pick(req requestView, found searchResult) (map[string]string, b
 				if o.NextOccurrence == "" {
 					continue
 				}
-				body["occurrence"] = o.NextOccurrence
+				// The search gives the instant; a referral names the
+				// occurrence by its local start, as the portal does.
+				at, err := time.Parse(time.RFC3339, o.NextOccurrence)
+				if err != nil {
+					continue
+				}
+				body["occurrence"] = at.In(w.zone).Format("2006-01-02T15:04")
 			}
 			if first == nil {
 				first = body
