@@ -186,6 +186,27 @@ func (e *Engine) maskOf(codes []string) uint64 {
 
 func (e *Engine) indexFor(k Kind) *geo.Index { return e.indexes[k] }
 
+// Taken returns the places the engine counts as taken for the option
+// with id: Used, and SpotsTaken per occurrence (a copy); ok is false for
+// an option it does not hold. An edit of the option does not change
+// them, so a caller replacing it keeps them without counting again.
+func (e *Engine) Taken(id string) (used int, spots map[int64]int, ok bool) {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	h, ok := e.byID[id]
+	if !ok {
+		return 0, nil, false
+	}
+	en := e.entries[h]
+	if len(en.SpotsTaken) > 0 {
+		spots = make(map[int64]int, len(en.SpotsTaken))
+		for k, v := range en.SpotsTaken {
+			spots[k] = v
+		}
+	}
+	return en.Used, spots, true
+}
+
 // Upsert adds an option or replaces the one with the same ID. Inactive
 // options are kept out of the indexes, so no search can return them.
 func (e *Engine) Upsert(o Option) error {

@@ -3,11 +3,13 @@ package opendata
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
 	"github.com/dichtbij/dichtbij/care"
+	"github.com/dichtbij/dichtbij/follow"
 	"github.com/dichtbij/dichtbij/geo"
 	"github.com/dichtbij/dichtbij/hsds"
 	"github.com/dichtbij/dichtbij/store"
@@ -18,6 +20,16 @@ import (
 type Directory struct {
 	st    *store.Store
 	areas *geo.Areas
+	// cache holds each municipality's records and catalog while the
+	// store's generations of them stay (store.Generation): rebuilding
+	// the catalog was a quarter of the server's CPU under the team load.
+	mu    sync.Mutex
+	cache map[string]cached
+	// building lets one caller at a time read and build what the cache
+	// lacks: after a write, the readers waiting for it would otherwise
+	// each build a catalog of their own at once (191 MB of catalogs in
+	// flight under the team load).
+	building sync.Mutex
 	// calendarURL is an activity's iCalendar feed, for schedules whose
 	// rule HSDS cannot hold.
 	calendarURL func(activityID string) string
@@ -26,7 +38,7 @@ type Directory struct {
 // NewDirectory reads from st; baseURL is the portal's public address,
 // for the activities' calendar links.
 func NewDirectory(st *store.Store, areas *geo.Areas, baseURL string) *Directory {
-	return &Directory{st: st, areas: areas, calendarURL: func(id string) string {
+	return &Directory{st: st, areas: areas, cache: map[string]cached{}, calendarURL: func(id string) string {
 		return baseURL + "/api/v1/activities/" + id + "/calendar.ics"
 	}}
 }
@@ -39,11 +51,77 @@ func (d *Directory) Known(code string) error {
 	return nil
 }
 
-// records reads the municipality's public records.
-func (d *Directory) records(ctx context.Context, code string) (hsds.Directory, error) {
-	if err := d.Known(code); err != nil {
-		return hsds.Directory{}, err
+// cached is one municipality's records and catalog, as of gen.
+type cached struct {
+	gen     [3]uint64
+	dir     hsds.Directory
+	catalog *hsds.Catalog
+}
+
+// generation is the store's generation of code's public records, and
+// false when the store keeps none (MongoDB: its indexes answer).
+func (d *Directory) generation(code string) ([3]uint64, bool) {
+	var gen [3]uint64
+	for i, coll := range []string{follow.Initiatives, follow.Provisions, follow.Activities} {
+		g, ok := d.st.Generation(coll, code)
+		if !ok {
+			return gen, false
+		}
+		gen[i] = g
 	}
+	return gen, true
+}
+
+// records returns the municipality's public records, from the cache
+// while they did not change.
+func (d *Directory) records(ctx context.Context, code string) (cached, error) {
+	if err := d.Known(code); err != nil {
+		return cached{}, err
+	}
+	gen, ok := d.generation(code)
+	if !ok {
+		dir, err := d.read(ctx, code)
+		return cached{dir: dir}, err
+	}
+	if c, hit := d.cached(code, gen); hit {
+		return c, nil
+	}
+	d.building.Lock()
+	defer d.building.Unlock()
+	// What changed while this call waited counts too: with the
+	// generation taken before the wait, each waiter found the catalog
+	// built meanwhile too new and built an older one again.
+	if gen, ok = d.generation(code); !ok {
+		dir, err := d.read(ctx, code)
+		return cached{dir: dir}, err
+	}
+	if c, hit := d.cached(code, gen); hit {
+		return c, nil // built while this call waited
+	}
+	// The generation was taken before the read: a change during it
+	// moves the generation on, and the next call reads again.
+	dir, err := d.read(ctx, code)
+	if err != nil {
+		return cached{}, err
+	}
+	cat := hsds.Build(dir)
+	c := cached{gen: gen, dir: dir, catalog: &cat}
+	d.mu.Lock()
+	d.cache[code] = c
+	d.mu.Unlock()
+	return c, nil
+}
+
+// cached returns the cache's entry for code if it is of generation gen.
+func (d *Directory) cached(code string, gen [3]uint64) (cached, bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	c, ok := d.cache[code]
+	return c, ok && c.gen == gen
+}
+
+// read reads the municipality's public records from the store.
+func (d *Directory) read(ctx context.Context, code string) (hsds.Directory, error) {
 	dir := hsds.Directory{HelpTypes: care.Codes().HelpTypes, CalendarURL: d.calendarURL}
 	var err error
 	if dir.Initiatives, err = d.st.Initiatives().OfMunicipality(ctx, code); err != nil {
@@ -58,23 +136,29 @@ func (d *Directory) records(ctx context.Context, code string) (hsds.Directory, e
 	return dir, nil
 }
 
-// Catalog is the municipality's public records in HSDS form.
+// Catalog is the municipality's public records in HSDS form. Where the
+// store keeps generations it is built once per change of them and
+// shared: callers only read it.
 func (d *Directory) Catalog(ctx context.Context, code string) (hsds.Catalog, error) {
-	dir, err := d.records(ctx, code)
+	c, err := d.records(ctx, code)
 	if err != nil {
 		return hsds.Catalog{}, err
 	}
-	return hsds.Build(dir), nil
+	if c.catalog != nil {
+		return *c.catalog, nil
+	}
+	return hsds.Build(c.dir), nil // no cache on this store
 }
 
 // Map is the municipality's public options as GeoJSON: provisions and
 // activities as points, initiatives as their service areas (a radius
 // drawn as a 64-sided polygon).
 func (d *Directory) Map(ctx context.Context, code string) (*geojson.FeatureCollection, error) {
-	dir, err := d.records(ctx, code)
+	c, err := d.records(ctx, code)
 	if err != nil {
 		return nil, err
 	}
+	dir := c.dir
 	fc := geojson.NewFeatureCollection()
 	add := func(g orb.Geometry, kind string, meta care.Meta, name string, help []string, active *bool, extra geojson.Properties) {
 		f := geojson.NewFeature(g)

@@ -235,3 +235,54 @@ func TestHSDSSchemasAreThere(t *testing.T) {
 		t.Error("a service with a malformed id validates: formats are not asserted")
 	}
 }
+
+// TestHSDSCatalogFollowsWrites: the catalog is kept between reads while
+// nothing of the municipality changes, and every create, edit and
+// delete of a public record shows in the next read.
+func TestHSDSCatalogFollowsWrites(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t)
+	org := e.as(asOrganiser)
+	services := func() []string {
+		t.Helper()
+		r := e.do(http.MethodGet, "/hsds/GM0363/services?per_page=500", "", "Authorization", "")
+		if r.status != http.StatusOK {
+			t.Fatalf("GET services = %d %s", r.status, r.body)
+		}
+		var p struct {
+			Contents []struct {
+				Name string `json:"name"`
+			} `json:"contents"`
+		}
+		r.json(t, &p)
+		var names []string
+		for _, s := range p.Contents {
+			names = append(names, s.Name)
+		}
+		return names
+	}
+	if got := services(); len(got) != 0 {
+		t.Fatalf("services of an empty municipality = %v", got)
+	}
+	id := org.create("/api/v1/initiatives", validInitiative)
+	if got := services(); len(got) != 1 || got[0] != "Buurtkracht Oost" {
+		t.Fatalf("services after creating an initiative = %v; want Buurtkracht Oost", got)
+	}
+	if got := services(); len(got) != 1 {
+		t.Fatalf("services read again = %v", got)
+	}
+	if r := org.do(http.MethodPatch, "/api/v1/initiatives/"+id, `{"organisation":"Buurtkracht West"}`, "Content-Type", "application/merge-patch+json"); r.status != http.StatusOK {
+		t.Fatalf("PATCH = %d %s", r.status, r.body)
+	}
+	if got := services(); len(got) != 1 || got[0] != "Buurtkracht West" {
+		t.Fatalf("services after renaming = %v; want Buurtkracht West", got)
+	}
+	// A record of another municipality leaves this catalog as it was.
+	e.as(asElsewhere).do(http.MethodGet, "/hsds/GM0344/services", "")
+	if r := org.do(http.MethodDelete, "/api/v1/initiatives/"+id, ""); r.status != http.StatusNoContent {
+		t.Fatalf("DELETE = %d %s", r.status, r.body)
+	}
+	if got := services(); len(got) != 0 {
+		t.Fatalf("services after deleting = %v; want none", got)
+	}
+}

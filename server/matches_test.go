@@ -154,3 +154,42 @@ func TestListRequestsByStatus(t *testing.T) {
 	mustProblem(t, e.do(http.MethodGet, "/api/v1/requests?status=paused", ""), http.StatusBadRequest, "status")
 	mustProblem(t, e.do(http.MethodGet, "/api/v1/volunteers?status=searched", ""), http.StatusBadRequest, "status")
 }
+
+// TestEngineKeepsTakenPlacesAcrossEdits: an accepted referral takes one
+// of the volunteer's two places in the engine; an edit of the offer
+// keeps that count (it is not counted again from the store), and ending
+// the referral frees the place.
+func TestEngineKeepsTakenPlacesAcrossEdits(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t)
+	res := e.as(asResident)
+	vol := res.create("/api/v1/volunteers", validVolunteer)
+	req := e.create("/api/v1/requests", validRequest)
+	ref := e.create("/api/v1/requests/"+req+"/referrals", `{"need":"groceries","option_id":"`+vol+`"}`)
+	used := func() int {
+		t.Helper()
+		n, _, ok := e.engine.Taken(vol)
+		if !ok {
+			t.Fatal("the engine lost the volunteer")
+		}
+		return n
+	}
+	if r := res.do(http.MethodPost, "/api/v1/referrals/"+ref+"/transitions", `{"to":"accepted"}`); r.status != http.StatusOK {
+		t.Fatalf("accept: %d %s", r.status, r.body)
+	}
+	if got := used(); got != 1 {
+		t.Fatalf("places taken after the acceptance = %d; want 1", got)
+	}
+	if r := res.do(http.MethodPatch, "/api/v1/volunteers/"+vol, `{"display_name":"Anna B."}`, "Content-Type", "application/merge-patch+json"); r.status != http.StatusOK {
+		t.Fatalf("PATCH: %d %s", r.status, r.body)
+	}
+	if got := used(); got != 1 {
+		t.Fatalf("places taken after an edit of the offer = %d; want 1", got)
+	}
+	if r := res.do(http.MethodPost, "/api/v1/referrals/"+ref+"/transitions", `{"to":"ended","reason":"verhuisd"}`); r.status != http.StatusOK {
+		t.Fatalf("end: %d %s", r.status, r.body)
+	}
+	if got := used(); got != 0 {
+		t.Fatalf("places taken after the end = %d; want 0", got)
+	}
+}

@@ -36,6 +36,11 @@ type mirror struct {
 	docs  map[string]bson.Raw
 	ids   []string // sorted
 	ready bool
+	// loads counts the loads, changed each municipality's changes to its
+	// records: together a generation that moves whenever what a
+	// municipality holds may have (Generation).
+	loads   uint64
+	changed map[string]uint64
 }
 
 // mirrored are the collections whose lists the API serves and the
@@ -45,7 +50,7 @@ var mirrored = []string{volunteersName, initiativesName, provisionsName, activit
 func newMirrors() map[string]*mirror {
 	m := map[string]*mirror{}
 	for _, name := range mirrored {
-		m[name] = &mirror{docs: map[string]bson.Raw{}}
+		m[name] = &mirror{docs: map[string]bson.Raw{}, changed: map[string]uint64{}}
 	}
 	return m
 }
@@ -114,7 +119,29 @@ func (m *mirror) load(ctx context.Context, c *mongo.Collection) error {
 		return err
 	}
 	m.docs, m.ids, m.ready = docs, sortedKeys(docs), true
+	m.loads++
 	return nil
+}
+
+// Generation returns a number that changes whenever a record of the
+// municipality in the mirrored collection name changes (or the mirror
+// is loaded again), and false when the collection has no loaded mirror.
+// A cache of what a municipality holds (the HSDS catalog) keeps its
+// answer while the generation stays.
+func (s *Store) Generation(name, municipality string) (uint64, bool) {
+	m := s.mirrorOf(name)
+	if m == nil {
+		return 0, false
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.loads<<32 + m.changed[municipality], true
+}
+
+// touch moves the generation of doc's municipality; m.mu is held.
+func (m *mirror) touch(doc bson.Raw) {
+	muni, _ := doc.Lookup("municipality").StringValueOK()
+	m.changed[muni]++
 }
 
 func sortedKeys(docs map[string]bson.Raw) []string {
@@ -156,6 +183,10 @@ func (m *mirror) put(id string, doc bson.Raw, refresh bool) {
 	if had && !refresh && versionIn(old) > versionIn(doc) {
 		return
 	}
+	if had {
+		m.touch(old)
+	}
+	m.touch(doc)
 	m.docs[id] = doc
 	if !had {
 		i, _ := slices.BinarySearch(m.ids, id)
@@ -166,9 +197,11 @@ func (m *mirror) put(id string, doc bson.Raw, refresh bool) {
 func (m *mirror) remove(id string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if _, had := m.docs[id]; !had {
+	old, had := m.docs[id]
+	if !had {
 		return
 	}
+	m.touch(old)
 	delete(m.docs, id)
 	if i, ok := slices.BinarySearch(m.ids, id); ok {
 		m.ids = slices.Delete(m.ids, i, i+1)
