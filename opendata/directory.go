@@ -3,6 +3,7 @@ package opendata
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/paulmach/orb"
@@ -107,7 +108,11 @@ func (d *Directory) records(ctx context.Context, code string) (cached, error) {
 	cat := hsds.Build(dir)
 	c := cached{gen: gen, dir: dir, catalog: &cat}
 	d.mu.Lock()
-	d.cache[code] = c
+	// A copy of the key: Fiber's path parameters point into a buffer it
+	// reuses for the next request, which would change a stored key
+	// under the map (each build then added an entry: 220 MB of
+	// catalogs after 30 s of the team load).
+	d.cache[strings.Clone(code)] = c
 	d.mu.Unlock()
 	return c, nil
 }

@@ -168,9 +168,14 @@ func NewApp(d Deps) (*App, error) {
 		BodyLimit:             d.BodyLimit,
 		ErrorHandler:          errorHandler(d.Log),
 		DisableStartupMessage: true,
-		ReadTimeout:           30 * time.Second,
-		WriteTimeout:          30 * time.Second,
-		IdleTimeout:           120 * time.Second,
+		// Values from the request (path parameters, queries, headers) are
+		// copies, safe to keep: by default they point into a buffer
+		// fasthttp reuses, and one kept as a cache's map key changed
+		// under the map (opendata.Directory grew by a catalog per write).
+		Immutable:    true,
+		ReadTimeout:  30 * time.Second,
+		WriteTimeout: 30 * time.Second,
+		IdleTimeout:  120 * time.Second,
 		// Behind a trusted reverse proxy the client is the one its
 		// X-Forwarded-For names; from anyone else the header is ignored.
 		EnableTrustedProxyCheck: len(d.TrustedProxies) > 0,
