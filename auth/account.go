@@ -104,6 +104,9 @@ type Accounts struct {
 	dummy func() (string, error)
 	// insertAccount is accounts.Insert; tests replace it to fail.
 	insertAccount func(context.Context, Account) error
+	// recent are the accounts Get read a moment ago (recentTTL): every
+	// signed-in request reads its account.
+	recent *recent[Account]
 
 	// Lockout is DefaultLockout unless changed.
 	Lockout Lockout
@@ -126,6 +129,7 @@ func NewAccounts(st *store.Store, p Params, now func() time.Time) *Accounts {
 		now:      now,
 		Lockout:  DefaultLockout(),
 		ResetTTL: time.Hour,
+		recent:   newRecent[Account](now),
 	}
 	a.insertAccount = a.accounts.Insert
 	a.dummy = sync.OnceValues(func() (string, error) { return Hash("not a password of anyone", p) })
@@ -225,12 +229,18 @@ func (a *Accounts) Create(ctx context.Context, n NewAccount) (Account, error) {
 	return acc, nil
 }
 
-// Get returns the account with id.
+// Get returns the account with id. An account read within recentTTL is
+// answered from memory: a change through this Accounts shows at once,
+// one made elsewhere within recentTTL.
 func (a *Accounts) Get(ctx context.Context, id string) (Account, error) {
+	if acc, ok := a.recent.get(id); ok {
+		return acc, nil
+	}
 	acc, err := a.accounts.Get(ctx, id)
 	if err != nil {
 		return Account{}, fmt.Errorf("auth: get account: %w", err)
 	}
+	a.recent.put(id, acc)
 	return acc, nil
 }
 
@@ -285,6 +295,7 @@ func (a *Accounts) Delete(ctx context.Context, id string) error {
 	if err := a.outbox.Forget(ctx, acc.Email); err != nil {
 		return fmt.Errorf("auth: delete account %s: %w", id, err)
 	}
+	defer a.recent.forget(id)
 	if err := a.accounts.Delete(ctx, id); err != nil {
 		return fmt.Errorf("auth: delete account: %w", err)
 	}

@@ -22,6 +22,8 @@ const sessionOpTimeout = 10 * time.Second
 type SessionStorage struct {
 	c   store.Sessions
 	now func() time.Time
+	// recent are the sessions read or written a moment ago (recentTTL).
+	recent *recent[store.Session]
 }
 
 var _ fiber.Storage = (*SessionStorage)(nil)
@@ -32,7 +34,7 @@ func NewSessionStorage(st *store.Store, now func() time.Time) *SessionStorage {
 	if now == nil {
 		now = time.Now
 	}
-	return &SessionStorage{c: st.Sessions(), now: now}
+	return &SessionStorage{c: st.Sessions(), now: now, recent: newRecent[store.Session](now)}
 }
 
 func (s *SessionStorage) clock() time.Time { return s.now().UTC().Truncate(time.Millisecond) }
@@ -43,14 +45,19 @@ func (s *SessionStorage) Get(key string) ([]byte, error) {
 	if key == "" {
 		return nil, nil
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), sessionOpTimeout)
-	defer cancel()
-	doc, err := s.c.Get(ctx, key)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("auth: get session: %w", err)
+	doc, ok := s.recent.get(key)
+	if !ok {
+		ctx, cancel := context.WithTimeout(context.Background(), sessionOpTimeout)
+		defer cancel()
+		var err error
+		doc, err = s.c.Get(ctx, key)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("auth: get session: %w", err)
+		}
+		s.recent.put(key, doc)
 	}
 	if !doc.Exp.IsZero() && !s.clock().Before(doc.Exp) {
 		return nil, nil
@@ -70,6 +77,8 @@ func (s *SessionStorage) Set(key string, val []byte, exp time.Duration) error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), sessionOpTimeout)
 	defer cancel()
+	defer s.recent.forget(key) // also after: a read racing the write may have kept the old one
+	s.recent.forget(key)
 	if err := s.c.Put(ctx, doc); err != nil {
 		return fmt.Errorf("auth: set session: %w", err)
 	}
@@ -83,6 +92,8 @@ func (s *SessionStorage) Delete(key string) error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), sessionOpTimeout)
 	defer cancel()
+	defer s.recent.forget(key)
+	s.recent.forget(key)
 	if err := s.c.Delete(ctx, key); err != nil {
 		return fmt.Errorf("auth: delete session: %w", err)
 	}
@@ -93,6 +104,7 @@ func (s *SessionStorage) Delete(key string) error {
 func (s *SessionStorage) Reset() error {
 	ctx, cancel := context.WithTimeout(context.Background(), sessionOpTimeout)
 	defer cancel()
+	s.recent.clear()
 	if err := s.c.DeleteAll(ctx); err != nil {
 		return fmt.Errorf("auth: reset sessions: %w", err)
 	}

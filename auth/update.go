@@ -58,6 +58,7 @@ func (a *Accounts) update(ctx context.Context, id string, fn func(*Account) erro
 		}
 		acc.ID, acc.Version, acc.UpdatedAt = id, prev+1, a.clock()
 		err = a.accounts.ReplaceVersion(ctx, prev, acc, a.clock())
+		a.recent.forget(id)
 		if err == nil {
 			return acc, nil
 		}
