@@ -41,6 +41,11 @@ type mirror struct {
 	// municipality holds may have (Generation).
 	loads   uint64
 	changed map[string]uint64
+	// seq counts the puts; putAt is the seq of each document's last put,
+	// so that a refresh that found nothing removes only what was not
+	// written after it began.
+	seq   uint64
+	putAt map[string]uint64
 }
 
 // mirrored are the collections whose lists the API serves and the
@@ -50,7 +55,7 @@ var mirrored = []string{volunteersName, initiativesName, provisionsName, activit
 func newMirrors() map[string]*mirror {
 	m := map[string]*mirror{}
 	for _, name := range mirrored {
-		m[name] = &mirror{docs: map[string]bson.Raw{}, changed: map[string]uint64{}}
+		m[name] = &mirror{docs: map[string]bson.Raw{}, changed: map[string]uint64{}, putAt: map[string]uint64{}}
 	}
 	return m
 }
@@ -119,6 +124,7 @@ func (m *mirror) load(ctx context.Context, c *mongo.Collection) error {
 		return err
 	}
 	m.docs, m.ids, m.ready = docs, sortedKeys(docs), true
+	m.putAt = map[string]uint64{}
 	m.loads++
 	return nil
 }
@@ -161,32 +167,39 @@ func (s *Store) Refresh(ctx context.Context, name, id string) error {
 	if m == nil {
 		return nil
 	}
+	m.mu.RLock()
+	began := m.seq
+	m.mu.RUnlock()
 	raw, err := s.db.Collection(name).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Raw()
 	if errors.Is(err, mongo.ErrNoDocuments) {
-		m.remove(id)
+		m.removeUnlessPutSince(id, began)
 		return nil
 	}
 	if err != nil {
 		return fmt.Errorf("store: refresh %s %s: %w", name, id, err)
 	}
-	m.put(id, slices.Clone(raw), true)
+	m.put(id, slices.Clone(raw))
 	return nil
 }
 
 // put stores a record's document, unless the mirror holds a later
-// version of it (two writes finishing in the other order). A refresh
-// read what the server holds, which wins.
-func (m *mirror) put(id string, doc bson.Raw, refresh bool) {
+// version of it: two writes finishing in the other order, or a refresh
+// that read the server before this process's own write of a newer
+// version (it made the next edit of a volunteer's offer fail with a
+// conflict under the team load).
+func (m *mirror) put(id string, doc bson.Raw) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	old, had := m.docs[id]
-	if had && !refresh && versionIn(old) > versionIn(doc) {
+	if had && versionIn(old) > versionIn(doc) {
 		return
 	}
 	if had {
 		m.touch(old)
 	}
 	m.touch(doc)
+	m.seq++
+	m.putAt[id] = m.seq
 	m.docs[id] = doc
 	if !had {
 		i, _ := slices.BinarySearch(m.ids, id)
@@ -194,9 +207,18 @@ func (m *mirror) put(id string, doc bson.Raw, refresh bool) {
 	}
 }
 
-func (m *mirror) remove(id string) {
+func (m *mirror) remove(id string) { m.removeUnlessPutSince(id, ^uint64(0)) }
+
+// removeUnlessPutSince drops id unless it was put after seq: a refresh
+// that found no record must not drop one this process inserted while
+// the refresh read.
+func (m *mirror) removeUnlessPutSince(id string, seq uint64) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if m.putAt[id] > seq {
+		return
+	}
+	delete(m.putAt, id)
 	old, had := m.docs[id]
 	if !had {
 		return
@@ -226,7 +248,7 @@ func (s *Store) written(name, id string, rec any) {
 		m.remove(id)
 		return
 	}
-	m.put(id, doc, false)
+	m.put(id, doc)
 }
 
 // deleted tells the collection's mirror, if any, of a record deleted.

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"go.mongodb.org/mongo-driver/bson"
+
 	"github.com/dichtbij/dichtbij/care"
 )
 
@@ -170,4 +172,41 @@ func compareMirror(t *testing.T, step int, mirrored, plain *Store) {
 			}
 		}
 	}
+}
+
+// TestMirrorRefreshLosesToNewerWrites: a refresh that read the server
+// before this process wrote a newer version, or before it inserted the
+// record, does not take the mirror back.
+func TestMirrorRefreshLosesToNewerWrites(t *testing.T) {
+	t.Parallel()
+	doc := func(version int64) []byte {
+		v := volunteer("6b0300000000000000000009")
+		v.Version = version
+		return mustMarshal(t, v)
+	}
+	m := newMirrors()[volunteersName]
+	m.put("a", doc(2))
+	m.put("a", doc(1)) // a refresh's older read arriving late
+	if got := versionIn(m.docs["a"]); got != 2 {
+		t.Errorf("version after a late older put = %d; want 2", got)
+	}
+	began := m.seq
+	m.put("b", doc(1)) // inserted while a refresh read, and found nothing
+	m.removeUnlessPutSince("b", began)
+	if _, ok := m.docs["b"]; !ok {
+		t.Error("a refresh begun before the insert removed the record")
+	}
+	m.removeUnlessPutSince("b", m.seq)
+	if _, ok := m.docs["b"]; ok || slices.Contains(m.ids, "b") {
+		t.Error("a refresh begun after the insert that found nothing kept the record")
+	}
+}
+
+func mustMarshal(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := bson.MarshalWithRegistry(registry, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
