@@ -24,6 +24,9 @@ type Change struct {
 	RecordID   string    `bson:"record_id"`
 	Deleted    bool      `bson:"deleted"`
 	At         time.Time `bson:"at"`
+	// Origin is the Store that appended the entry (Store.Origin): its
+	// own mirrors hold the write already, and need not read it again.
+	Origin string `bson:"origin,omitempty"`
 }
 
 const changesName = "changes"
@@ -44,6 +47,7 @@ type ChangeLog struct {
 	// load). Other processes still take numbers; a conflict with one of
 	// them costs a probe.
 	appending sync.Mutex
+	origin    string // the appending Store's Origin
 	mu        sync.Mutex
 	head      int64 // the read cursor: the last entry Next returned
 	// last is the highest sequence number this log appended or found,
@@ -54,7 +58,7 @@ type ChangeLog struct {
 
 // Changes returns the change log. Each process should hold one.
 func (s *Store) Changes() *ChangeLog {
-	return &ChangeLog{c: s.db.Collection(changesName)}
+	return &ChangeLog{c: s.db.Collection(changesName), origin: s.origin}
 }
 
 func (l *ChangeLog) exists(ctx context.Context, seq int64) (bool, error) {
@@ -125,7 +129,7 @@ func (l *ChangeLog) Append(ctx context.Context, collection, recordID string, del
 	guess := max(l.head, l.last) + 1
 	l.mu.Unlock()
 	for attempt := 0; attempt < 64; attempt++ {
-		ch := Change{ID: changeID(guess), Seq: guess, Collection: collection, RecordID: recordID, Deleted: deleted, At: at.UTC()}
+		ch := Change{ID: changeID(guess), Seq: guess, Collection: collection, RecordID: recordID, Deleted: deleted, At: at.UTC(), Origin: l.origin}
 		_, err := l.c.InsertOne(ctx, ch)
 		if err == nil {
 			l.mu.Lock()

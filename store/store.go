@@ -83,6 +83,8 @@ type Store struct {
 	// aggregates and counts included. The paths that would scan take
 	// another way there (Collection.Replace, hasID).
 	ferret bool
+	// origin names this Store in the change log's entries (NewID).
+	origin string
 	// mirrors are in-memory copies of the collections the API lists, on
 	// FerretDB (mirror.go); nil on MongoDB.
 	mirrors map[string]*mirror
@@ -95,7 +97,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	s := &Store{backend: BackendMongoDB, uri: opts.URI}
+	s := &Store{backend: BackendMongoDB, uri: opts.URI, origin: NewID()}
 	if opts.URI == "" {
 		if opts.Embedded == nil {
 			return nil, ErrNoEmbedded
@@ -166,6 +168,10 @@ func (s *Store) closeEmbedded() {
 		s.stop = nil
 	}
 }
+
+// Origin names this Store among the processes (and Stores) writing to
+// one database: the change log's entries carry it.
+func (s *Store) Origin() string { return s.origin }
 
 // Backend reports which server the store talks to.
 func (s *Store) Backend() Backend { return s.backend }
