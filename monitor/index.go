@@ -21,8 +21,10 @@ import (
 type Index struct {
 	// loaded is set once a full load was put in place (ReplaceWith).
 	loaded atomic.Bool
-	mu     sync.RWMutex
-	munis  map[string]*facts
+	// changes counts every change of the facts (Generation).
+	changes atomic.Uint64
+	mu      sync.RWMutex
+	munis   map[string]*facts
 	// home maps a fact's collection and id to the municipality it is
 	// filed under, so a delete or a changed municipality finds it.
 	home map[key]string
@@ -166,6 +168,7 @@ func put[T any, P row[T]](x *Index, set Set, mun string, f T, tab func(*facts) *
 	}
 	tab(x.facts(mun)).upsert(f)
 	x.home[k] = mun
+	x.changes.Add(1)
 }
 
 func requestsOf(f *facts) *table[Request, *Request]          { return &f.requests }
@@ -220,6 +223,7 @@ func (x *Index) Delete(set Set, id string) {
 		return
 	}
 	delete(x.home, k)
+	x.changes.Add(1)
 	f := x.munis[mun]
 	switch set {
 	case Requests:
@@ -256,8 +260,13 @@ func (x *Index) ReplaceWith(fresh *Index) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	x.munis, x.home, x.areaID, x.areaCodes = munis, home, ids, codes
+	x.changes.Add(1)
 	x.loaded.Store(true)
 }
+
+// Generation is a number that moves with every change of the facts: a
+// report computed at one generation holds while it stays.
+func (x *Index) Generation() uint64 { return x.changes.Load() }
 
 // Loaded reports whether a full load was put in place: before that the
 // index holds only what was written since the process started.

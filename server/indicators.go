@@ -1,8 +1,12 @@
 package server
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -53,10 +57,66 @@ type indicators struct {
 	settings *casework.Settings
 	areas    *monitor.Areas
 	now      func() time.Time
+	// answers are the encoded reports, kept while nothing they rest on
+	// changed (answered): computing and encoding the map and the CSV for
+	// each of a few coordinators' reloads was a tenth of the server's CPU
+	// under the team load.
+	mu      sync.Mutex
+	answers map[string]answer
 }
 
+// answer is an encoded report and the file name it is offered under.
+type answer struct {
+	body []byte
+	name string
+}
+
+// maxAnswers bounds the answers kept; past it they are dropped.
+const maxAnswers = 256
+
 func newIndicators(d Deps) *indicators {
-	return &indicators{idx: d.Indicators, settings: casework.NewSettings(d.Store, d.Now), areas: monitor.NewAreas(d.Checker.Areas()), now: d.Now}
+	return &indicators{idx: d.Indicators, settings: casework.NewSettings(d.Store, d.Now), areas: monitor.NewAreas(d.Checker.Areas()), now: d.Now,
+		answers: map[string]answer{}}
+}
+
+// answered returns the answer of the kind ("json", "csv", "geojson") to
+// the caller's query, encoding it with encode (and keeping it) unless it
+// was kept at the index's generation with the same settings and month.
+func (in *indicators) answered(c *fiber.Ctx, kind string, encode func(monitor.Report) (answer, error)) (answer, error) {
+	if err := stillLoading(c, in.idx); err != nil {
+		return answer{}, err
+	}
+	ctx := c.UserContext()
+	mun := actorOf(ctx).Municipality
+	s, err := in.settings.Of(ctx, mun)
+	if err != nil {
+		return answer{}, err
+	}
+	// The generation before the report: a change while it is computed
+	// moves it on, and the next call computes again.
+	gen := in.idx.Generation()
+	key := strings.Join([]string{kind, mun, c.Query("from"), c.Query("to"), c.Query("level"), c.Query("area"),
+		in.now().Format("2006-01"), strconv.FormatUint(gen, 10), strconv.FormatInt(s.Version, 10), s.UpdatedAt.String()}, "\x00")
+	in.mu.Lock()
+	a, ok := in.answers[key]
+	in.mu.Unlock()
+	if ok {
+		return a, nil
+	}
+	q, err := in.areas.ReportQuery(mun, c.Query("from"), c.Query("to"), c.Query("level"), c.Query("area"), in.now())
+	if err != nil {
+		return answer{}, err
+	}
+	if a, err = encode(in.areas.Report(in.idx, q, s)); err != nil {
+		return answer{}, err
+	}
+	in.mu.Lock()
+	if len(in.answers) >= maxAnswers {
+		in.answers = map[string]answer{}
+	}
+	in.answers[key] = a
+	in.mu.Unlock()
+	return a, nil
 }
 
 func mountIndicators(rt *routeTable, in *indicators) {
@@ -73,34 +133,21 @@ func mountIndicators(rt *routeTable, in *indicators) {
 }
 
 func (in *indicators) json(c *fiber.Ctx) error {
-	r, err := in.report(c)
+	a, err := in.answered(c, "json", func(r monitor.Report) (answer, error) {
+		rep := IndicatorReport{Municipality: AreaName{Code: r.Municipality, Name: r.MunicipalityName}, From: r.From, To: r.To, Level: r.Level,
+			Area: r.Area, MinCount: monitor.MinCount, TargetDays: r.TargetDays, GeneratedAt: r.GeneratedAt, UnitPrices: r.UnitPrices,
+			Total: r.Total, Areas: make([]AreaIndicators, len(r.Areas))}
+		for i, a := range r.Areas {
+			rep.Areas[i] = AreaIndicators(a)
+		}
+		b, err := json.Marshal(rep)
+		return answer{body: b}, err
+	})
 	if err != nil {
 		return err
 	}
-	rep := IndicatorReport{Municipality: AreaName{Code: r.Municipality, Name: r.MunicipalityName}, From: r.From, To: r.To, Level: r.Level,
-		Area: r.Area, MinCount: monitor.MinCount, TargetDays: r.TargetDays, GeneratedAt: r.GeneratedAt, UnitPrices: r.UnitPrices,
-		Total: r.Total, Areas: make([]AreaIndicators, len(r.Areas))}
-	for i, a := range r.Areas {
-		rep.Areas[i] = AreaIndicators(a)
-	}
-	return c.JSON(rep)
-}
-
-func (in *indicators) report(c *fiber.Ctx) (monitor.Report, error) {
-	if err := stillLoading(c, in.idx); err != nil {
-		return monitor.Report{}, err
-	}
-	ctx := c.UserContext()
-	mun := actorOf(ctx).Municipality
-	q, err := in.areas.ReportQuery(mun, c.Query("from"), c.Query("to"), c.Query("level"), c.Query("area"), in.now())
-	if err != nil {
-		return monitor.Report{}, err
-	}
-	s, err := in.settings.Of(ctx, mun)
-	if err != nil {
-		return monitor.Report{}, err
-	}
-	return in.areas.Report(in.idx, q, s), nil
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+	return c.Send(a.body)
 }
 
 // stillLoading is the 503 of a route counting from the facts while the
@@ -114,29 +161,27 @@ func stillLoading(c *fiber.Ctx, idx *monitor.Index) error {
 }
 
 func (in *indicators) csv(c *fiber.Ctx) error {
-	rep, err := in.report(c)
-	if err != nil {
-		return err
-	}
-	b, err := rep.CSV()
+	a, err := in.answered(c, "csv", func(r monitor.Report) (answer, error) {
+		b, err := r.CSV()
+		return answer{body: b, name: fmt.Sprintf("indicators-%s-%s-%s.csv", r.Municipality, r.From, r.To)}, err
+	})
 	if err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="indicators-%s-%s-%s.csv"`, rep.Municipality, rep.From, rep.To))
-	return c.Send(b)
+	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s"`, a.name))
+	return c.Send(a.body)
 }
 
 func (in *indicators) geojson(c *fiber.Ctx) error {
-	rep, err := in.report(c)
-	if err != nil {
-		return err
-	}
-	b, err := in.areas.GeoJSON(rep)
+	a, err := in.answered(c, "geojson", func(r monitor.Report) (answer, error) {
+		b, err := in.areas.GeoJSON(r)
+		return answer{body: b, name: fmt.Sprintf("indicators-%s-%s-%s-%s.geojson", r.Municipality, r.Level, r.From, r.To)}, err
+	})
 	if err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, "application/geo+json")
-	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`inline; filename="indicators-%s-%s-%s-%s.geojson"`, rep.Municipality, rep.Level, rep.From, rep.To))
-	return c.Send(b)
+	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`inline; filename="%s"`, a.name))
+	return c.Send(a.body)
 }

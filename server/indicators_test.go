@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -291,4 +292,32 @@ func TestIndicatorsAnswer503WhileLoading(t *testing.T) {
 		t.Fatal(err)
 	}
 	co.mustDo(http.StatusOK, http.MethodGet, "/api/v1/monitoring/indicators", "")
+}
+
+// TestIndicatorAnswersFollowChanges: a coordinator's report is kept
+// between reads while nothing it rests on changed (the same bytes, the
+// same generated_at), and a change of the facts shows in the next read,
+// in each of its forms (five requests more: counts of 1 to 4 all read
+// "<5").
+func TestIndicatorAnswersFollowChanges(t *testing.T) {
+	t.Parallel()
+	e, idx := indicatorEnv(t)
+	idx.ReplaceWith(monitor.NewIndex()) // loaded: nothing stored yet
+	coord := e.as(asCoordinator)
+	for _, path := range []string{"/api/v1/monitoring/indicators", "/api/v1/monitoring/indicators.csv", "/api/v1/monitoring/indicators.geojson"} {
+		first := coord.mustDo(http.StatusOK, http.MethodGet, path, "")
+		again := coord.mustDo(http.StatusOK, http.MethodGet, path, "")
+		if !bytes.Equal(first.body, again.body) {
+			t.Errorf("GET %s twice without a change gave different answers", path)
+		}
+		if got := again.header.Get("Content-Disposition"); path != "/api/v1/monitoring/indicators" && !strings.Contains(got, "GM0363") {
+			t.Errorf("GET %s kept answer: Content-Disposition %q; want the file name", path, got)
+		}
+		for range monitor.MinCount { // enough to pass the suppression of small counts
+			e.create("/api/v1/requests", validRequest)
+		}
+		if after := coord.mustDo(http.StatusOK, http.MethodGet, path, ""); bytes.Equal(after.body, first.body) {
+			t.Errorf("GET %s after a new request = the answer before it", path)
+		}
+	}
 }
