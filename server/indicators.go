@@ -65,10 +65,12 @@ type indicators struct {
 	answers map[string]answer
 }
 
-// answer is an encoded report and the file name it is offered under.
+// answer is an encoded report and the file name it is offered under,
+// computed at the index's generation gen.
 type answer struct {
 	body []byte
 	name string
+	gen  uint64
 }
 
 // maxAnswers bounds the answers kept; past it they are dropped.
@@ -95,12 +97,14 @@ func (in *indicators) answered(c *fiber.Ctx, kind string, encode func(monitor.Re
 	// The generation before the report: a change while it is computed
 	// moves it on, and the next call computes again.
 	gen := in.idx.Generation()
+	// One answer per question: a newer generation replaces the older
+	// (keeping each made the map hold 256 reports at a time).
 	key := strings.Join([]string{kind, mun, c.Query("from"), c.Query("to"), c.Query("level"), c.Query("area"),
-		in.now().Format("2006-01"), strconv.FormatUint(gen, 10), strconv.FormatInt(s.Version, 10), s.UpdatedAt.String()}, "\x00")
+		in.now().Format("2006-01"), strconv.FormatInt(s.Version, 10), s.UpdatedAt.String()}, "\x00")
 	in.mu.Lock()
 	a, ok := in.answers[key]
 	in.mu.Unlock()
-	if ok {
+	if ok && a.gen == gen {
 		return a, nil
 	}
 	q, err := in.areas.ReportQuery(mun, c.Query("from"), c.Query("to"), c.Query("level"), c.Query("area"), in.now())
@@ -110,11 +114,14 @@ func (in *indicators) answered(c *fiber.Ctx, kind string, encode func(monitor.Re
 	if a, err = encode(in.areas.Report(in.idx, q, s)); err != nil {
 		return answer{}, err
 	}
+	a.gen = gen
 	in.mu.Lock()
 	if len(in.answers) >= maxAnswers {
 		in.answers = map[string]answer{}
 	}
-	in.answers[key] = a
+	if cur, ok := in.answers[key]; !ok || cur.gen <= gen {
+		in.answers[key] = a
+	}
 	in.mu.Unlock()
 	return a, nil
 }
