@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -66,15 +64,21 @@ type indicators struct {
 }
 
 // answer is an encoded report and the file name it is offered under,
-// computed at the index's generation gen.
+// computed at the index's generation gen at time at.
 type answer struct {
 	body []byte
 	name string
 	gen  uint64
+	at   time.Time
 }
 
 // maxAnswers bounds the answers kept; past it they are dropped.
 const maxAnswers = 256
+
+// answerMaxAge bounds how long an answer is kept even when no fact
+// changed: the timeliness counts a request as due once its deadline
+// passes, with nothing written.
+const answerMaxAge = time.Minute
 
 func newIndicators(d Deps) *indicators {
 	return &indicators{idx: d.Indicators, settings: casework.NewSettings(d.Store, d.Now), areas: monitor.NewAreas(d.Checker.Areas()), now: d.Now,
@@ -82,39 +86,39 @@ func newIndicators(d Deps) *indicators {
 }
 
 // answered returns the answer of the kind ("json", "csv", "geojson") to
-// the caller's query, encoding it with encode (and keeping it) unless it
-// was kept at the index's generation with the same settings and month.
+// the caller's query, encoding it with encode (and keeping it) unless one
+// was kept at the index's generation, with the same settings, less than
+// answerMaxAge ago.
 func (in *indicators) answered(c *fiber.Ctx, kind string, encode func(monitor.Report) (answer, error)) (answer, error) {
 	if err := stillLoading(c, in.idx); err != nil {
 		return answer{}, err
 	}
 	ctx := c.UserContext()
 	mun := actorOf(ctx).Municipality
+	now := in.now()
+	q, err := in.areas.ReportQuery(mun, c.Query("from"), c.Query("to"), c.Query("level"), c.Query("area"), now)
+	if err != nil {
+		return answer{}, err
+	}
 	s, err := in.settings.Of(ctx, mun)
 	if err != nil {
 		return answer{}, err
 	}
 	// The generation before the report: a change while it is computed
-	// moves it on, and the next call computes again.
+	// moves it on, and the next call computes again. One answer per
+	// question (the period as resolved): a newer one replaces it.
 	gen := in.idx.Generation()
-	// One answer per question: a newer generation replaces the older
-	// (keeping each made the map hold 256 reports at a time).
-	key := strings.Join([]string{kind, mun, c.Query("from"), c.Query("to"), c.Query("level"), c.Query("area"),
-		in.now().Format("2006-01"), strconv.FormatInt(s.Version, 10), s.UpdatedAt.String()}, "\x00")
+	key := fmt.Sprintf("%s\x00%s\x00%s\x00%s\x00%d-%d\x00%d\x00%s", kind, q.Municipality, q.Level, q.Area, q.From, q.To, s.Version, s.UpdatedAt)
 	in.mu.Lock()
 	a, ok := in.answers[key]
 	in.mu.Unlock()
-	if ok && a.gen == gen {
+	if ok && a.gen == gen && now.Sub(a.at) < answerMaxAge {
 		return a, nil
-	}
-	q, err := in.areas.ReportQuery(mun, c.Query("from"), c.Query("to"), c.Query("level"), c.Query("area"), in.now())
-	if err != nil {
-		return answer{}, err
 	}
 	if a, err = encode(in.areas.Report(in.idx, q, s)); err != nil {
 		return answer{}, err
 	}
-	a.gen = gen
+	a.gen, a.at = gen, now
 	in.mu.Lock()
 	if len(in.answers) >= maxAnswers {
 		in.answers = map[string]answer{}

@@ -298,7 +298,7 @@ func TestIndicatorsAnswer503WhileLoading(t *testing.T) {
 // between reads while nothing it rests on changed (the same bytes, the
 // same generated_at), and a change of the facts shows in the next read,
 // in each of its forms (five requests more: counts of 1 to 4 all read
-// "<5").
+// "<5"); with nothing written it is computed again after answerMaxAge.
 func TestIndicatorAnswersFollowChanges(t *testing.T) {
 	t.Parallel()
 	e, idx := indicatorEnv(t)
@@ -319,5 +319,12 @@ func TestIndicatorAnswersFollowChanges(t *testing.T) {
 		if after := coord.mustDo(http.StatusOK, http.MethodGet, path, ""); bytes.Equal(after.body, first.body) {
 			t.Errorf("GET %s after a new request = the answer before it", path)
 		}
+	}
+	// With nothing written, an answer is computed again after a while:
+	// a request becomes due when its deadline passes.
+	kept := coord.mustDo(http.StatusOK, http.MethodGet, "/api/v1/monitoring/indicators", "")
+	e.advance(answerMaxAge)
+	if later := coord.mustDo(http.StatusOK, http.MethodGet, "/api/v1/monitoring/indicators", ""); bytes.Equal(later.body, kept.body) {
+		t.Error("the kept answer was still given after answerMaxAge")
 	}
 }
