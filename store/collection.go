@@ -51,14 +51,27 @@ func (c *Collection[T]) Name() string { return c.name }
 // Insert stores a new record. A record with the same _id gives ErrConflict.
 func (c *Collection[T]) Insert(ctx context.Context, rec T) error {
 	id := rec.Header().ID
-	if _, err := c.c.InsertOne(ctx, rec); err != nil {
+	doc, err := encode(rec)
+	if err != nil {
+		return fmt.Errorf("store: insert %s %s: %w", c.name, id, err)
+	}
+	if _, err := c.c.InsertOne(ctx, doc); err != nil {
 		if mongo.IsDuplicateKeyError(err) {
 			return fmt.Errorf("store: %s %s: %w", c.name, id, ErrConflict)
 		}
 		return fmt.Errorf("store: insert %s %s: %w", c.name, id, err)
 	}
-	c.s.written(c.name, id, rec)
+	c.s.written(c.name, id, doc)
 	return nil
+}
+
+// encode marshals a record once, for the server and the mirror alike.
+func encode(rec any) (bson.Raw, error) {
+	doc, err := bson.MarshalWithRegistry(registry, rec)
+	if err != nil {
+		return nil, fmt.Errorf("encode: %w", err)
+	}
+	return doc, nil
 }
 
 // Get reads one record by id.
@@ -112,12 +125,16 @@ func (c *Collection[T]) Replace(ctx context.Context, prev int64, rec T) error {
 		}
 		filter = bson.D{{Key: "_id", Value: id}}
 	}
-	res, err := c.c.ReplaceOne(ctx, filter, rec)
+	doc, err := encode(rec)
+	if err != nil {
+		return fmt.Errorf("store: replace %s %s: %w", c.name, id, err)
+	}
+	res, err := c.c.ReplaceOne(ctx, filter, doc)
 	if err != nil {
 		return fmt.Errorf("store: replace %s %s: %w", c.name, id, err)
 	}
 	if res.MatchedCount == 1 {
-		c.s.written(c.name, id, rec)
+		c.s.written(c.name, id, doc)
 		return nil
 	}
 	if _, err := c.Get(ctx, id); err != nil {
@@ -345,7 +362,11 @@ func (c *Collection[T]) InsertMany(ctx context.Context, recs []T) error {
 		end := min(start+1000, len(recs))
 		docs := make([]any, 0, end-start)
 		for _, r := range recs[start:end] {
-			docs = append(docs, r)
+			doc, err := encode(r)
+			if err != nil {
+				return fmt.Errorf("store: insert %s %s: %w", c.name, r.Header().ID, err)
+			}
+			docs = append(docs, doc)
 		}
 		if _, err := c.c.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false)); err != nil {
 			if mongo.IsDuplicateKeyError(err) {
@@ -353,8 +374,8 @@ func (c *Collection[T]) InsertMany(ctx context.Context, recs []T) error {
 			}
 			return fmt.Errorf("store: insert %s: %w", c.name, err)
 		}
-		for _, r := range recs[start:end] {
-			c.s.written(c.name, r.Header().ID, r)
+		for i, r := range recs[start:end] {
+			c.s.written(c.name, r.Header().ID, docs[i].(bson.Raw))
 		}
 	}
 	return nil

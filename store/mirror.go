@@ -235,20 +235,12 @@ func versionIn(doc bson.Raw) int64 {
 	return v
 }
 
-// written tells the collection's mirror, if any, of a record stored.
-func (s *Store) written(name, id string, rec any) {
-	m := s.mirrors[name]
-	if m == nil {
-		return
+// written tells the collection's mirror, if any, of a record stored as
+// doc.
+func (s *Store) written(name, id string, doc bson.Raw) {
+	if m := s.mirrors[name]; m != nil {
+		m.put(id, doc)
 	}
-	doc, err := bson.MarshalWithRegistry(registry, rec)
-	if err != nil {
-		// Stored, so it marshals; should it not, the next read of the
-		// server heals the mirror.
-		m.remove(id)
-		return
-	}
-	m.put(id, doc)
 }
 
 // deleted tells the collection's mirror, if any, of a record deleted.
