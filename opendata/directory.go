@@ -91,11 +91,9 @@ func (d *Directory) records(ctx context.Context, code string) (cached, error) {
 	defer d.building.Unlock()
 	// What changed while this call waited counts too: with the
 	// generation taken before the wait, each waiter found the catalog
-	// built meanwhile too new and built an older one again.
-	if gen, ok = d.generation(code); !ok {
-		dir, err := d.read(ctx, code)
-		return cached{dir: dir}, err
-	}
+	// built meanwhile too new and built an older one again. (A loaded
+	// mirror stays loaded, so the generation is still there.)
+	gen, _ = d.generation(code)
 	if c, hit := d.cached(code, gen); hit {
 		return c, nil // built while this call waited
 	}
