@@ -28,7 +28,7 @@ func TestMain(m *testing.M) {
 // storeproc). No test here kills a store or its machine, so its commits
 // need not reach the disk before they are acknowledged
 // (synchronous=NORMAL).
-func startTemp(t *testing.T, dir string) *storeproc.Server {
+func startTemp(t testing.TB, dir string) *storeproc.Server {
 	t.Helper()
 	p, err := storeproc.Start(&binaries, dir, "normal")
 	if err != nil {
@@ -39,7 +39,7 @@ func startTemp(t *testing.T, dir string) *storeproc.Server {
 }
 
 // openTemp opens a store on a server of its own on dir.
-func openTemp(t *testing.T, dir string) *Store {
+func openTemp(t testing.TB, dir string) *Store {
 	t.Helper()
 	s, err := Open(context.Background(), Options{URI: startTemp(t, dir).URI, Database: "dichtbij", Logger: quiet()})
 	if err != nil {

@@ -21,13 +21,13 @@ var ferretNew sync.Mutex
 
 // Start runs FerretDB with its SQLite backend on a free loopback
 // port and returns its URI and a function that stops it.
-func Start(dir, sync string, log *slog.Logger) (string, func(), error) {
-	switch sync {
+func Start(dir, synchronous string, log *slog.Logger) (string, func(), error) {
+	switch synchronous {
 	case "":
-		sync = "full"
+		synchronous = "full"
 	case "full", "normal":
 	default:
-		return "", nil, fmt.Errorf("embedded: sync %q: want full or normal", sync)
+		return "", nil, fmt.Errorf("embedded: sync %q: want full or normal", synchronous)
 	}
 	abs, err := filepath.Abs(dir)
 	if err != nil {
@@ -44,7 +44,7 @@ func Start(dir, sync string, log *slog.Logger) (string, func(), error) {
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(30000)")
 	q.Add("_pragma", "journal_mode(wal)")
-	q.Add("_pragma", "synchronous("+sync+")")
+	q.Add("_pragma", "synchronous("+synchronous+")")
 	sqliteURL := (&url.URL{Scheme: "file", Opaque: filepath.ToSlash(abs) + "/", RawQuery: q.Encode()}).String()
 	// ferretdb.New sets a package variable of FerretDB's on every call;
 	// two stores starting at once in one process race on it.
@@ -62,14 +62,19 @@ func Start(dir, sync string, log *slog.Logger) (string, func(), error) {
 		return "", nil, fmt.Errorf("embedded: start embedded FerretDB: %w", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(2)
 	go func() {
-		defer close(done)
+		defer wg.Done()
 		_ = f.Run(ctx) // returns when ctx is cancelled
+	}()
+	go func() {
+		defer wg.Done()
+		keepIndexing(ctx, abs, log)
 	}()
 	stop := func() {
 		cancel()
-		<-done
+		wg.Wait()
 	}
 	return f.MongoDBURI(), stop, nil
 }
