@@ -74,8 +74,12 @@ type Event struct {
 	// Occurrence is an activity occurrence's local start, as the
 	// referral names it ("2026-12-01T14:00").
 	Occurrence string `json:"occurrence,omitempty" bson:"occurrence,omitempty"`
-	From       string `json:"from,omitempty" bson:"from,omitempty"`
-	To         string `json:"to,omitempty" bson:"to,omitempty"`
+	// Pool is the place pool ("<kind>:<id>" or "<kind>:<id>@<unix
+	// start>") in which a referral's move claims or frees a place; empty
+	// when no place moves. The matching engine counts that pool again.
+	Pool string `json:"pool,omitempty" bson:"pool,omitempty"`
+	From string `json:"from,omitempty" bson:"from,omitempty"`
+	To   string `json:"to,omitempty" bson:"to,omitempty"`
 	// Code is a machine-readable cause: a closure, a decline reason code,
 	// "promoted", "occurrence_cancelled", "option_withdrawn"…
 	Code string `json:"code,omitempty" bson:"code,omitempty"`

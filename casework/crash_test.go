@@ -146,7 +146,7 @@ func TestCrashBetweenWriteAndDelivery(t *testing.T) {
 				if got, want := all[promoted], tt.deliveries; got != want {
 					t.Errorf("promotion delivered to the counter %d times in all; want %d", got, want)
 				}
-				notes, err := svc.Notifications(ctx, b.ID)
+				notes, err := svc.Notifications(ctx, f.referral(t, b.ID))
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -12,6 +12,8 @@ import (
 // notification's id is derived from its event's, so an event delivered
 // twice writes it once.
 func (s *Service) notify(ctx context.Context, ev care.Event) error {
+	// Service.Notifications reads them only for a referral that waited:
+	// a notification of another kind must change that too.
 	if ev.Type != care.EvReferralPromoted {
 		return nil
 	}

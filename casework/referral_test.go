@@ -56,7 +56,7 @@ func TestPromotionEmitsEventsAndNotifiesOnce(t *testing.T) {
 
 	notes := func() []care.Notification {
 		t.Helper()
-		ns, err := f.svc.Notifications(ctx, b.ID)
+		ns, err := f.svc.Notifications(ctx, f.referral(t, b.ID))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -105,7 +105,13 @@ func moved(ref care.Referral, m care.Move, now time.Time) care.Referral {
 // movedEvents are the events of ref moving to next by m; a promotion
 // also says so.
 func movedEvents(a Actor, ref, next care.Referral, m care.Move, code string, now time.Time) []care.Event {
-	evs := []care.Event{moveEvent(a, next, care.ReferralEvent(m.To), ref.State, m, code, now)}
+	ev := moveEvent(a, next, care.ReferralEvent(m.To), ref.State, m, code, now)
+	if freed := freedPlace(ref, m.To); freed != nil {
+		ev.Pool = freed.Pool
+	} else if m.To == care.RefAccepted {
+		ev.Pool = Pool(ref)
+	}
+	evs := []care.Event{ev}
 	if code == codePromoted {
 		evs = append(evs, moveEvent(a, next, care.EvReferralPromoted, ref.State, m, code, now))
 	}

@@ -80,9 +80,14 @@ func (s *Service) waitingLine(ctx context.Context, ref care.Referral) ([]care.Re
 }
 
 // Notifications returns the in-app notifications of a referral, oldest
-// first.
-func (s *Service) Notifications(ctx context.Context, referralID string) ([]care.Notification, error) {
-	page, err := s.st.Notifications().OfReferral(ctx, referralID)
+// first. The only ones there are tell of a promotion from the waiting
+// list, so a referral that never waited has none, and costs no read:
+// the embedded store finds them by scanning every notification.
+func (s *Service) Notifications(ctx context.Context, ref care.Referral) ([]care.Notification, error) {
+	if _, waited := ref.EnteredAt(care.RefWaitlisted); !waited {
+		return []care.Notification{}, nil
+	}
+	page, err := s.st.Notifications().OfReferral(ctx, ref.ID)
 	if err != nil {
 		return nil, err
 	}

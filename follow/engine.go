@@ -14,6 +14,9 @@ import (
 	"fmt"
 	"hash/fnv"
 	"log/slog"
+	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -110,13 +113,15 @@ func (s *Sync) refreshMirrors(ctx context.Context, ev care.Event) error {
 	return nil
 }
 
-// placesMoved re-reads the option a referral event names, with its
-// taken places: the one thing of casework the engine holds.
+// placesMoved counts again the pool in which a referral's move claimed
+// or freed a place, with the option the event names: the one thing of
+// casework the engine holds. A move that moves no place changes nothing
+// here.
 func (s *Sync) placesMoved(ctx context.Context, ev care.Event) error {
-	if ev.OptionID == "" {
+	if ev.OptionID == "" || ev.Pool == "" {
 		return nil
 	}
-	return s.apply(ctx, collectionOf(ev.OptionKind), ev.OptionID, true)
+	return s.apply(ctx, collectionOf(ev.OptionKind), ev.OptionID, ev.Pool)
 }
 
 // collectionOf names the collection of an option kind as casework
@@ -253,12 +258,12 @@ func (s *Sync) load(ctx context.Context) error {
 }
 
 // apply re-reads one record and puts it in the engine, or takes it out
-// when it is gone. The option's taken places are counted again when
-// places moved (a referral event); after an edit of the option they are
-// what the engine holds: counting them scanned the places on the
-// embedded store for every offer a volunteer updated (20 s of store time
-// in 37 s of the team load).
-func (s *Sync) apply(ctx context.Context, coll, id string, placesMoved bool) error {
+// when it is gone. The option keeps the taken places the engine holds,
+// but for pool (a referral event's, or ""), which is counted again; an
+// option new to the engine has its pools counted. Counting by option
+// scanned every place on the embedded store, which finds by _id only:
+// 41 ms a referral event under the team load, growing with the places.
+func (s *Sync) apply(ctx context.Context, coll, id, pool string) error {
 	switch coll {
 	case Volunteers, Initiatives, Provisions, Activities:
 	default:
@@ -270,6 +275,15 @@ func (s *Sync) apply(ctx context.Context, coll, id string, placesMoved bool) err
 	mu.Lock()
 	defer mu.Unlock()
 	rec, err := readRecord(ctx, s.st, coll, id)
+	if errors.Is(err, store.ErrNotFound) && pool != "" {
+		// A referral moved in a pool of an option this process's mirror
+		// may not have caught up with (another process wrote both): ask
+		// the server. (The option cannot be gone: it has a referral.)
+		if err := s.st.Refresh(ctx, coll, id); err != nil {
+			return err
+		}
+		rec, err = readRecord(ctx, s.st, coll, id)
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		s.eng.Remove(id)
 		return nil
@@ -290,16 +304,61 @@ func (s *Sync) apply(ctx context.Context, coll, id string, placesMoved bool) err
 			return err
 		}
 	}
-	if used, spots, ok := s.eng.Taken(o.ID); ok && !placesMoved {
-		o.Used, o.SpotsTaken = used, spots
-		return s.eng.Upsert(o)
+	if err := s.taken(ctx, &o, pool); err != nil {
+		return err
 	}
-	taken, err := s.st.Places().Counts(ctx, optionKey(o.Kind, o.ID))
+	return s.eng.Upsert(o)
+}
+
+// taken fills o's taken places: those the engine holds, with pool counted
+// again. An option the engine does not hold yet is new since the load
+// (which counted every place): its places are those the referral events
+// after it name, so only pool is counted. Each pool costs its capacity in
+// lookups by _id, whatever the number of places stored.
+func (s *Sync) taken(ctx context.Context, o *matching.Option, pool string) error {
+	if used, spots, ok := s.eng.Taken(o.ID); ok {
+		o.Used, o.SpotsTaken = used, spots
+	}
+	if pool == "" {
+		return nil
+	}
+	return s.countPool(ctx, o, pool)
+}
+
+// countPool counts the claimed places of one pool of o into o: Used for
+// "<kind>:<id>", SpotsTaken for "<kind>:<id>@<unix start>". A pool of
+// another option, or of an occurrence o no longer has, changes nothing.
+func (s *Sync) countPool(ctx context.Context, o *matching.Option, pool string) error {
+	key, at, perOccurrence := strings.Cut(pool, "@")
+	if key != optionKey(o.Kind, o.ID) {
+		return nil
+	}
+	var start int64
+	if perOccurrence {
+		var err error
+		if start, err = strconv.ParseInt(at, 10, 64); err != nil {
+			return fmt.Errorf("follow: place pool %q: %w", pool, err)
+		}
+		if !slices.ContainsFunc(o.Occurrences, func(t time.Time) bool { return t.Unix() == start }) {
+			return nil
+		}
+	}
+	n, err := s.st.Places().InPool(ctx, pool, o.Capacity)
 	if err != nil {
 		return err
 	}
-	withTaken(&o, taken)
-	return s.eng.Upsert(o)
+	switch {
+	case !perOccurrence:
+		o.Used = n
+	case n > 0:
+		if o.SpotsTaken == nil {
+			o.SpotsTaken = map[int64]int{}
+		}
+		o.SpotsTaken[start] = n
+	default:
+		delete(o.SpotsTaken, start)
+	}
+	return nil
 }
 
 // optionKey names an option as the place pools do: "<kind>:<id>".
@@ -347,7 +406,7 @@ func (s *Sync) Written(ctx context.Context, coll, id string, deleted bool) {
 	if _, err := s.changes.Append(ctx, coll, id, deleted, s.now()); err != nil {
 		s.log.Error("change log append", "collection", coll, "id", id, "err", err)
 	}
-	if err := s.apply(ctx, coll, id, false); err != nil {
+	if err := s.apply(ctx, coll, id, ""); err != nil {
 		s.log.Error("matching engine update", "collection", coll, "id", id, "err", err)
 	}
 	if s.indicators != nil {
@@ -427,7 +486,7 @@ func (s *Sync) CatchUp(ctx context.Context) error {
 				return err
 			}
 		}
-		return s.apply(ctx, ch.Collection, ch.RecordID, false)
+		return s.apply(ctx, ch.Collection, ch.RecordID, "")
 	}); err != nil {
 		return fmt.Errorf("follow: matching engine: %w", err)
 	}

@@ -232,7 +232,17 @@ func (m *Indicators) CatchUp(ctx context.Context) error {
 }
 
 func (m *Indicators) catchUpLocked(ctx context.Context) error {
-	if err := m.changes.Drain(ctx, func(ch store.Change) error { return m.apply(ctx, ch.Collection, ch.RecordID) }); err != nil {
+	if err := m.changes.Drain(ctx, func(ch store.Change) error {
+		// Another process's write reaches this store's mirror here, as in
+		// Sync.CatchUp: the indicators follow the change log on their own
+		// and must not depend on the engine's sync having read it first.
+		if ch.Origin != m.st.Origin() {
+			if err := m.st.Refresh(ctx, ch.Collection, ch.RecordID); err != nil {
+				return err
+			}
+		}
+		return m.apply(ctx, ch.Collection, ch.RecordID)
+	}); err != nil {
 		return fmt.Errorf("follow: indicators: %w", err)
 	}
 	return nil

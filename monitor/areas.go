@@ -1,7 +1,9 @@
 package monitor
 
 import (
+	"encoding/json"
 	"strings"
+	"sync"
 
 	"github.com/dichtbij/dichtbij/geo"
 )
@@ -9,13 +11,19 @@ import (
 // Areas is the division the reports name, break down and draw areas by:
 // the units of geo.Areas indexed by municipality and district. Building
 // one walks every unit of the country, so a process builds it once from
-// its geo.Areas and shares it; it is read-only after NewAreas.
+// its geo.Areas and shares it; it is read-only after NewAreas but for
+// the shapes it encodes once each, on first use.
 type Areas struct {
 	units      map[string]geo.Unit
 	districts  map[string][]string // municipality → its districts
 	hoods      map[string][]string // district → its neighbourhoods
 	loneHoods  map[string][]string // municipality → neighbourhoods in no district
 	municipals *geo.Municipalities
+
+	// shapes are the units' geometries as GeoJSON, encoded once: a
+	// polygon's coordinates were most of a map's cost, for every map.
+	shapesMu sync.Mutex
+	shapes   map[string]json.RawMessage
 }
 
 // NewAreas indexes the units of a.

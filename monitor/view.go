@@ -3,6 +3,7 @@ package monitor
 import (
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"time"
@@ -135,26 +136,62 @@ func csvValue(v any) string {
 // every indicator a flat property; districts and municipalities as
 // polygons, neighbourhoods as their label point.
 func (b *Areas) GeoJSON(r Report) ([]byte, error) {
-	fc := geojson.NewFeatureCollection()
+	var buf bytes.Buffer
+	buf.WriteString(`{"type":"FeatureCollection","features":[`)
+	n := 0
 	for _, a := range r.Areas {
-		u, ok := b.units[a.Code]
+		shape, ok, err := b.shape(a.Code)
+		if err != nil {
+			return nil, err
+		}
 		if !ok {
 			continue // facts outside every district have no shape
 		}
-		var g orb.Geometry = u.Point
-		if len(u.Geometry) > 0 {
-			g = u.Geometry
-		}
-		f := geojson.NewFeature(g)
-		f.Properties = geojson.Properties{"code": a.Code, "name": a.Name, "level": a.Level}
+		props := map[string]any{"code": a.Code, "name": a.Name, "level": a.Level}
 		for _, v := range a.Indicators.Flatten() {
-			f.Properties[v.Key] = v.Value
+			props[v.Key] = v.Value
 		}
-		fc.Append(f)
+		p, err := json.Marshal(props)
+		if err != nil {
+			return nil, fmt.Errorf("monitor: geojson: %w", err)
+		}
+		if n > 0 {
+			buf.WriteByte(',')
+		}
+		n++
+		buf.WriteString(`{"type":"Feature","geometry":`)
+		buf.Write(shape)
+		buf.WriteString(`,"properties":`)
+		buf.Write(p)
+		buf.WriteByte('}')
 	}
-	out, err := fc.MarshalJSON()
+	buf.WriteString(`]}`)
+	return buf.Bytes(), nil
+}
+
+// shape returns a unit's geometry as GeoJSON (its polygon, or its label
+// point), encoding it the first time.
+func (b *Areas) shape(code string) (json.RawMessage, bool, error) {
+	u, ok := b.units[code]
+	if !ok {
+		return nil, false, nil
+	}
+	b.shapesMu.Lock()
+	defer b.shapesMu.Unlock()
+	if s, ok := b.shapes[code]; ok {
+		return s, true, nil
+	}
+	var g orb.Geometry = u.Point
+	if len(u.Geometry) > 0 {
+		g = u.Geometry
+	}
+	s, err := geojson.NewGeometry(g).MarshalJSON()
 	if err != nil {
-		return nil, fmt.Errorf("monitor: geojson: %w", err)
+		return nil, false, fmt.Errorf("monitor: geojson of %s: %w", code, err)
 	}
-	return out, nil
+	if b.shapes == nil {
+		b.shapes = map[string]json.RawMessage{}
+	}
+	b.shapes[code] = s
+	return s, true, nil
 }

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -33,11 +34,12 @@ func TestIncrementalStateEqualsRebuilt(t *testing.T) {
 	options := []string{vol}
 	ownerOf := map[string]*testEnv{vol: res} // an option's answering party
 	pathOf := map[string]string{vol: "/api/v1/volunteers/"}
+	dayRequest := strings.Replace(validRequest, `"needs":["groceries","companionship"]`, `"needs":["day_activities"]`, 1)
 	var acts, refs []string
 	owner := map[string]*testEnv{} // a referral's answering party
 	accepted := 0
 	for step := 0; step < 120; step++ {
-		switch op := rng.IntN(7); {
+		switch op := rng.IntN(8); {
 		case op == 0:
 			ini := org.create("/api/v1/initiatives", validInitiative)
 			options, ownerOf[ini], pathOf[ini] = append(options, ini), org, "/api/v1/initiatives/"
@@ -55,6 +57,17 @@ func TestIncrementalStateEqualsRebuilt(t *testing.T) {
 			if r := ownerOf[o].do(http.MethodPatch, pathOf[o]+o, patch, "Content-Type", "application/merge-patch+json"); r.status != http.StatusOK {
 				t.Fatalf("step %d: patch %s = %d %s", step, pathOf[o], r.status, r.body)
 			}
+		case op == 7 && len(acts) > 0:
+			// A date of an activity: a place pool per occurrence.
+			req := e.create("/api/v1/requests", dayRequest)
+			occ := []string{"2026-12-01T14:00", "2026-12-15T14:00", "2027-01-12T14:00"}[rng.IntN(3)]
+			ref := e.create("/api/v1/requests/"+req+"/referrals", `{"need":"day_activities","option_id":"`+acts[rng.IntN(len(acts))]+`","occurrence":"`+occ+`"}`)
+			refs, owner[ref] = append(refs, ref), org
+			// Most moves of a random referral are refused; take this
+			// date's place at once, most of the time.
+			if rng.IntN(3) > 0 && org.do(http.MethodPost, "/api/v1/referrals/"+ref+"/transitions", `{"to":"accepted"}`).status == http.StatusOK {
+				accepted++
+			}
 		case op == 4:
 			req := e.create("/api/v1/requests", validRequest)
 			o := options[rng.IntN(len(options))]
@@ -68,7 +81,8 @@ func TestIncrementalStateEqualsRebuilt(t *testing.T) {
 			to := []string{`{"to":"accepted"}`, `{"to":"accepted"}`, `{"to":"accepted"}`, `{"to":"started"}`, `{"to":"ended","reason":"verhuisd"}`, `{"to":"declined","reason":"geen tijd"}`}[rng.IntN(6)]
 			// Illegal moves and full options are refused; either way the
 			// state must still agree.
-			if r := owner[ref].do(http.MethodPost, "/api/v1/referrals/"+ref+"/transitions", to); r.status == http.StatusOK && to == `{"to":"accepted"}` {
+			r := owner[ref].do(http.MethodPost, "/api/v1/referrals/"+ref+"/transitions", to)
+			if r.status == http.StatusOK && to == `{"to":"accepted"}` {
 				accepted++
 			}
 		}
@@ -91,6 +105,14 @@ func TestIncrementalStateEqualsRebuilt(t *testing.T) {
 	}
 	if err := follow.New(rebuilt, e.store, quietLogger(), func() time.Time { return testNow }).Load(ctx); err != nil {
 		t.Fatal(err)
+	}
+	spotsTaken := 0
+	for _, id := range rebuilt.IDs() {
+		_, spots, _ := rebuilt.Taken(id)
+		spotsTaken += len(spots)
+	}
+	if spotsTaken == 0 {
+		t.Fatalf("no activity date has a place taken; the sequence proves nothing of the pools per occurrence")
 	}
 	kept, want := e.engine.IDs(), rebuilt.IDs()
 	slices.Sort(kept)

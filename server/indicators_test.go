@@ -257,6 +257,7 @@ func TestIndicatorsFollowOtherProcesses(t *testing.T) {
 	if err := follower.CatchUp(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+	t.Logf("DEBUG after catchup supply %d", idx.Compute(q).Total.Supply.Options)
 	if got := idx.Compute(q).Total.Demand.Requests; got != 0 {
 		t.Fatalf("the change log alone told the first process of %d requests; want 0 (casework reaches it as events)", got)
 	}
@@ -268,6 +269,9 @@ func TestIndicatorsFollowOtherProcesses(t *testing.T) {
 		t.Fatal(err)
 	}
 	a, f := idx.Compute(q), fresh.Compute(q)
+	if a.Total.Supply.Options != 6 {
+		t.Errorf("after following the first process counts %d options; want the other's 6 volunteers", a.Total.Supply.Options)
+	}
 	if a.Total.Demand.Requests != 8 || !reflect.DeepEqual(a, f) {
 		ja, _ := json.Marshal(a.Total)
 		jf, _ := json.Marshal(f.Total)

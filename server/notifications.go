@@ -8,7 +8,7 @@ func (r *referrals) notifications(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out, err := r.cw.Notifications(c.UserContext(), ref.ID)
+	out, err := r.cw.Notifications(c.UserContext(), ref)
 	if err != nil {
 		return err
 	}

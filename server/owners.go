@@ -56,7 +56,7 @@ func (r *referrals) ownerRead(c *fiber.Ctx, ref care.Referral) (OwnerReferral, e
 	if err != nil {
 		return OwnerReferral{}, err
 	}
-	notes, err := r.cw.Notifications(c.UserContext(), ref.ID)
+	notes, err := r.cw.Notifications(c.UserContext(), ref)
 	if err != nil {
 		return OwnerReferral{}, err
 	}

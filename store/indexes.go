@@ -13,11 +13,11 @@ import (
 )
 
 // index is one secondary index, ascending on each of its keys. They serve
-// a real MongoDB. The embedded store builds and keeps them too, but
-// serves no query from them: FerretDB v1's SQLite backend pushes down
-// only a filter of nothing but _id equality (which store/embedded gives
-// an index of its own: FerretDB's misses its query). There each costs a little on
-// every write (measured: five on the access log make an append about
+// a real MongoDB. The embedded store has none of them: FerretDB v1's
+// SQLite backend pushes down only a filter of nothing but _id equality
+// (which store/embedded gives an index of its own: FerretDB's misses its
+// query), so there an index would serve no query and cost a little on
+// every write (measured: five on the access log made an append about
 // 0.7 ms slower, 1.3 ms against 2.1 ms on 2 shared cores).
 //
 // Every query of queries.go has an index that serves it: its keys begin
@@ -117,7 +117,15 @@ func serves(keys []string, q *query) bool {
 // (measured: "slice bounds out of range" inside FerretDB), and because a
 // real MongoDB refuses an existing name with different keys. A collection
 // that does not exist yet has no indexes to list.
+//
+// On FerretDB it does the opposite: it drops them. FerretDB v1 serves no
+// query from a secondary index (see index), and SQLite evaluates each
+// index's JSON expression on every insert and update: the access log's
+// five cost about 0.7 ms an append. None is unique, so none guards a rule.
 func (s *Store) ensureIndexes(ctx context.Context) error {
+	if s.ferret {
+		return s.dropSecondaryIndexes(ctx)
+	}
 	colls, err := s.db.ListCollectionNames(ctx, bson.D{})
 	if err != nil {
 		return fmt.Errorf("store: list collections: %w", err)
@@ -143,6 +151,33 @@ func (s *Store) ensureIndexes(ctx context.Context) error {
 		}()
 	}
 	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// dropSecondaryIndexes drops on FerretDB the indexes of indexes() that an
+// earlier version made there.
+func (s *Store) dropSecondaryIndexes(ctx context.Context) error {
+	colls, err := s.db.ListCollectionNames(ctx, bson.D{})
+	if err != nil {
+		return fmt.Errorf("store: list collections: %w", err)
+	}
+	var errs []error
+	for _, ix := range indexes() {
+		if !slices.Contains(colls, ix.collection) {
+			continue
+		}
+		have, err := s.indexNames(ctx, ix.collection)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if !have[ix.name] {
+			continue
+		}
+		if _, err := s.db.Collection(ix.collection).Indexes().DropOne(ctx, ix.name); err != nil {
+			errs = append(errs, fmt.Errorf("store: drop index %s.%s: %w", ix.collection, ix.name, err))
+		}
+	}
 	return errors.Join(errs...)
 }
 

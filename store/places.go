@@ -96,6 +96,27 @@ func (p *Places) Taken(ctx context.Context, pool string, capacity int) ([]Place,
 	return out, nil
 }
 
+// InPool counts the claimed places of one pool by _id lookups: places
+// 1..capacity, then on while they are found, for places claimed before
+// the capacity was lowered. Counts(option) would read every place on
+// the embedded store, which cannot find by another field.
+func (p *Places) InPool(ctx context.Context, pool string, capacity int) (int, error) {
+	n := 0
+	for i := 1; ; i++ {
+		err := p.c.FindOne(ctx, bson.D{{Key: "_id", Value: placeID(pool, i)}}).Err()
+		if errors.Is(err, mongo.ErrNoDocuments) {
+			if i > capacity {
+				return n, nil
+			}
+			continue
+		}
+		if err != nil {
+			return 0, fmt.Errorf("store: places of %s: %w", pool, err)
+		}
+		n++
+	}
+}
+
 // Counts returns how many places are taken per pool, for every pool
 // (option empty) or for the pools of one option ("<kind>:<id>"). The
 // matching engine reads it to know the places left.

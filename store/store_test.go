@@ -59,18 +59,53 @@ func volunteer(id string) care.Volunteer {
 	}
 }
 
-// TestIndexesAreIdempotent opens the same data directory twice: the second
-// start must find the indexes and create nothing (FerretDB drops the
-// connection on a createIndexes that creates nothing).
-func TestIndexesAreIdempotent(t *testing.T) {
+// TestNoSecondaryIndexesOnFerretDB: FerretDB serves no query from them,
+// so the store drops those an earlier version made, on every start.
+func TestNoSecondaryIndexesOnFerretDB(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	ctx := context.Background()
+	p := startTemp(t, dir)
+	s, err := Open(ctx, Options{URI: p.URI, Database: "dichtbij", Logger: quiet()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// What an earlier version left: every index, as on MongoDB.
+	s.ferret = false
+	if err := s.ensureIndexes(ctx); err != nil {
+		t.Fatal(err)
+	}
+	s.ferret = true
 	for round := 1; round <= 2; round++ {
-		p := startTemp(t, dir)
-		s, err := Open(ctx, Options{URI: p.URI, Database: "dichtbij", Logger: quiet()})
-		if err != nil {
-			t.Fatalf("round %d: Open = %v", round, err)
+		if err := s.ensureIndexes(ctx); err != nil {
+			t.Fatalf("round %d: %v", round, err)
+		}
+		for _, ix := range indexes() {
+			names, err := s.IndexNames(ctx, ix.collection)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if names[ix.name] {
+				t.Errorf("round %d: index %s.%s is still there on FerretDB", round, ix.collection, ix.name)
+			}
+			if len(names) > 0 && !names["_id_"] {
+				t.Errorf("round %d: %s lost its _id index: %v", round, ix.collection, names)
+			}
+		}
+	}
+}
+
+// TestIndexesAreIdempotent makes the indexes a MongoDB gets twice: the
+// second time must find them and create nothing (FerretDB drops the
+// connection on a createIndexes that creates nothing).
+func TestIndexesAreIdempotent(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := openTemp(t, t.TempDir())
+	s.ferret = false // as on MongoDB
+	for round := 1; round <= 2; round++ {
+		if err := s.ensureIndexes(ctx); err != nil {
+			t.Fatalf("round %d: %v", round, err)
 		}
 		for _, ix := range indexes() {
 			names, err := s.IndexNames(ctx, ix.collection)
@@ -80,12 +115,6 @@ func TestIndexesAreIdempotent(t *testing.T) {
 			if !names[ix.name] {
 				t.Errorf("round %d: index %s.%s missing; have %v", round, ix.collection, ix.name, names)
 			}
-		}
-		if err := s.Close(ctx); err != nil {
-			t.Fatal(err)
-		}
-		if err := p.Stop(); err != nil {
-			t.Fatal(err)
 		}
 	}
 }
