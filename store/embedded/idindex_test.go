@@ -168,3 +168,20 @@ func BenchmarkFindByID(b *testing.B) {
 		})
 	}
 }
+
+// TestLevelFilterAppliesAttrsWhenARecordPasses: what FerretDB attaches
+// reaches the log with the records that pass, and nothing else does.
+func TestLevelFilterAppliesAttrsWhenARecordPasses(t *testing.T) {
+	var buf strings.Builder
+	l := slog.New(&levelFilter{inner: slog.NewTextHandler(&buf, nil), min: slog.LevelError})
+	conn := l.With("conn", 7).WithGroup("cmd").With("name", "find")
+	conn.Warn("dropped", "k", 1)
+	conn.Error("kept", "k", 2)
+	got := buf.String()
+	if strings.Contains(got, "dropped") {
+		t.Errorf("a warning passed: %q", got)
+	}
+	if !strings.Contains(got, "msg=kept conn=7 cmd.name=find cmd.k=2") {
+		t.Errorf("log = %q; want the error with conn=7 cmd.name=find cmd.k=2", got)
+	}
+}
