@@ -3,6 +3,7 @@ package accesslog
 import (
 	"context"
 	"fmt"
+	"sync"
 	"testing"
 )
 
@@ -51,5 +52,57 @@ func TestAppendAllChainsInOneGo(t *testing.T) {
 	}
 	if _, err := b.AppendAll(ctx, []Entry{access("acct", "req"), {Actor: "x"}}); err == nil {
 		t.Error("a batch with an invalid entry was appended")
+	}
+}
+
+// TestConcurrentAppendsGoInGroups: appends of one Log that arrive
+// together are stored in group commits, each caller gets its own entry
+// back, and the chain is whole.
+func TestConcurrentAppendsGoInGroups(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	l := New(openStore(t, newDB(t)), nil)
+	const n = 40
+	got := make([]Entry, n)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			e, err := l.Append(ctx, access("acct", fmt.Sprintf("req-%d", i)))
+			if err != nil {
+				t.Error(err)
+			}
+			got[i] = e
+		}()
+	}
+	close(start)
+	wg.Wait()
+	if t.Failed() {
+		return
+	}
+	seqs := map[int64]bool{}
+	for i, e := range got {
+		if e.RequestID != fmt.Sprintf("req-%d", i) {
+			t.Errorf("append %d got back the entry of %s", i, e.RequestID)
+		}
+		seqs[e.Seq] = true
+	}
+	if len(seqs) != n {
+		t.Errorf("%d distinct numbers for %d appends", len(seqs), n)
+	}
+	if b := l.batches.Load(); b >= n {
+		t.Errorf("%d group commits for %d appends arriving together; want fewer", b, n)
+	} else {
+		t.Logf("%d appends in %d group commits", n, b)
+	}
+	r, err := l.Verify(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Clean() || r.Checked != n || r.Head != n {
+		t.Errorf("Verify = %+v; want %d clean entries", r, n)
 	}
 }

@@ -23,6 +23,20 @@ type Log struct {
 	headHash string     // its Hash
 
 	conflicts atomic.Int64 // numbers found taken by another process, for tests
+
+	// Appends waiting for the next group commit (see Append).
+	qmu      sync.Mutex
+	queue    []*appendCall
+	flushing bool         // a drain goroutine is storing the queue
+	batches  atomic.Int64 // group commits stored, for tests and benchmarks
+}
+
+// appendCall is one Append or AppendAll waiting for its group commit.
+type appendCall struct {
+	es   []Entry
+	out  []Entry // as stored; on an error, those stored before it
+	err  error
+	done chan struct{}
 }
 
 // New returns the access log of st. now is the clock; nil means time.Now.
@@ -43,34 +57,38 @@ const maxAttempts = 10_000
 
 // Append validates e, chains it onto the newest entry and stores it. It
 // sets e's ID, Seq, At, HashVersion, PrevHash and Hash (whatever the
-// caller put there is overwritten) and returns the entry as stored.
+// caller put there is overwritten) and returns the entry as stored, once
+// it is stored.
 //
-// Appends of one Log run one at a time. Between processes, a number goes
-// to whoever inserts it first; the one that finds it taken reads the new
-// head before it tries the next. While another process appends back to
-// back, that read makes it late every time, so it waits until the other
-// pauses (on the embedded store: a pause of a few milliseconds), or until
-// ctx ends.
+// Appends (and AppendAlls) of one Log are stored in group commits: those
+// that arrive while one insert is under way wait for it and go together
+// in the next, one round trip and one transaction (an fsync on the
+// embedded store) for all of them. One at a time, each waited for the
+// others' inserts under the Log's lock: under the team load 70 a second
+// held it for 9 ms each.
+//
+// Between processes, a number goes to whoever inserts it first; the one
+// that finds it taken reads the new head before it tries the next. While
+// another process appends back to back, that read makes it late every
+// time, so it waits until the other pauses (on the embedded store: a
+// pause of a few milliseconds). The group commit runs without the
+// callers' cancellation: what was asked for is stored, or fails, for
+// every caller alike.
 func (l *Log) Append(ctx context.Context, e Entry) (Entry, error) {
-	if err := check(e); err != nil {
+	out, err := l.AppendAll(ctx, []Entry{e})
+	if err != nil {
 		return Entry{}, err
 	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if !l.loaded {
-		if err := l.loadHead(ctx, 0); err != nil {
-			return Entry{}, err
-		}
-	}
-	return l.appendLocked(ctx, e)
+	return out[0], nil
 }
 
 // AppendAll appends es in order, as Append does one by one, but chains
-// them all in memory and stores them in one round trip: a list of 50
-// requests costs one insert, not 50. Where another process took one of
-// the numbers meanwhile, the entries stored before it stay, and the rest
-// go one by one through Append's retry. It returns the entries as stored;
-// on an error, those stored before it.
+// them all in memory and stores them in one round trip with whatever
+// other appends wait: a list of 50 requests costs one insert, not 50.
+// Where another process took one of the numbers meanwhile, the entries
+// stored before it stay, and the rest go one by one through Append's
+// retry. It returns the entries as stored; on an error, those stored
+// before it.
 func (l *Log) AppendAll(ctx context.Context, es []Entry) ([]Entry, error) {
 	for _, e := range es {
 		if err := check(e); err != nil {
@@ -80,8 +98,65 @@ func (l *Log) AppendAll(ctx context.Context, es []Entry) ([]Entry, error) {
 	if len(es) == 0 {
 		return nil, nil
 	}
+	c := &appendCall{es: es, done: make(chan struct{})}
+	l.qmu.Lock()
+	l.queue = append(l.queue, c)
+	start := !l.flushing
+	l.flushing = true
+	l.qmu.Unlock()
+	if start {
+		go l.drain(context.WithoutCancel(ctx))
+	}
+	<-c.done
+	return c.out, c.err
+}
+
+// drain stores the queued appends, a group at a time, until none wait.
+func (l *Log) drain(ctx context.Context) {
+	for {
+		l.qmu.Lock()
+		group := l.queue
+		l.queue = nil
+		if len(group) == 0 {
+			l.flushing = false
+			l.qmu.Unlock()
+			return
+		}
+		l.qmu.Unlock()
+		l.commit(ctx, group)
+	}
+}
+
+// commit stores one group's entries in order and tells each caller what
+// of its own was stored.
+func (l *Log) commit(ctx context.Context, group []*appendCall) {
+	var es []Entry
+	for _, c := range group {
+		es = append(es, c.es...)
+	}
 	l.mu.Lock()
-	defer l.mu.Unlock()
+	l.batches.Add(1)
+	stored, err := l.appendAllLocked(ctx, es)
+	l.mu.Unlock()
+	from := 0
+	for _, c := range group {
+		to := from + len(c.es)
+		switch {
+		case len(stored) >= to:
+			c.out = stored[from:to:to]
+		case len(stored) > from:
+			c.out, c.err = stored[from:len(stored):len(stored)], err
+		default:
+			c.err = err
+		}
+		from = to
+		close(c.done)
+	}
+}
+
+// appendAllLocked is AppendAll's work for checked entries; the caller
+// holds l.mu.
+func (l *Log) appendAllLocked(ctx context.Context, es []Entry) ([]Entry, error) {
 	if !l.loaded {
 		if err := l.loadHead(ctx, 0); err != nil {
 			return nil, err
@@ -123,8 +198,8 @@ func (l *Log) AppendAll(ctx context.Context, es []Entry) ([]Entry, error) {
 	return out, nil
 }
 
-// appendLocked is Append's loop; the caller holds l.mu and has loaded the
-// head.
+// appendLocked appends one entry, moving on past numbers another process
+// took; the caller holds l.mu and has loaded the head.
 func (l *Log) appendLocked(ctx context.Context, e Entry) (Entry, error) {
 	for attempt := 1; ; attempt++ {
 		e.Seq = l.head + 1

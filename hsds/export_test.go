@@ -2,6 +2,7 @@ package hsds
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -93,3 +94,40 @@ func TestBuildLeavesPeopleOut(t *testing.T) {
 }
 
 func fmtAny(v any) string { return fmt.Sprintf("%+v", v) }
+
+// TestBuildWithMemoEqualsBuild: through a sequence of edits, additions
+// and removals, a catalog built with the last build's memo equals one
+// built from scratch; an edited record is converted again.
+func TestBuildWithMemoEqualsBuild(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 11, 1, 10, 0, 0, 0, time.UTC)
+	ini := func(id string, v int64, name string) care.Initiative {
+		return care.Initiative{Meta: care.Meta{ID: id, Version: v, UpdatedAt: at.Add(time.Duration(v) * time.Minute)},
+			InitiativeFields: care.InitiativeFields{Organisation: name, Description: "Klussen", HelpTypes: []string{"odd_jobs"}, Capacity: 2,
+				ServiceArea: &care.ServiceArea{Center: &care.Location{Lat: 52.36, Lon: 4.91}, RadiusM: 1000}}}
+	}
+	act := func(id, initiative string, v int64, name string) care.Activity {
+		return care.Activity{Meta: care.Meta{ID: id, Version: v, UpdatedAt: at.Add(time.Duration(v) * time.Minute)},
+			ActivityFields: care.ActivityFields{InitiativeID: initiative, Name: name, HelpTypes: []string{"meeting_place"},
+				Place:    &care.Place{Name: "Buurthuis", Location: &care.Location{Lat: 52.37, Lon: 4.9}},
+				Schedule: &care.Schedule{Start: "2026-12-01T14:00", Timezone: "Europe/Amsterdam", DurationMinutes: 60, RRule: "FREQ=WEEKLY"}}}
+	}
+	cal := func(id string) string { return "https://x/" + id + ".ics" }
+	steps := []Directory{
+		{Initiatives: []care.Initiative{ini("i1", 1, "Buurtkracht"), ini("i2", 1, "Klusteam")}, Activities: []care.Activity{act("a1", "i1", 1, "Koffie")}},
+		{Initiatives: []care.Initiative{ini("i1", 2, "Buurtkracht Noord"), ini("i2", 1, "Klusteam")}, Activities: []care.Activity{act("a1", "i1", 1, "Koffie")}},
+		{Initiatives: []care.Initiative{ini("i2", 1, "Klusteam")}, Activities: []care.Activity{act("a1", "i2", 2, "Koffie"), act("a2", "i2", 1, "Wandelen")}},
+		{Initiatives: []care.Initiative{ini("i2", 1, "Klusteam"), ini("i3", 1, "Samen")}, Activities: []care.Activity{act("a2", "i2", 1, "Wandelen")}},
+	}
+	memo := &Memo{}
+	for i, d := range steps {
+		d.HelpTypes, d.CalendarURL = care.Codes().HelpTypes, cal
+		got, want := BuildWith(d, memo), Build(d)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("step %d: built with the memo\n%+v\nfrom scratch\n%+v", i, got, want)
+		}
+		if len(memo.prev) != len(d.Initiatives)+len(d.Activities) {
+			t.Errorf("step %d: the memo keeps %d records; want the %d there are", i, len(memo.prev), len(d.Initiatives)+len(d.Activities))
+		}
+	}
+}

@@ -31,6 +31,9 @@ type Directory struct {
 	// each build a catalog of their own at once (191 MB of catalogs in
 	// flight under the team load).
 	building sync.Mutex
+	// memos keep, per municipality, what the last build made of each
+	// record (hsds.Memo); used under building.
+	memos map[string]*hsds.Memo
 	// calendarURL is an activity's iCalendar feed, for schedules whose
 	// rule HSDS cannot hold.
 	calendarURL func(activityID string) string
@@ -39,7 +42,7 @@ type Directory struct {
 // NewDirectory reads from st; baseURL is the portal's public address,
 // for the activities' calendar links.
 func NewDirectory(st *store.Store, areas *geo.Areas, baseURL string) *Directory {
-	return &Directory{st: st, areas: areas, cache: map[string]cached{}, calendarURL: func(id string) string {
+	return &Directory{st: st, areas: areas, cache: map[string]cached{}, memos: map[string]*hsds.Memo{}, calendarURL: func(id string) string {
 		return baseURL + "/api/v1/activities/" + id + "/calendar.ics"
 	}}
 }
@@ -103,7 +106,12 @@ func (d *Directory) records(ctx context.Context, code string) (cached, error) {
 	if err != nil {
 		return cached{}, err
 	}
-	cat := hsds.Build(dir)
+	memo := d.memos[code]
+	if memo == nil {
+		memo = &hsds.Memo{}
+		d.memos[strings.Clone(code)] = memo
+	}
+	cat := hsds.BuildWith(dir, memo)
 	c := cached{gen: gen, dir: dir, catalog: &cat}
 	d.mu.Lock()
 	// A copy of the key: Fiber's path parameters point into a buffer it

@@ -83,6 +83,8 @@ type organiser struct {
 	*vu
 	provision string
 	posted    []string // activities posted in the run, oldest first
+	retiring  string   // the posted activity retired and deleted next
+	retiredAt time.Time
 }
 
 func (o *organiser) setup(ctx context.Context) error {
@@ -163,10 +165,20 @@ func (o *organiser) round(ctx context.Context) {
 	o.shared.own(rec.ID)
 	o.posted = append(o.posted, rec.ID)
 	// An organiser keeps a few activities up and takes the oldest down,
-	// so a long soak does not grow the options without end.
-	if len(o.posted) > 3 && o.think(ctx) {
-		old := o.posted[0]
+	// so a long soak does not grow the options without end. It retires
+	// one first and deletes it once workers' searches from before have
+	// had retireFor to turn into referrals.
+	if len(o.posted) > 3 && (o.retiring == "" || time.Since(o.retiredAt) >= retireFor) && o.think(ctx) {
+		if o.retiring != "" {
+			o.u.do(ctx, "organiser.delete_activity", true, http.MethodDelete, "/api/v1/activities/"+o.retiring, nil)
+		}
+		o.retiring, o.retiredAt = o.posted[0], time.Now()
 		o.posted = o.posted[1:]
-		o.u.do(ctx, "organiser.delete_activity", true, http.MethodDelete, "/api/v1/activities/"+old, nil)
+		o.shared.retire(o.retiring)
 	}
 }
+
+// retireFor is how long an activity is retired (no new referrals)
+// before its organiser deletes it: far longer than a worker's search,
+// think time and referral take.
+const retireFor = 10 * time.Second

@@ -29,6 +29,11 @@ type shared struct {
 	// someone who answers.
 	owned     map[string]bool
 	ownedList []string
+	// retired are activities their organiser is about to delete: no
+	// worker refers to them any more, so a referral does not meet one
+	// deleted between the worker's search and the referral (a 422 that
+	// is the server right, not a failure).
+	retired map[string]bool
 	// claimed are the requests a worker has open now.
 	claimed map[string]bool
 	// activities are active demo activities, for calendar reads.
@@ -45,6 +50,21 @@ func (s *shared) own(id string) {
 		s.owned[id] = true
 		s.ownedList = append(s.ownedList, id)
 	}
+}
+
+func (s *shared) retire(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.retired == nil {
+		s.retired = map[string]bool{}
+	}
+	s.retired[id] = true
+}
+
+func (s *shared) isRetired(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.retired[id]
 }
 
 func (s *shared) isOwned(id string) bool {

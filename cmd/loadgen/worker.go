@@ -127,7 +127,7 @@ func (w *worker) pick(req requestView, found searchResult) (map[string]string, b
 			if o.Kind == "volunteer" {
 				consent = "share_volunteer"
 			}
-			if !slices.Contains(req.Consents, consent) || o.PlacesFree <= 0 {
+			if !slices.Contains(req.Consents, consent) || o.PlacesFree <= 0 || w.shared.isRetired(o.OptionID) {
 				continue
 			}
 			body := map[string]string{"need": n.Need, "option_id": o.OptionID, "note": "loadgen"}
