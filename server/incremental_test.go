@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -14,6 +15,7 @@ import (
 	"github.com/dichtbij/dichtbij/follow"
 	"github.com/dichtbij/dichtbij/matching"
 	"github.com/dichtbij/dichtbij/matching/fromcare"
+	"github.com/dichtbij/dichtbij/monitor"
 	"github.com/dichtbij/dichtbij/opendata"
 )
 
@@ -21,12 +23,12 @@ import (
 // server keeps up to date from writes and events instead of reading it
 // again: after a random sequence of offers, edits, referrals and their
 // moves, and activities posted and deleted, the matching engine (options
-// and their taken places) equals one loaded from the store from
-// scratch, and the HSDS catalog the server answers with equals one
-// built from the store's records.
+// and their taken places) and the indicators equal ones loaded from the
+// store from scratch, and the HSDS catalog the server answers with
+// equals one built from the store's records.
 func TestIncrementalStateEqualsRebuilt(t *testing.T) {
 	t.Parallel()
-	e := newTestEnv(t)
+	e, idx := indicatorEnv(t)
 	rng := rand.New(rand.NewPCG(17, 4))
 	res, org := e.as(asResident), e.as(asOrganiser)
 	prov := org.create("/api/v1/provisions", validProvision)
@@ -156,5 +158,22 @@ func TestIncrementalStateEqualsRebuilt(t *testing.T) {
 		if got.ID != cat.Services[i].ID || got.Name != cat.Services[i].Name {
 			t.Errorf("service %d served %s %q; built %s %q", i, got.ID, got.Name, cat.Services[i].ID, cat.Services[i].Name)
 		}
+	}
+
+	// The indicators, kept from the writes and the events, against ones
+	// loaded from the store.
+	q := monitor.Query{Municipality: "GM0363", From: testNow.AddDate(-1, 0, 0), To: testNow.AddDate(0, 0, 1), Level: monitor.LevelDistrict, TargetDays: 7, Now: testNow}
+	fresh := monitor.NewIndex()
+	if err := follow.NewIndicators(fresh, e.store, quietLogger(), func() time.Time { return testNow }).Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	keptInd, built := idx.Compute(q), fresh.Compute(q)
+	if built.Total.Supply.Options == 0 || built.Total.Results.Referrals == 0 {
+		t.Fatalf("the rebuilt indicators count %d options and %d referrals; the run proves nothing of them", built.Total.Supply.Options, built.Total.Results.Referrals)
+	}
+	if !reflect.DeepEqual(keptInd, built) {
+		jk, _ := json.Marshal(keptInd.Total)
+		jb, _ := json.Marshal(built.Total)
+		t.Errorf("indicators kept and rebuilt differ:\n%s\n%s", jk, jb)
 	}
 }

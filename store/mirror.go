@@ -46,6 +46,9 @@ type mirror struct {
 	// written after it began.
 	seq   uint64
 	putAt map[string]uint64
+	// index holds the fields the collection's queries narrow by
+	// (mirrorindex.go).
+	index map[string]*fieldIndex
 }
 
 // mirrored are the collections whose lists the API serves and the
@@ -55,7 +58,7 @@ var mirrored = []string{volunteersName, initiativesName, provisionsName, activit
 func newMirrors() map[string]*mirror {
 	m := map[string]*mirror{}
 	for _, name := range mirrored {
-		m[name] = &mirror{docs: map[string]bson.Raw{}, changed: map[string]uint64{}, putAt: map[string]uint64{}}
+		m[name] = &mirror{docs: map[string]bson.Raw{}, changed: map[string]uint64{}, putAt: map[string]uint64{}, index: newFieldIndexes(name)}
 	}
 	return m
 }
@@ -124,6 +127,9 @@ func (m *mirror) load(ctx context.Context, c *mongo.Collection) error {
 		return err
 	}
 	m.docs, m.ids, m.ready = docs, sortedKeys(docs), true
+	for _, ix := range m.index {
+		ix.rebuild(m.ids, m.docs)
+	}
 	m.putAt = map[string]uint64{}
 	m.loads++
 	return nil
@@ -200,6 +206,12 @@ func (m *mirror) put(id string, doc bson.Raw) {
 	m.touch(doc)
 	m.seq++
 	m.putAt[id] = m.seq
+	for _, ix := range m.index {
+		if had {
+			ix.drop(id, old)
+		}
+		ix.add(id, doc)
+	}
 	m.docs[id] = doc
 	if !had {
 		i, _ := slices.BinarySearch(m.ids, id)
@@ -224,6 +236,9 @@ func (m *mirror) removeUnlessPutSince(id string, seq uint64) {
 		return
 	}
 	m.touch(old)
+	for _, ix := range m.index {
+		ix.drop(id, old)
+	}
 	delete(m.docs, id)
 	if i, ok := slices.BinarySearch(m.ids, id); ok {
 		m.ids = slices.Delete(m.ids, i, i+1)
@@ -256,15 +271,16 @@ func (s *Store) deleted(name, id string) {
 func (m *mirror) collect(where []Cond, after string, max int) []bson.Raw {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
+	ids, _ := m.candidates(where)
 	start := 0
 	if after != "" {
-		start, _ = slices.BinarySearch(m.ids, after)
-		if start < len(m.ids) && m.ids[start] == after {
+		start, _ = slices.BinarySearch(ids, after)
+		if start < len(ids) && ids[start] == after {
 			start++
 		}
 	}
 	var out []bson.Raw
-	for _, id := range m.ids[start:] {
+	for _, id := range ids[start:] {
 		doc := m.docs[id]
 		if matchesAll(doc, where) {
 			out = append(out, doc)

@@ -104,6 +104,12 @@ func TestMirrorAnswersAsTheServer(t *testing.T) {
 		if step%40 == 39 {
 			compareMirror(t, step, mirrored, plain)
 		}
+		if step == 100 {
+			// A reload builds the mirror's field indexes anew.
+			if err := mirrored.LoadMirrors(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 }
 
@@ -118,6 +124,9 @@ func compareMirror(t *testing.T, step int, mirrored, plain *Store) {
 		append(mirrored.Volunteers().Scope("GM0363", ""), HelpType("garden"), Language("en")),
 		{AreaMunicipality("GM0344"), VolunteerStatus("paused")},
 		{HelpType("no-such-help")},
+		// Narrowed by an indexed field alone, and by one with no bucket.
+		{{Field: "owner_id", Value: "acc-c"}},
+		{{Field: "owner_id", Value: "acc-nobody"}, AreaMunicipality("GM0344")},
 	}
 	idsOf := func(vs []care.Volunteer) []string {
 		out := []string{}
