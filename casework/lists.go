@@ -39,7 +39,9 @@ type FollowUp struct {
 func (s *Service) OpenFollowUps(ctx context.Context, before time.Time, mine func(care.Meta) bool) ([]FollowUp, []care.Meta, error) {
 	out := []FollowUp{}
 	listed := map[string]care.Meta{}
-	err := s.st.Referrals().Each(ctx, func(ref care.Referral) error {
+	// Only the records with a follow-up due are decoded (store: read in
+	// place); the loops below pick the follow-ups themselves.
+	err := s.st.Referrals().WithFollowUpDue(ctx, before, func(ref care.Referral) error {
 		if !mine(ref.Meta) {
 			return nil
 		}
@@ -55,7 +57,7 @@ func (s *Service) OpenFollowUps(ctx context.Context, before time.Time, mine func
 	if err != nil {
 		return nil, nil, fmt.Errorf("casework: follow-ups: %w", err)
 	}
-	err = s.st.Specialists().Each(ctx, func(sp care.Specialist) error {
+	err = s.st.Specialists().WithFollowUpDue(ctx, before, func(sp care.Specialist) error {
 		if !mine(sp.Meta) {
 			return nil
 		}

@@ -131,3 +131,29 @@ func TestBuildWithMemoEqualsBuild(t *testing.T) {
 		}
 	}
 }
+
+// TestFindServicesPageIsAPageOfFindServices: converting only a page's
+// services gives the page Paginate cuts from every match, for queries
+// with and without filters, flat and in full, past the last page too.
+func TestFindServicesPageIsAPageOfFindServices(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 11, 1, 10, 0, 0, 0, time.UTC)
+	var inis []care.Initiative
+	for i := range 7 {
+		name := []string{"Klusteam", "Buurtkracht", "Samen koken"}[i%3]
+		inis = append(inis, care.Initiative{Meta: care.Meta{ID: fmt.Sprintf("i%d", i), Version: 1, UpdatedAt: at.Add(time.Duration(i) * time.Hour)},
+			InitiativeFields: care.InitiativeFields{Organisation: name, Description: "Hulp in de buurt", HelpTypes: []string{"odd_jobs"}, Capacity: 2,
+				ServiceArea: &care.ServiceArea{Center: &care.Location{Lat: 52.36, Lon: 4.91}, RadiusM: 1000}}})
+	}
+	c := Build(Directory{Initiatives: inis, HelpTypes: care.Codes().HelpTypes})
+	for qi, q := range []Query{{}, {Search: []string{"klus"}}, {Full: true}, {ModifiedAfter: at.Add(150 * time.Minute)}, {Search: []string{"niets"}}} {
+		for _, per := range []int{1, 2, 3, 50} {
+			for page := 1; page <= 9; page++ {
+				got, want := c.FindServicesPage(q, page, per), Paginate(c.FindServices(q), page, per)
+				if !reflect.DeepEqual(got, want) {
+					t.Fatalf("query %d, page %d of %d: %+v; want %+v", qi, page, per, got, want)
+				}
+			}
+		}
+	}
+}

@@ -46,7 +46,7 @@ func BenchmarkPagesAtScale(b *testing.B) {
 		for _, page := range []struct{ name, path string }{
 			{"requests first page", "/api/v1/requests?limit=20"},
 			{"open requests first page", "/api/v1/requests?limit=20&status=open"},
-			{"follow-ups due", "/api/v1/follow-ups?limit=20"},
+			{"follow-ups due", "/api/v1/follow-ups?due_before=2030-01-01T00:00:00Z"},
 			{"hsds services page 1", "/hsds/GM0344/services?page=1&per_page=50"},
 			{"hsds services page 10000", "/hsds/GM0344/services?page=10000&per_page=50"},
 			{"hsds service_at_locations near", "/hsds/GM0344/service_at_locations?postcode=3511&proximity=2000&per_page=50"},
