@@ -110,6 +110,18 @@ func (c Catalog) FindServicesPage(q Query, number, perPage int) Page[Service] {
 	if q.Full {
 		conv = c.withOrganization
 	}
+	if len(q.Search) == 0 && q.TermID == "" && q.TaxonomyID == "" && q.OrganizationID == "" && q.ModifiedAfter.IsZero() {
+		// Every service matches: the page is a window of the list, and
+		// costs its own services whatever the catalog holds.
+		lo := min(max(number-1, 0)*perPage, len(c.Services))
+		hi := min(lo+perPage, len(c.Services))
+		p := pageOf(c.Services[lo:hi], func(Service) bool { return true }, conv, 1, perPage)
+		total := len(c.Services)
+		pages := (total + perPage - 1) / perPage
+		p.TotalItems, p.TotalPages, p.PageNumber = total, pages, number
+		p.FirstPage, p.LastPage, p.Empty = number == 1, number >= pages, total == 0
+		return p
+	}
 	return pageOf(c.Services, func(s Service) bool { return q.serviceMatches(c, s) }, conv, number, perPage)
 }
 

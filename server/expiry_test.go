@@ -239,8 +239,9 @@ func TestStepDownFollowUps(t *testing.T) {
 	if len(sp.FollowUps) != 2 || !sp.FollowUps[0].Due.Equal(sp.EndedAt.Add(28*24*time.Hour)) || !sp.FollowUps[1].Due.Equal(sp.EndedAt.Add(84*24*time.Hour)) {
 		t.Fatalf("follow_ups = %+v; want 4 and 12 weeks after %v", sp.FollowUps, sp.EndedAt)
 	}
-	var items []FollowUpItem
-	e.do(http.MethodGet, "/api/v1/follow-ups?due_before=2027-06-01T00:00:00Z", "").json(t, &items)
+	var page Page[FollowUpItem]
+	e.do(http.MethodGet, "/api/v1/follow-ups?due_before=2027-06-01T00:00:00Z", "").json(t, &page)
+	items := page.Items
 	if len(items) != 2 || items[0].Kind != "step_down" || items[0].SpecialistID != spID || items[0].RequestID != reqID || items[0].N != 1 {
 		t.Fatalf("follow-up list = %+v; want two step_down items of %s", items, spID)
 	}
@@ -250,8 +251,9 @@ func TestStepDownFollowUps(t *testing.T) {
 	}
 	mustProblem(t, e.do(http.MethodPost, done, `{}`), http.StatusConflict, "")
 	mustProblem(t, e.do(http.MethodPost, "/api/v1/specialist-referrals/"+spID+"/follow-ups/3/done", `{}`), http.StatusNotFound, "")
-	e.do(http.MethodGet, "/api/v1/follow-ups?due_before=2027-06-01T00:00:00Z", "").json(t, &items)
-	if len(items) != 1 || items[0].N != 2 {
+	page = Page[FollowUpItem]{}
+	e.do(http.MethodGet, "/api/v1/follow-ups?due_before=2027-06-01T00:00:00Z", "").json(t, &page)
+	if items = page.Items; len(items) != 1 || items[0].N != 2 {
 		t.Errorf("after done: %+v; want only follow-up 2", items)
 	}
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -35,15 +36,33 @@ func (e referralEnv) followUpReferral(id string) followUpReferral {
 	return v
 }
 
+// openFollowUps reads every page of the follow-ups due before before,
+// two at a time.
 func (e referralEnv) openFollowUps(before time.Time) []FollowUpItem {
 	e.t.Helper()
-	r := e.do(http.MethodGet, "/api/v1/follow-ups?due_before="+url.QueryEscape(before.Format(time.RFC3339Nano)), "")
-	if r.status != http.StatusOK {
-		e.t.Fatalf("GET follow-ups = %d %s", r.status, r.body)
+	out := []FollowUpItem{}
+	cursor := ""
+	for range 100 {
+		path := "/api/v1/follow-ups?limit=2&due_before=" + url.QueryEscape(before.Format(time.RFC3339Nano))
+		if cursor != "" {
+			path += "&cursor=" + cursor
+		}
+		r := e.do(http.MethodGet, path, "")
+		if r.status != http.StatusOK {
+			e.t.Fatalf("GET follow-ups = %d %s", r.status, r.body)
+		}
+		var page Page[FollowUpItem]
+		r.json(e.t, &page)
+		if len(page.Items) > 2 {
+			e.t.Fatalf("a page of 2 holds %d follow-ups", len(page.Items))
+		}
+		out = append(out, page.Items...)
+		if cursor = page.NextCursor; cursor == "" {
+			return out
+		}
 	}
-	var out []FollowUpItem
-	r.json(e.t, &out)
-	return out
+	e.t.Fatal("the follow-ups never reach a last page")
+	return nil
 }
 
 // TestFollowUpsAfterStart: a started referral gets follow-ups at start+28d
@@ -189,4 +208,39 @@ func TestNoShows(t *testing.T) {
 		})
 	}
 	mustProblem(t, e.do(http.MethodPost, "/api/v1/referrals/6b0300000000000000000000/no-shows", `{"at":"2026-11-20T10:00:00Z"}`), http.StatusNotFound, "")
+}
+
+// TestFollowUpsPageBadInput: a page size above the maximum, a cursor
+// this list did not give and an unknown parameter are 400s naming the
+// parameter; a cursor past the last follow-up gives an empty page.
+func TestFollowUpsPageBadInput(t *testing.T) {
+	t.Parallel()
+	e := newReferralEnv(t, 1)
+	const base = "/api/v1/follow-ups?due_before=2030-01-01T00:00:00Z"
+	for _, c := range []struct{ query, field string }{
+		{"&limit=201", "limit"},
+		{"&limit=0", "limit"},
+		{"&limit=tien", "limit"},
+		{"&cursor=bm90LWEtY3Vyc29y", "cursor"},
+		{"&cursor=" + followUpKey{due: testNow, kind: "referral", id: "not-an-id", n: 1}.encode(), "cursor"},
+		{"&page=2", "page"},
+	} {
+		p := mustProblem(t, e.do(http.MethodGet, base+c.query, ""), http.StatusBadRequest, c.field)
+		if c.field == "limit" && !strings.Contains(fmt.Sprint(p.Errors), "200") {
+			t.Errorf("%s: %+v; want the maximum, 200, named", c.query, p.Errors)
+		}
+	}
+	id := e.refer(`{"need":"groceries","option_id":"` + e.volID + `"}`)
+	e.mustMove(id, `{"to":"accepted"}`)
+	e.mustMove(id, `{"to":"started"}`)
+	past := followUpKey{due: time.Date(2029, 1, 1, 0, 0, 0, 0, time.UTC), kind: "step_down", id: strings.Repeat("f", 24), n: 9}.encode()
+	var page Page[FollowUpItem]
+	e.mustDo(http.StatusOK, http.MethodGet, base+"&cursor="+past, "").json(t, &page)
+	if len(page.Items) != 0 || page.NextCursor != "" {
+		t.Errorf("past the last follow-up: %+v; want an empty last page", page)
+	}
+	e.mustDo(http.StatusOK, http.MethodGet, base, "").json(t, &page)
+	if len(page.Items) != 2 || page.NextCursor != "" {
+		t.Errorf("first page: %+v; want both follow-ups and no next cursor", page)
+	}
 }

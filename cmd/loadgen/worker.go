@@ -161,14 +161,16 @@ func (w *worker) pick(req requestView, found searchResult) (map[string]string, b
 // worker's share done.
 func (w *worker) followUps(ctx context.Context) {
 	due := time.Now().UTC().Format(time.RFC3339)
-	res, err := w.u.do(ctx, "worker.followups", false, http.MethodGet, "/api/v1/follow-ups?due_before="+url.QueryEscape(due), nil)
-	var items []followUp
-	if err != nil || res.decode(&items) != nil {
+	res, err := w.u.do(ctx, "worker.followups", false, http.MethodGet, "/api/v1/follow-ups?limit=50&due_before="+url.QueryEscape(due), nil)
+	var page struct {
+		Items []followUp `json:"items"`
+	}
+	if err != nil || res.decode(&page) != nil {
 		return
 	}
-	for _, f := range items {
+	for _, f := range page.Items {
 		id, path := f.ReferralID, "/api/v1/referrals/"
-		if f.Kind == "specialist" {
+		if f.Kind == "step_down" {
 			id, path = f.SpecialistID, "/api/v1/specialist-referrals/"
 		}
 		key := id + "/" + strconv.Itoa(f.N)

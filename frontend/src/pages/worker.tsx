@@ -991,11 +991,19 @@ function FollowUps() {
   const [tax] = useTaxonomy();
   const [weeks, setWeeks] = useState('13');
   const [items, setItems] = useState<FollowUp[] | null>(null);
+  const [cursor, setCursor] = useState('');
   const [err, setErr] = useState('');
   const [notice, setNotice] = useState('');
-  const load = () => {
+  // A page at a time, earliest due first; "more" fetches the next.
+  const load = async (after = '') => {
     const before = new Date(Date.now() + Number(weeks) * 7 * 86400_000 + 86400_000).toISOString();
-    return get<FollowUp[]>(`/api/v1/follow-ups?due_before=${encodeURIComponent(before)}`).then(setItems).catch((e) => setErr(generalMessage(e)));
+    try {
+      const page = await get<ListPage<FollowUp>>(`/api/v1/follow-ups?limit=50&due_before=${encodeURIComponent(before)}` + (after ? `&cursor=${encodeURIComponent(after)}` : ''));
+      setItems((old) => [...(after ? old ?? [] : []), ...page.items]);
+      setCursor(page.next_cursor ?? '');
+    } catch (e) {
+      setErr(generalMessage(e));
+    }
   };
   useEffect(() => void load(), [weeks]);
   const done = async (f: FollowUp, note: string) => {
@@ -1020,6 +1028,7 @@ function FollowUps() {
           {items.map((f) => <FollowUpItem key={`${f.referral_id ?? f.specialist_id}-${f.n}`} tax={tax} f={f} onDone={done} />)}
         </ul>
       )}
+      {cursor && <button type="button" class="button button--secondary" onClick={() => load(cursor)}>{tw('list.more')}</button>}
     </Page>
   );
 }
