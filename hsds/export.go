@@ -54,6 +54,9 @@ type Catalog struct {
 	Modified map[string]time.Time
 	// services, locations and organizations find an entry by id.
 	services, locations, organizations map[string]int
+	// salGrid files the services at locations by the grid cell of their
+	// location (salCell), for the nearby lists.
+	salGrid map[salCell][]int32
 }
 
 // Service returns the service with id.
@@ -192,6 +195,13 @@ func BuildWith(d Directory, memo *Memo) Catalog {
 	c.services = indexByID(c.Services, func(s Service) string { return s.ID })
 	c.locations = indexByID(c.Locations, func(l Location) string { return l.ID })
 	c.organizations = indexByID(c.Organizations, func(o Organization) string { return o.ID })
+	c.salGrid = map[salCell][]int32{}
+	for i, sal := range c.ServiceAtLocations {
+		if l, ok := c.Location(sal.LocationID); ok && l.Latitude != nil && l.Longitude != nil {
+			k := cellOf(*l.Longitude, *l.Latitude)
+			c.salGrid[k] = append(c.salGrid[k], int32(i))
+		}
+	}
 	if memo != nil {
 		memo.prev = next // records gone since are forgotten
 	}

@@ -2,10 +2,13 @@ package hsds
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/paulmach/orb"
 
 	"github.com/dichtbij/dichtbij/care"
 )
@@ -154,6 +157,45 @@ func TestFindServicesPageIsAPageOfFindServices(t *testing.T) {
 					t.Fatalf("query %d, page %d of %d: %+v; want %+v", qi, page, per, got, want)
 				}
 			}
+		}
+	}
+}
+
+// TestNearbyThroughTheGridEqualsTheScan: the services at locations a
+// nearby query finds through the grid are those a scan of the whole
+// list finds, in the same order, for random points and distances, a
+// search word and full items.
+func TestNearbyThroughTheGridEqualsTheScan(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(5, 1))
+	at := time.Date(2026, 11, 1, 10, 0, 0, 0, time.UTC)
+	var provs []care.Provision
+	for i := range 400 {
+		// Around Utrecht, some on the same spot.
+		lat, lon := 52.09+rng.Float64()*0.03-0.015, 5.12+rng.Float64()*0.05-0.025
+		if i%10 == 0 && i > 0 {
+			lat, lon = provs[i-1].Location.Lat, provs[i-1].Location.Lon
+		}
+		provs = append(provs, care.Provision{Meta: care.Meta{ID: fmt.Sprintf("p%03d", i), Version: 1, UpdatedAt: at},
+			ProvisionFields: care.ProvisionFields{Name: []string{"Buurthuis", "Inloop", "Eettafel"}[i%3], HelpTypes: []string{"meeting_place"},
+				Address:  &care.Address{Street: "Straat", HouseNumber: "1", Postcode: "3511AA", City: "Utrecht"},
+				Location: &care.Location{Lat: lat, Lon: lon}, Cost: &care.Cost{Unit: "free"}}})
+	}
+	c := Build(Directory{Provisions: provs, HelpTypes: care.Codes().HelpTypes})
+	scan := c
+	scan.salGrid = nil
+	for round := range 60 {
+		p := orb.Point{5.12 + rng.Float64()*0.08 - 0.04, 52.09 + rng.Float64()*0.05 - 0.025}
+		q := Query{Near: &p, Proximity: []float64{50, 300, 1000, 2500, 8000}[round%5], Full: round%4 == 0}
+		if round%3 == 0 {
+			q.Search = []string{"inloop"}
+		}
+		got, want := c.FindServiceAtLocations(q), scan.FindServiceAtLocations(q)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("round %d (%v, %.0f m): the grid found %d, the scan %d", round, p, q.Proximity, len(got), len(want))
+		}
+		if _, ok := c.cellsNear(q); !ok && q.Proximity <= 2500 {
+			t.Errorf("round %d: %.0f m did not go through the grid", round, q.Proximity)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package hsds
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -218,20 +219,23 @@ func (c Catalog) FindServiceAtLocations(q Query) []ServiceAtLocation {
 		dist float64
 	}
 	var found []near
-	for _, sal := range c.ServiceAtLocations {
-		svc, loc, ok := c.salParts(sal)
-		if !ok || !q.serviceMatches(c, svc) {
-			continue
-		}
+	consider := func(sal ServiceAtLocation) {
 		d := 0.0
 		if q.Near != nil {
-			if loc.Latitude == nil || loc.Longitude == nil {
-				continue
+			// The distance first: it rules out most, without the
+			// service's copy.
+			loc, ok := c.Location(sal.LocationID)
+			if !ok || loc.Latitude == nil || loc.Longitude == nil {
+				return
 			}
 			d = geo.Distance(*q.Near, orb.Point{*loc.Longitude, *loc.Latitude})
 			if d > q.Proximity {
-				continue
+				return
 			}
+		}
+		svc, loc, ok := c.salParts(sal)
+		if !ok || !q.serviceMatches(c, svc) {
+			return
 		}
 		if q.Full {
 			s, l := svc, loc
@@ -239,12 +243,64 @@ func (c Catalog) FindServiceAtLocations(q Query) []ServiceAtLocation {
 		}
 		found = append(found, near{sal, d})
 	}
+	if cells, ok := c.cellsNear(q); ok {
+		for _, i := range cells {
+			consider(c.ServiceAtLocations[i])
+		}
+	} else {
+		for _, sal := range c.ServiceAtLocations {
+			consider(sal)
+		}
+	}
 	slices.SortStableFunc(found, func(a, b near) int { return cmp.Compare(a.dist, b.dist) })
 	out := make([]ServiceAtLocation, len(found))
 	for i, f := range found {
 		out[i] = f.sal
 	}
 	return out
+}
+
+// salCell is a cell of the nearby grid: salCellDeg degrees a side, about
+// 1.1 by 0.7 km in the Netherlands.
+type salCell struct{ x, y int32 }
+
+const salCellDeg = 0.01
+
+func cellOf(lon, lat float64) salCell {
+	return salCell{int32(math.Floor(lon / salCellDeg)), int32(math.Floor(lat / salCellDeg))}
+}
+
+// cellsNear returns, in list order, the services at locations filed in
+// the grid cells that a circle of q.Proximity around q.Near touches (with
+// a cell to spare), so that a nearby list reads the neighbourhood, not
+// the catalog (5 ms a page at 30,000 options, 0.4 ms at 3,000). It
+// returns false when q is not a nearby query, or its circle spans more
+// cells than the list has entries.
+func (c Catalog) cellsNear(q Query) ([]int32, bool) {
+	if q.Near == nil || c.salGrid == nil || q.Proximity <= 0 {
+		return nil, false
+	}
+	// 111 km a degree of latitude (a little more everywhere), with 2 %
+	// to spare; a degree of longitude is that times cos(latitude).
+	dLat := q.Proximity / 111_000 * 1.02
+	cos := math.Cos(q.Near.Lat() * math.Pi / 180)
+	if cos < 0.01 {
+		return nil, false
+	}
+	dLon := dLat / cos
+	lo, hi := cellOf(q.Near.Lon()-dLon, q.Near.Lat()-dLat), cellOf(q.Near.Lon()+dLon, q.Near.Lat()+dLat)
+	lo, hi = salCell{lo.x - 1, lo.y - 1}, salCell{hi.x + 1, hi.y + 1}
+	if n := (int64(hi.x-lo.x) + 1) * (int64(hi.y-lo.y) + 1); n > int64(len(c.ServiceAtLocations)) {
+		return nil, false
+	}
+	var out []int32
+	for x := lo.x; x <= hi.x; x++ {
+		for y := lo.y; y <= hi.y; y++ {
+			out = append(out, c.salGrid[salCell{x, y}]...)
+		}
+	}
+	slices.Sort(out) // list order, which breaks ties in distance
+	return out, true
 }
 
 // ServiceAtLocationInFull is the service at location with id, with its

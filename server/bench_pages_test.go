@@ -52,6 +52,11 @@ func BenchmarkPagesAtScale(b *testing.B) {
 			{"hsds service_at_locations near", "/hsds/GM0344/service_at_locations?postcode=3511&proximity=2000&per_page=50"},
 		} {
 			b.Run(fmt.Sprintf("options=%d/%s", options, page.name), func(b *testing.B) {
+				// Once before the clock runs: the first read of a
+				// catalog builds it (what a write costs, not a page).
+				if r := worker.do(http.MethodGet, page.path, ""); r.status != http.StatusOK {
+					b.Fatalf("GET %s = %d %s", page.path, r.status, r.body)
+				}
 				for b.Loop() {
 					if r := worker.do(http.MethodGet, page.path, ""); r.status != http.StatusOK {
 						b.Fatalf("GET %s = %d %s", page.path, r.status, r.body)
