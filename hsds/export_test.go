@@ -194,6 +194,11 @@ func TestNearbyThroughTheGridEqualsTheScan(t *testing.T) {
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("round %d (%v, %.0f m): the grid found %d, the scan %d", round, p, q.Proximity, len(got), len(want))
 		}
+		for _, page := range []int{1, 2, 7} {
+			if got, want := c.FindServiceAtLocationsPage(q, page, 5), Paginate(want, page, 5); !reflect.DeepEqual(got, want) {
+				t.Fatalf("round %d, page %d: %+v; want %+v", round, page, got, want)
+			}
+		}
 		if _, ok := c.cellsNear(q); !ok && q.Proximity <= 2500 {
 			t.Errorf("round %d: %.0f m did not go through the grid", round, q.Proximity)
 		}

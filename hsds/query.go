@@ -214,18 +214,45 @@ func (c Catalog) fullOrganization(o Organization) Organization {
 // FindServiceAtLocations lists the services at locations whose service
 // q matches, nearest first when q is near a point.
 func (c Catalog) FindServiceAtLocations(q Query) []ServiceAtLocation {
-	type near struct {
-		sal  ServiceAtLocation
-		dist float64
+	found := c.salMatches(q)
+	out := make([]ServiceAtLocation, len(found))
+	for i, f := range found {
+		out[i] = c.salItem(q, f.i)
 	}
-	var found []near
-	consider := func(sal ServiceAtLocation) {
+	return out
+}
+
+// FindServiceAtLocationsPage is page number (1-based) of perPage of what
+// FindServiceAtLocations returns, building only that page's items: a
+// nearby list sorts the entries in reach by distance, but copies and
+// nests the fifty it shows only.
+func (c Catalog) FindServiceAtLocationsPage(q Query, number, perPage int) Page[ServiceAtLocation] {
+	found := c.salMatches(q)
+	return pageOf(found, func(salMatch) bool { return true }, func(f salMatch) ServiceAtLocation { return c.salItem(q, f.i) }, number, perPage)
+}
+
+// salMatch is an entry of c.ServiceAtLocations that a query matches, with
+// its distance from the query's point (0 without one).
+type salMatch struct {
+	i    int32
+	dist float64
+}
+
+// salMatches lists the services at locations q matches, nearest first
+// (list order without a point, and among equals).
+func (c Catalog) salMatches(q Query) []salMatch {
+	var found []salMatch
+	consider := func(i int32) {
+		sal := c.ServiceAtLocations[i]
 		d := 0.0
 		if q.Near != nil {
-			// The distance first: it rules out most, without the
-			// service's copy.
-			loc, ok := c.Location(sal.LocationID)
-			if !ok || loc.Latitude == nil || loc.Longitude == nil {
+			// The distance first: it rules out most.
+			li, ok := c.locations[sal.LocationID]
+			if !ok {
+				return
+			}
+			loc := &c.Locations[li]
+			if loc.Latitude == nil || loc.Longitude == nil {
 				return
 			}
 			d = geo.Distance(*q.Near, orb.Point{*loc.Longitude, *loc.Latitude})
@@ -233,31 +260,34 @@ func (c Catalog) FindServiceAtLocations(q Query) []ServiceAtLocation {
 				return
 			}
 		}
-		svc, loc, ok := c.salParts(sal)
-		if !ok || !q.serviceMatches(c, svc) {
+		si, ok := c.services[sal.ServiceID]
+		if _, lok := c.locations[sal.LocationID]; !ok || !lok || !q.serviceMatches(c, c.Services[si]) {
 			return
 		}
-		if q.Full {
-			s, l := svc, loc
-			sal.Service, sal.Location = &s, &l
-		}
-		found = append(found, near{sal, d})
+		found = append(found, salMatch{i, d})
 	}
 	if cells, ok := c.cellsNear(q); ok {
 		for _, i := range cells {
-			consider(c.ServiceAtLocations[i])
+			consider(i)
 		}
 	} else {
-		for _, sal := range c.ServiceAtLocations {
-			consider(sal)
+		for i := range c.ServiceAtLocations {
+			consider(int32(i))
 		}
 	}
-	slices.SortStableFunc(found, func(a, b near) int { return cmp.Compare(a.dist, b.dist) })
-	out := make([]ServiceAtLocation, len(found))
-	for i, f := range found {
-		out[i] = f.sal
+	slices.SortStableFunc(found, func(a, b salMatch) int { return cmp.Compare(a.dist, b.dist) })
+	return found
+}
+
+// salItem is entry i as a list shows it: bare, or with its service and
+// location under full=true.
+func (c Catalog) salItem(q Query, i int32) ServiceAtLocation {
+	sal := c.ServiceAtLocations[i]
+	if q.Full {
+		svc, loc, _ := c.salParts(sal)
+		sal.Service, sal.Location = &svc, &loc
 	}
-	return out
+	return sal
 }
 
 // salCell is a cell of the nearby grid: salCellDeg degrees a side, about

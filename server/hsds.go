@@ -66,7 +66,7 @@ func mountHSDS(rt *routeTable, h *hsdsAPI) {
 		list, item fiber.Handler
 	}{{"/services", "services", h.services, item(h, "service", hsds.Catalog.ServiceInFull)},
 		{"/organizations", "organizations", list(h, hsds.Catalog.FindOrganizations), item(h, "organization", hsds.Catalog.OrganizationInFull)},
-		{"/service_at_locations", "services at locations (with postcode and proximity)", list(h, hsds.Catalog.FindServiceAtLocations),
+		{"/service_at_locations", "services at locations (with postcode and proximity)", h.serviceAtLocations,
 			item(h, "service_at_location", hsds.Catalog.ServiceAtLocationInFull)},
 		{"/taxonomies", "taxonomies", list(h, hsds.Catalog.FindTaxonomies), item(h, "taxonomy", taxonomy)},
 		{"/taxonomy_terms", "taxonomy terms (help types)", list(h, hsds.Catalog.FindTerms), item(h, "taxonomy_term", hsds.Catalog.Term)}} {
@@ -196,6 +196,19 @@ func item[T any](h *hsdsAPI, what string, get func(hsds.Catalog, string) (T, boo
 		}
 		return newProblem(fiber.StatusNotFound, "not-found", "no "+what+" "+c.Params("id")+" in this directory")
 	}
+}
+
+// serviceAtLocations builds only the page's items (see
+// hsds.Catalog.FindServiceAtLocationsPage); NDJSON streams them all.
+func (h *hsdsAPI) serviceAtLocations(c *fiber.Ctx) error {
+	cat, q, err := h.listing(c)
+	if err != nil {
+		return err
+	}
+	if q.ndjson {
+		return send(c, q, cat.FindServiceAtLocations(q.Query))
+	}
+	return c.JSON(cat.FindServiceAtLocationsPage(q.Query, q.page, q.perPage))
 }
 
 func (h *hsdsAPI) services(c *fiber.Ctx) error {
