@@ -103,14 +103,24 @@ func (o *EventOutbox) Drop(ctx context.Context, id string) error {
 	return nil
 }
 
-// MarkRelayed notes that the entries' events are in the log, in one
-// write.
+// MarkRelayed notes that the entries' events are in the log: in one
+// write on MongoDB; on FerretDB one write per entry by _id, because it
+// answers an $in by reading the whole outbox (236 ms an update under the
+// team load, against well under a millisecond per entry by _id).
 func (o *EventOutbox) MarkRelayed(ctx context.Context, ids ...string) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	_, err := o.c.UpdateMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}},
-		bson.D{{Key: "$set", Value: relayedDoc{Relayed: true}}})
+	set := bson.D{{Key: "$set", Value: relayedDoc{Relayed: true}}}
+	if o.s.ferret {
+		for _, id := range ids {
+			if _, err := o.c.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, set); err != nil {
+				return fmt.Errorf("store: outbox relayed %s: %w", id, err)
+			}
+		}
+		return nil
+	}
+	_, err := o.c.UpdateMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}, set)
 	if err != nil {
 		return fmt.Errorf("store: outbox relayed %d entries: %w", len(ids), err)
 	}

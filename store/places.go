@@ -40,10 +40,13 @@ const placesName = "places"
 // releasing use _id equality only, which FerretDB serves from its index.
 type Places struct {
 	c *mongo.Collection
+	// byID: the store is FerretDB, which reads every place for a delete
+	// by _id and holder (33 ms a release under the team load).
+	byID bool
 }
 
 // Places returns the place claims.
-func (s *Store) Places() *Places { return &Places{c: s.db.Collection(placesName)} }
+func (s *Store) Places() *Places { return &Places{c: s.db.Collection(placesName), byID: s.ferret} }
 
 var (
 	placeOfHolder  = newQuery(placesName, "Places.Release", "_id", "holder")
@@ -71,6 +74,24 @@ func (p *Places) Claim(ctx context.Context, pool string, capacity int, holder st
 // Release frees place n of pool if holder has it, and reports whether it
 // did. Only the holder releases its place, so no two releases race.
 func (p *Places) Release(ctx context.Context, pool string, n int, holder string) (bool, error) {
+	if p.byID {
+		// The holder is checked first and the place deleted by _id alone.
+		// Only the holder releases, and nobody else can claim the place
+		// while it is held, so nothing comes between the two.
+		var pl Place
+		err := p.c.FindOne(ctx, bson.D{{Key: "_id", Value: placeID(pool, n)}}).Decode(&pl)
+		if errors.Is(err, mongo.ErrNoDocuments) || (err == nil && pl.Holder != holder) {
+			return false, nil
+		}
+		if err != nil {
+			return false, fmt.Errorf("store: release %s: %w", placeID(pool, n), err)
+		}
+		res, err := p.c.DeleteOne(ctx, bson.D{{Key: "_id", Value: placeID(pool, n)}})
+		if err != nil {
+			return false, fmt.Errorf("store: release %s: %w", placeID(pool, n), err)
+		}
+		return res.DeletedCount == 1, nil
+	}
 	res, err := p.c.DeleteOne(ctx, placeOfHolder.filter(placeID(pool, n), holder))
 	if err != nil {
 		return false, fmt.Errorf("store: release %s: %w", placeID(pool, n), err)
