@@ -147,26 +147,56 @@ func (b *Areas) GeoJSON(r Report) ([]byte, error) {
 		if !ok {
 			continue // facts outside every district have no shape
 		}
-		props := map[string]any{"code": a.Code, "name": a.Name, "level": a.Level}
-		for _, v := range a.Indicators.Flatten() {
-			props[v.Key] = v.Value
-		}
-		p, err := json.Marshal(props)
-		if err != nil {
-			return nil, fmt.Errorf("monitor: geojson: %w", err)
-		}
 		if n > 0 {
 			buf.WriteByte(',')
 		}
 		n++
 		buf.WriteString(`{"type":"Feature","geometry":`)
 		buf.Write(shape)
-		buf.WriteString(`,"properties":`)
-		buf.Write(p)
-		buf.WriteByte('}')
+		// The properties in Flatten's order, written as they come: a map
+		// through json.Marshal sorted and reflected over every key of
+		// every area (half of a map's cost).
+		buf.WriteString(`,"properties":{`)
+		fields := append([]Field{{"code", a.Code}, {"name", a.Name}, {"level", a.Level}}, a.Indicators.Flatten()...)
+		for i, f := range fields {
+			if i > 0 {
+				buf.WriteByte(',')
+			}
+			if err := writeJSONField(&buf, f); err != nil {
+				return nil, err
+			}
+		}
+		buf.WriteString(`}}`)
 	}
 	buf.WriteString(`]}`)
 	return buf.Bytes(), nil
+}
+
+// writeJSONField writes "key":value for a flattened indicator.
+func writeJSONField(buf *bytes.Buffer, f Field) error {
+	k, err := json.Marshal(f.Key)
+	if err != nil {
+		return fmt.Errorf("monitor: geojson: %w", err)
+	}
+	buf.Write(k)
+	buf.WriteByte(':')
+	b := buf.AvailableBuffer()
+	switch v := f.Value.(type) {
+	case nil:
+		b = append(b, "null"...)
+	case int64:
+		b = strconv.AppendInt(b, v, 10)
+	case bool:
+		b = strconv.AppendBool(b, v)
+	default:
+		j, err := json.Marshal(v) // strings and floats as encoding/json writes them
+		if err != nil {
+			return fmt.Errorf("monitor: geojson %s: %w", f.Key, err)
+		}
+		b = append(b, j...)
+	}
+	buf.Write(b)
+	return nil
 }
 
 // shape returns a unit's geometry as GeoJSON (its polygon, or its label

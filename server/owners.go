@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -84,13 +85,22 @@ func (r *referrals) mine(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	// Newest first. The requests behind are read and logged in one write
+	// (an entry per referral's request, as a read of each logs): one
+	// write per referral made an organiser's list cost a log insert for
+	// each of its referrals.
+	slices.Reverse(page)
+	reqs, err := r.cases.behindAll(c, page)
+	if err != nil {
+		return err
+	}
 	out := make([]OwnerReferral, 0, len(page))
-	for i := len(page) - 1; i >= 0; i-- {
-		v, err := r.ownerRead(c, page[i])
+	for i, ref := range page {
+		notes, err := r.cw.Notifications(c.UserContext(), ref)
 		if err != nil {
 			return err
 		}
-		out = append(out, v)
+		out = append(out, ownerMinimal(ref, reqs[i], notes))
 	}
 	return c.JSON(out)
 }
