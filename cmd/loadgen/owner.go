@@ -82,9 +82,8 @@ func myReferrals(ctx context.Context, v *vu, name string) ([]ownerReferral, bool
 type organiser struct {
 	*vu
 	provision string
-	posted    []string // activities posted in the run, oldest first
-	retiring  string   // the posted activity retired and deleted next
-	retiredAt time.Time
+	posted    []string          // activities posted in the run, oldest first
+	retired   []retiredActivity // oldest first, deleted after retireFor
 }
 
 func (o *organiser) setup(ctx context.Context) error {
@@ -165,17 +164,24 @@ func (o *organiser) round(ctx context.Context) {
 	o.shared.own(rec.ID)
 	o.posted = append(o.posted, rec.ID)
 	// An organiser keeps a few activities up and takes the oldest down,
-	// so a long soak does not grow the options without end. It retires
-	// one first and deletes it once workers' searches from before have
-	// had retireFor to turn into referrals.
-	if len(o.posted) > 3 && (o.retiring == "" || time.Since(o.retiredAt) >= retireFor) && o.think(ctx) {
-		if o.retiring != "" {
-			o.u.do(ctx, "organiser.delete_activity", true, http.MethodDelete, "/api/v1/activities/"+o.retiring, nil)
-		}
-		o.retiring, o.retiredAt = o.posted[0], time.Now()
+	// so a long soak does not grow the options without end: one retired
+	// for each one posted, each deleted once workers' searches from
+	// before its retirement have had retireFor to turn into referrals.
+	if len(o.posted) > 3 {
+		o.retired = append(o.retired, retiredActivity{o.posted[0], time.Now()})
+		o.shared.retire(o.posted[0])
 		o.posted = o.posted[1:]
-		o.shared.retire(o.retiring)
 	}
+	for len(o.retired) > 0 && time.Since(o.retired[0].at) >= retireFor && o.think(ctx) {
+		o.u.do(ctx, "organiser.delete_activity", true, http.MethodDelete, "/api/v1/activities/"+o.retired[0].id, nil)
+		o.retired = o.retired[1:]
+	}
+}
+
+// retiredActivity is an activity no worker refers to any more, since at.
+type retiredActivity struct {
+	id string
+	at time.Time
 }
 
 // retireFor is how long an activity is retired (no new referrals)
