@@ -322,36 +322,7 @@ func (c *Collection[T]) All(ctx context.Context, where ...Cond) ([]T, error) {
 // scan, where paging with cursors would scan the collection once per page
 // on the embedded store.
 func (c *Collection[T]) Each(ctx context.Context, fn func(T) error) error {
-	if m := c.s.mirrorOf(c.name); m != nil {
-		for _, doc := range m.collect(nil, "", 0) {
-			var rec T
-			if err := bson.UnmarshalWithRegistry(registry, doc, &rec); err != nil {
-				return fmt.Errorf("store: scan %s: decode: %w", c.name, err)
-			}
-			if err := fn(rec); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	cur, err := c.c.Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetBatchSize(1000))
-	if err != nil {
-		return fmt.Errorf("store: scan %s: %w", c.name, err)
-	}
-	defer cur.Close(ctx)
-	for cur.Next(ctx) {
-		var rec T
-		if err := cur.Decode(&rec); err != nil {
-			return fmt.Errorf("store: scan %s: decode: %w", c.name, err)
-		}
-		if err := fn(rec); err != nil {
-			return err
-		}
-	}
-	if err := cur.Err(); err != nil {
-		return fmt.Errorf("store: scan %s: %w", c.name, err)
-	}
-	return nil
+	return eachKept(ctx, c, func(bson.Raw) bool { return true }, fn)
 }
 
 // InsertMany stores new records in batches of 1,000 (unordered within a

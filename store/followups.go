@@ -27,7 +27,8 @@ func (c Specialists) WithFollowUpDue(ctx context.Context, before time.Time, fn f
 // eachKept decodes and hands fn only the documents keep accepts, read as
 // stored: the team's follow-ups decoded every referral of the store for
 // the few with one due (at 30,000 options, 10 % of the server's CPU
-// under the team load). keep sees the document before its decode.
+// under the team load). keep sees the document before its decode;
+// Collection.Each is eachKept keeping everything.
 func eachKept[T Record](ctx context.Context, c *Collection[T], keep func(bson.Raw) bool, fn func(T) error) error {
 	visit := func(doc bson.Raw) error {
 		if !keep(doc) {
