@@ -2,6 +2,7 @@ package monitor
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"testing"
 
@@ -22,9 +23,11 @@ func TestGeoJSONAsOrbWritesIt(t *testing.T) {
 	}}
 	ind := Indicators{}
 	ind.Supply.Options, ind.Supply.Capacity = 12, Hidden
+	occupancy := 0.125
+	ind.Supply.ActivityOccupancy = &occupancy
 	r := Report{Areas: []NamedIndicators{
 		{Code: "WK000101", Name: "Noord", Level: LevelDistrict, Indicators: ind},
-		{Code: "BU00010101", Name: "Hoek", Level: LevelNeighbourhood, Indicators: ind},
+		{Code: "BU00010101", Name: "Hoek & Zuidwijk (é)", Level: LevelNeighbourhood, Indicators: ind},
 		{Code: "WK999999", Name: "nergens", Level: LevelDistrict}, // no shape: left out
 	}}
 	want := geojson.NewFeatureCollection()
@@ -60,6 +63,29 @@ func TestGeoJSONAsOrbWritesIt(t *testing.T) {
 		}
 		if !reflect.DeepEqual(gotAny, wantAny) {
 			t.Errorf("round %d: GeoJSON =\n%s\nwant\n%s", round, got, wantJSON)
+		}
+	}
+}
+
+// BenchmarkGeoJSON writes a map of 100 neighbourhoods, each with a
+// year's indicators.
+func BenchmarkGeoJSON(b *testing.B) {
+	x := NewIndex()
+	for i := 0; i < 50; i++ {
+		x.PutRequest(request(fmt.Sprint("r", i), i*5, nil))
+	}
+	ind := x.Compute(year()).Total
+	units := map[string]geo.Unit{}
+	var r Report
+	for i := range 100 {
+		code := fmt.Sprintf("BU0001%04d", i)
+		units[code] = geo.Unit{Level: LevelNeighbourhood, Code: code, Name: "Buurt", Point: orb.Point{5.1 + float64(i)/1000, 52.1}}
+		r.Areas = append(r.Areas, NamedIndicators{Code: code, Name: "Buurt", Level: LevelNeighbourhood, Indicators: ind})
+	}
+	a := &Areas{units: units}
+	for b.Loop() {
+		if _, err := a.GeoJSON(r); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
