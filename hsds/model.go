@@ -226,13 +226,24 @@ type Page[T any] struct {
 // Paginate cuts items into the page number (1-based) of perPage items.
 func Paginate[T any](items []T, number, perPage int) Page[T] {
 	total := len(items)
-	pages := (total + perPage - 1) / perPage
 	lo := min((number-1)*perPage, total)
 	hi := min(lo+perPage, total)
-	contents := items[lo:hi]
+	return newPage(items[lo:hi], total, number, perPage)
+}
+
+// newPage is the envelope of page number (1-based) of perPage, holding
+// contents, of a list of total items.
+func newPage[T any](contents []T, total, number, perPage int) Page[T] {
 	if contents == nil {
 		contents = []T{}
 	}
+	pages := (total + perPage - 1) / perPage
 	return Page[T]{TotalItems: total, TotalPages: pages, PageNumber: number, Size: len(contents),
 		FirstPage: number == 1, LastPage: number >= pages, Empty: total == 0, Contents: contents}
+}
+
+// MapPage is p with its contents converted by f.
+func MapPage[T, U any](p Page[T], f func([]T) []U) Page[U] {
+	return Page[U]{TotalItems: p.TotalItems, TotalPages: p.TotalPages, PageNumber: p.PageNumber, Size: p.Size,
+		FirstPage: p.FirstPage, LastPage: p.LastPage, Empty: p.Empty, Contents: f(p.Contents)}
 }

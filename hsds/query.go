@@ -116,12 +116,11 @@ func (c Catalog) FindServicesPage(q Query, number, perPage int) Page[Service] {
 		// costs its own services whatever the catalog holds.
 		lo := min(max(number-1, 0)*perPage, len(c.Services))
 		hi := min(lo+perPage, len(c.Services))
-		p := pageOf(c.Services[lo:hi], func(Service) bool { return true }, conv, 1, perPage)
-		total := len(c.Services)
-		pages := (total + perPage - 1) / perPage
-		p.TotalItems, p.TotalPages, p.PageNumber = total, pages, number
-		p.FirstPage, p.LastPage, p.Empty = number == 1, number >= pages, total == 0
-		return p
+		contents := make([]Service, 0, hi-lo)
+		for _, s := range c.Services[lo:hi] {
+			contents = append(contents, conv(s))
+		}
+		return newPage(contents, len(c.Services), number, perPage)
 	}
 	return pageOf(c.Services, func(s Service) bool { return q.serviceMatches(c, s) }, conv, number, perPage)
 }
@@ -141,9 +140,7 @@ func pageOf[S, T any](src []S, keep func(S) bool, conv func(S) T, number, perPag
 		}
 		total++
 	}
-	pages := (total + perPage - 1) / perPage
-	return Page[T]{TotalItems: total, TotalPages: pages, PageNumber: number, Size: len(contents),
-		FirstPage: number == 1, LastPage: number >= pages, Empty: total == 0, Contents: contents}
+	return newPage(contents, total, number, perPage)
 }
 
 // ServiceInFull is the service with id, with its organization and

@@ -220,8 +220,7 @@ func (h *hsdsAPI) services(c *fiber.Ctx) error {
 		// A page converts only its own services.
 		page := cat.FindServicesPage(q.Query, q.page, q.perPage)
 		if q.minimal {
-			return c.JSON(hsds.Page[hsds.MinimalItem]{TotalItems: page.TotalItems, TotalPages: page.TotalPages, PageNumber: page.PageNumber,
-				Size: page.Size, FirstPage: page.FirstPage, LastPage: page.LastPage, Empty: page.Empty, Contents: hsds.Minimal(page.Contents)})
+			return c.JSON(hsds.MapPage(page, hsds.Minimal))
 		}
 		return c.JSON(page)
 	}
