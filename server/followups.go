@@ -74,9 +74,9 @@ func (r *referrals) openFollowUps(c *fiber.Ctx) error {
 			}
 			before = t
 		case "limit":
-			n, err := strconv.Atoi(val)
-			if err != nil || n < 1 || n > maxPageSize {
-				probs = append(probs, FieldProblem{Field: key, Reason: fmt.Sprintf("must be a whole number from 1 to %d", maxPageSize)})
+			n, prob := pageLimit(key, val)
+			if prob != nil {
+				probs = append(probs, *prob)
 				continue
 			}
 			limit = n

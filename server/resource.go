@@ -294,9 +294,9 @@ func (r *resource[F, PF, R]) query(c *fiber.Ctx) (store.Query, error) {
 	for key, val := range c.Queries() {
 		switch key {
 		case "limit":
-			n, err := strconv.Atoi(val)
-			if err != nil || n < 1 || n > maxPageSize {
-				probs = append(probs, FieldProblem{Field: "limit", Reason: fmt.Sprintf("must be a whole number from 1 to %d", maxPageSize)})
+			n, prob := pageLimit(key, val)
+			if prob != nil {
+				probs = append(probs, *prob)
 				continue
 			}
 			q.Limit = n
@@ -377,6 +377,16 @@ func validCode(param, val string) bool {
 var municipalityCode = regexp.MustCompile(`^GM[0-9]{4}$`)
 
 // Cursors are opaque to clients: base64url of the last id of a page.
+// pageLimit reads a list's page size, 1 to maxPageSize, from parameter
+// key, or names what is wrong with it.
+func pageLimit(key, val string) (int, *FieldProblem) {
+	n, err := strconv.Atoi(val)
+	if err != nil || n < 1 || n > maxPageSize {
+		return 0, &FieldProblem{Field: key, Reason: fmt.Sprintf("must be a whole number from 1 to %d", maxPageSize)}
+	}
+	return n, nil
+}
+
 func encodeCursor(id string) string { return base64.RawURLEncoding.EncodeToString([]byte(id)) }
 
 func decodeCursor(s string) (string, bool) {
