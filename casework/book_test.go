@@ -258,7 +258,7 @@ func TestBookAgreesWithTheService(t *testing.T) {
 	if err != nil || len(sps) != len(recs.Specialists) || sps[0].Version != recs.Specialists[0].Version || len(sps[0].FollowUps) != len(recs.Specialists[0].FollowUps) {
 		t.Errorf("specialist referrals: service %+v, %v; book %+v", sps, err, recs.Specialists)
 	}
-	counts, err := st.Places().Counts(ctx, "")
+	counts, err := st.Places().Counts(ctx)
 	if err != nil || len(recs.Places) != counts["volunteer:"+vol.ID] {
 		t.Errorf("places: service %v, %v; book %+v", counts, err, recs.Places)
 	}

@@ -124,7 +124,7 @@ func TestDemoFollowsTheWorkflow(t *testing.T) {
 			}
 		}
 	}
-	counts, err := st.Places().Counts(ctx, "")
+	counts, err := st.Places().Counts(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -102,15 +102,32 @@ func (s *Sync) FromHead(ctx context.Context) error {
 // the store's in-memory mirrors: a change another process made reaches
 // this one's lists so (this process's own writes are there already).
 func (s *Sync) refreshMirrors(ctx context.Context, ev care.Event) error {
-	for _, r := range []struct{ coll, id string }{{Requests, ev.RequestID}, {Referrals, ev.ReferralID}, {Specialists, ev.SpecialistID}} {
+	return eachRecordOf(ev, func(coll, id string) error { return s.st.Refresh(ctx, coll, id) })
+}
+
+// eachRecordOf calls fn with each casework record ev names: its request,
+// referral and specialist referral, where it has them.
+func eachRecordOf(ev care.Event, fn func(coll, id string) error) error {
+	for _, r := range [...]struct{ coll, id string }{{Requests, ev.RequestID}, {Referrals, ev.ReferralID}, {Specialists, ev.SpecialistID}} {
 		if r.id == "" {
 			continue
 		}
-		if err := s.st.Refresh(ctx, r.coll, r.id); err != nil {
+		if err := fn(r.coll, r.id); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// refreshForeign reads a record another process changed into st's
+// mirror; this store's own writes are there already (reading each again
+// scanned its collection: 566 finds of volunteers in a minute of the
+// team load).
+func refreshForeign(ctx context.Context, st *store.Store, ch store.Change) error {
+	if ch.Origin == st.Origin() {
+		return nil
+	}
+	return st.Refresh(ctx, ch.Collection, ch.RecordID)
 }
 
 // placesMoved counts again the pool in which a referral's move claimed
@@ -215,7 +232,7 @@ func (s *Sync) load(ctx context.Context) error {
 	if err := s.st.LoadMirrors(ctx); err != nil {
 		return err
 	}
-	taken, err := s.st.Places().Counts(ctx, "")
+	taken, err := s.st.Places().Counts(ctx)
 	if err != nil {
 		return err
 	}
@@ -478,13 +495,8 @@ func (s *Sync) Follow(ctx context.Context, interval, reload time.Duration) {
 // CatchUp applies every change-log entry not seen yet.
 func (s *Sync) CatchUp(ctx context.Context) error {
 	if err := s.changes.Drain(ctx, func(ch store.Change) error {
-		// This store's own writes are in its mirrors already; reading
-		// each again scanned its collection (566 finds of volunteers in
-		// a minute of the team load).
-		if ch.Origin != s.st.Origin() {
-			if err := s.st.Refresh(ctx, ch.Collection, ch.RecordID); err != nil {
-				return err
-			}
+		if err := refreshForeign(ctx, s.st, ch); err != nil {
+			return err
 		}
 		return s.apply(ctx, ch.Collection, ch.RecordID, "")
 	}); err != nil {

@@ -65,15 +65,7 @@ func (m *Indicators) Load(ctx context.Context) error {
 // instead would hold up the delivery, and the write that delivers, for
 // as long as the load takes.
 func (m *Indicators) changed(ctx context.Context, ev care.Event) error {
-	for _, r := range [...]struct{ coll, id string }{{Requests, ev.RequestID}, {Referrals, ev.ReferralID}, {Specialists, ev.SpecialistID}} {
-		if r.id == "" {
-			continue
-		}
-		if err := m.apply(ctx, r.coll, r.id); err != nil {
-			return err
-		}
-	}
-	return nil
+	return eachRecordOf(ev, func(coll, id string) error { return m.apply(ctx, coll, id) })
 }
 
 // load fills a fresh index and returns the event log's head as it was
@@ -233,13 +225,11 @@ func (m *Indicators) CatchUp(ctx context.Context) error {
 
 func (m *Indicators) catchUpLocked(ctx context.Context) error {
 	if err := m.changes.Drain(ctx, func(ch store.Change) error {
-		// Another process's write reaches this store's mirror here, as in
-		// Sync.CatchUp: the indicators follow the change log on their own
-		// and must not depend on the engine's sync having read it first.
-		if ch.Origin != m.st.Origin() {
-			if err := m.st.Refresh(ctx, ch.Collection, ch.RecordID); err != nil {
-				return err
-			}
+		// As in Sync.CatchUp: the indicators follow the change log on
+		// their own and must not depend on the engine's sync having read
+		// another process's write first.
+		if err := refreshForeign(ctx, m.st, ch); err != nil {
+			return err
 		}
 		return m.apply(ctx, ch.Collection, ch.RecordID)
 	}); err != nil {

@@ -96,7 +96,7 @@ func TestDemoIsALivingYear(t *testing.T) {
 	}
 
 	// Places: one claim per referral that holds one, named after it.
-	counts, err := e.store.Places().Counts(ctx, "")
+	counts, err := e.store.Places().Counts(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

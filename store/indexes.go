@@ -62,7 +62,6 @@ func indexes() []index {
 		{notificationsName, "referral_id", k("referral_id")},
 		{teamsName, "municipality", k("municipality")},
 		{locksName, "taken", k("taken")},
-		{placesName, "option", k("option")},
 		{calendarTokensName, "account_id", k("account_id")},
 		{accountsName, "municipality_id", k("municipality", "_id")},
 		{resetsName, "account_id", k("account_id")},

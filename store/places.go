@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -17,10 +16,8 @@ import (
 type Place struct {
 	// ID is "<pool>#<n>": the pool (e.g. "volunteer:<id>" or
 	// "activity:<id>@<unix start>") and the place number, 1..capacity.
-	ID   string `bson:"_id"`
-	Pool string `bson:"pool"`
-	// Option is the pool without its occurrence: "<kind>:<id>".
-	Option  string    `bson:"option"`
+	ID      string    `bson:"_id"`
+	Pool    string    `bson:"pool"`
 	Number  int       `bson:"number"`
 	Holder  string    `bson:"holder"` // e.g. the referral id
 	Claimed time.Time `bson:"claimed"`
@@ -48,10 +45,7 @@ type Places struct {
 // Places returns the place claims.
 func (s *Store) Places() *Places { return &Places{c: s.db.Collection(placesName), byID: s.ferret} }
 
-var (
-	placeOfHolder  = newQuery(placesName, "Places.Release", "_id", "holder")
-	placesOfOption = newQuery(placesName, "Places.Counts", "option")
-)
+var placeOfHolder = newQuery(placesName, "Places.Release", "_id", "holder")
 
 func placeID(pool string, n int) string { return fmt.Sprintf("%s#%d", pool, n) }
 
@@ -59,8 +53,7 @@ func placeID(pool string, n int) string { return fmt.Sprintf("%s#%d", pool, n) }
 // returns its number, or ErrFull.
 func (p *Places) Claim(ctx context.Context, pool string, capacity int, holder string, at time.Time) (int, error) {
 	for n := 1; n <= capacity; n++ {
-		option, _, _ := strings.Cut(pool, "@")
-		_, err := p.c.InsertOne(ctx, Place{ID: placeID(pool, n), Pool: pool, Option: option, Number: n, Holder: holder, Claimed: at.UTC()})
+		_, err := p.c.InsertOne(ctx, Place{ID: placeID(pool, n), Pool: pool, Number: n, Holder: holder, Claimed: at.UTC()})
 		if err == nil {
 			return n, nil
 		}
@@ -119,34 +112,28 @@ func (p *Places) Taken(ctx context.Context, pool string, capacity int) ([]Place,
 
 // InPool counts the claimed places of one pool by _id lookups: places
 // 1..capacity, then on while they are found, for places claimed before
-// the capacity was lowered. Counts(option) would read every place on
+// the capacity was lowered. A count by option would read every place on
 // the embedded store, which cannot find by another field.
 func (p *Places) InPool(ctx context.Context, pool string, capacity int) (int, error) {
 	n := 0
 	for i := 1; ; i++ {
-		err := p.c.FindOne(ctx, bson.D{{Key: "_id", Value: placeID(pool, i)}}).Err()
-		if errors.Is(err, mongo.ErrNoDocuments) {
-			if i > capacity {
-				return n, nil
-			}
-			continue
-		}
+		ok, err := hasID(ctx, p.c, placeID(pool, i))
 		if err != nil {
 			return 0, fmt.Errorf("store: places of %s: %w", pool, err)
 		}
-		n++
+		if ok {
+			n++
+		} else if i > capacity {
+			return n, nil
+		}
 	}
 }
 
-// Counts returns how many places are taken per pool, for every pool
-// (option empty) or for the pools of one option ("<kind>:<id>"). The
-// matching engine reads it to know the places left.
-func (p *Places) Counts(ctx context.Context, option string) (map[string]int, error) {
-	filter := bson.D{}
-	if option != "" {
-		filter = placesOfOption.filter(option)
-	}
-	cur, err := p.c.Find(ctx, filter)
+// Counts returns how many places are taken per pool, for every pool:
+// the matching engine reads it at its load to know the places left
+// (after that, a referral's move counts its one pool: InPool).
+func (p *Places) Counts(ctx context.Context) (map[string]int, error) {
+	cur, err := p.c.Find(ctx, bson.D{})
 	if err != nil {
 		return nil, fmt.Errorf("store: count places: %w", err)
 	}
