@@ -101,42 +101,31 @@ func (w *flatWalker) value(key string) error {
 }
 
 // element flattens array element n under key: an object with a non-empty
-// "item" is keyed by it (the item itself left out), anything else by n.
+// "item" is keyed by it, anything else by n; the element's own "item" is
+// left out either way. It is walked once, under n, and renamed after.
 func (w *flatWalker) element(key string, n int) error {
 	sub := join(key, strconv.Itoa(n))
-	if w.i < len(w.b) && w.b[w.i] == '{' {
-		if item := w.itemOf(); item != "" {
-			sub = join(key, item)
-		}
-	}
 	from := len(w.out)
 	if err := w.value(sub); err != nil {
 		return err
 	}
-	// Drop the element's own "item" (kept when it was empty: keyed by n).
 	itemKey := join(sub, "item")
+	renamed := sub
+	for _, f := range w.out[from:] {
+		if s, ok := f.Value.(string); ok && f.Key == itemKey && s != "" {
+			renamed = join(key, s)
+		}
+	}
 	kept := w.out[:from]
 	for _, f := range w.out[from:] {
-		if f.Key != itemKey {
-			kept = append(kept, f)
+		if f.Key == itemKey {
+			continue
 		}
+		f.Key = renamed + f.Key[len(sub):]
+		kept = append(kept, f)
 	}
 	w.out = kept
 	return nil
-}
-
-// itemOf returns the string "item" of the object at w.i, without moving.
-func (w *flatWalker) itemOf() string {
-	probe := flatWalker{b: w.b, i: w.i}
-	if err := probe.value(""); err != nil {
-		return ""
-	}
-	for _, f := range probe.out {
-		if s, ok := f.Value.(string); ok && f.Key == "item" {
-			return s
-		}
-	}
-	return ""
 }
 
 // peek consumes c if it is next.
